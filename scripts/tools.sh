@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Idempotent installers for Planwright's toolchain. Sourced by scripts/serve and scripts/test.
+# Versions are pinned; see ../shared/TOOLCHAIN.md for why each flag is what it is.
+# Nothing here downloads a prebuilt binary: cargo builds from crates.io source, npm fetches
+# binaryen (whose wasm-opt is a JS/Wasm package), apt installs Debian packages.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WASM_BINDGEN_VERSION="0.2.130"
+TRUNK_VERSION="0.21.14"
+WASM_PACK_VERSION="0.15.1"
+BINARYEN_VERSION="132"
+
+export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m[planwright]\033[0m %s\n' "$*" >&2; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (from source, ~2 min)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+    log "installing trunk $TRUNK_VERSION (from source, ~6 min)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked --force
+  fi
+}
+
+ensure_wasm_pack() {
+  if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION"; then
+    log "installing wasm-pack $WASM_PACK_VERSION (from source, ~2 min)"
+    cargo install wasm-pack --version "$WASM_PACK_VERSION" --force
+  fi
+}
+
+ensure_wasm_opt() {
+  if ! "$ROOT/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm into .tools/"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    log "installing Debian chromium and chromium-driver"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+  fi
+}

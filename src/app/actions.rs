@@ -1,0 +1,239 @@
+//! What the buttons do: plan, import, run, resume. Components call these; none of this lives in `view!`.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::settings_storage::save_settings;
+use super::state::{AppState, Phase};
+use crate::driver::clock::now_ms;
+use crate::driver::run_loop::{Driver, DriverHooks};
+use crate::engine::{Run, RunStatus, TaskState};
+use crate::llm::provider::Provider;
+use crate::plan::parse::parse_plan;
+use crate::plan::validate::{has_errors, validate};
+use crate::plan::Plan;
+use crate::store::indexed_db::Store;
+use crate::store::record::{WorkflowRecord, SCHEMA_VERSION};
+
+fn provider(state: &AppState) -> Provider {
+    Provider::new(state.settings.get_untracked(), state.env.with_value(|env| env.calls.clone()))
+}
+
+/// Asks the provider for a plan for the current goal and shows it (or a clear error, keeping the
+/// plan already shown).
+pub fn request_plan(state: AppState) {
+    let goal = state.goal.get_untracked().trim().to_string();
+    if goal.is_empty() {
+        state.error("Type a goal first, e.g. \"Write a briefing on solid-state batteries\".");
+        return;
+    }
+    if let Some(problem) = state.settings.get_untracked().problem() {
+        state.error(format!("Provider settings: {problem}."));
+        return;
+    }
+    save_settings(&state);
+    let previous = state.phase.get_untracked();
+    state.phase.set(Phase::Planning);
+    state.notice.set(None);
+    let provider = provider(&state);
+    let template = state.template.get_untracked();
+    spawn_local(async move {
+        let answer = provider.plan(&goal, template).await;
+        if state.phase.try_get_untracked() != Some(Phase::Planning) {
+            return; // unmounted or superseded
+        }
+        match answer.map_err(|e| e.message).and_then(|text| parse_plan(&text).map_err(|e| format!("The plan could not be read: {e}"))) {
+            Ok(plan) => show_plan(state, &goal, plan),
+            Err(message) => {
+                state.phase.set(previous);
+                state.error(format!("Planning failed: {message}"));
+            }
+        }
+    });
+}
+
+/// Parses the import box as a plan and shows it; a bad plan gets a clear message and changes nothing.
+pub fn import_plan(state: AppState) {
+    let text = state.import_text.get_untracked();
+    match parse_plan(&text) {
+        Ok(plan) => {
+            let goal = state.goal.get_untracked().trim().to_string();
+            let goal = if goal.is_empty() { "Imported plan".to_string() } else { goal };
+            show_plan(state, &goal, plan);
+            state.info("Plan imported.");
+        }
+        Err(e) => state.error(format!("Import failed: {e}")),
+    }
+}
+
+/// Makes `plan` the current plan: validates it, resets task states, and saves it as a new workflow.
+fn show_plan(state: AppState, goal: &str, plan: Plan) {
+    stop_driver(&state);
+    let issues = validate(&plan);
+    let blocked = has_errors(&issues);
+    state.issues.set(issues);
+    state.tasks.set(HashMap::new());
+    state.run_status.set(RunStatus::Idle);
+    state.selected.set(None);
+    state.plan_goal.set(goal.to_string());
+    state.plan.set(Some(plan.clone()));
+    state.phase.set(Phase::Ready);
+    if blocked {
+        state.workflow_id.set(None);
+        state.error("The plan has errors (listed below) and cannot run until they are fixed.");
+        return;
+    }
+    let record = new_workflow(goal, plan, &state);
+    state.workflow_id.set(Some(record.id.clone()));
+    save_workflow(state, record);
+}
+
+fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
+    let now = now_ms();
+    WorkflowRecord {
+        id: format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64),
+        schema_version: SCHEMA_VERSION,
+        goal: goal.to_string(),
+        plan,
+        config: state.run_config.get_untracked(),
+        status: RunStatus::Idle,
+        created_ms: now,
+        updated_ms: now,
+    }
+}
+
+fn save_workflow(state: AppState, record: WorkflowRecord) {
+    let Some(store) = state.store.get_value() else { return };
+    spawn_local(async move {
+        if let Err(e) = store.put_workflow(&record).await {
+            state.error(e.to_string());
+        }
+    });
+}
+
+/// Starts executing the current plan.
+pub fn start_run(state: AppState) {
+    let Some(plan) = state.plan.get_untracked() else {
+        state.error("Make or import a plan first.");
+        return;
+    };
+    if has_errors(&state.issues.get_untracked()) {
+        state.error("The plan has errors (listed below); fix them before running.");
+        return;
+    }
+    if let Some(problem) = state.settings.get_untracked().problem() {
+        state.error(format!("Provider settings: {problem}."));
+        return;
+    }
+    save_settings(&state);
+    let goal = state.plan_goal.get_untracked();
+    let mut record = new_workflow(&goal, plan.clone(), &state);
+    if let Some(id) = state.workflow_id.get_untracked() {
+        record.id = id;
+    }
+    state.workflow_id.set(Some(record.id.clone()));
+    state.notice.set(None);
+    let run = Run::new(&goal, plan, record.config.clone());
+    drive(state, run, record);
+}
+
+/// Hands `run` to a new driver and mirrors its state into the signals.
+fn drive(state: AppState, run: Run, record: WorkflowRecord) {
+    stop_driver(&state);
+    mirror(&state, &run);
+    state.phase.set(Phase::Running);
+    let hooks = DriverHooks {
+        on_change: Box::new(move |run: &Run| mirror(&state, run)),
+        on_error: Box::new(move |message| state.error(message)),
+    };
+    let driver = Driver::start(run, record, provider(&state), state.store.get_value(), hooks);
+    state.driver.set_value(Some(driver));
+}
+
+/// Copies the run's task states and status into the signals (ignored after unmount).
+fn mirror(state: &AppState, run: &Run) {
+    let states: HashMap<_, _> = run.task_states().map(|(id, s)| (id.clone(), s.clone())).collect();
+    let _ = state.tasks.try_set(states);
+    let _ = state.run_status.try_set(run.status());
+    if run.status() == RunStatus::Finished {
+        let _ = state.phase.try_set(Phase::Finished);
+    }
+}
+
+/// Stops the current driver, if any (on a new plan or on unmount).
+pub fn stop_driver(state: &AppState) {
+    if let Some(Some(driver)) = state.driver.try_get_value() {
+        driver.stop();
+        state.driver.set_value(None);
+    }
+}
+
+/// Opens the checkpoint store and brings back the last workflow: its plan, every task's state, and
+/// — when it was running — the run itself.
+pub fn restore_on_load(state: AppState) {
+    let db_name = state.env.with_value(|env| env.db_name.clone());
+    spawn_local(async move {
+        let store = match Store::open(&db_name).await {
+            Ok(store) => store,
+            Err(e) => {
+                state.error(e.to_string());
+                state.phase.set(Phase::Ready);
+                return;
+            }
+        };
+        if state.store.try_set_value(Some(store.clone())).is_some() {
+            return; // unmounted meanwhile
+        }
+        match load_current(&store).await {
+            Ok(Some((record, saved, problems))) => resume(state, record, saved, problems),
+            Ok(None) => state.phase.set(Phase::Ready),
+            Err(e) => {
+                state.error(e);
+                state.phase.set(Phase::Ready);
+            }
+        }
+    });
+}
+
+type Loaded = (WorkflowRecord, HashMap<String, TaskState>, Vec<String>);
+
+async fn load_current(store: &Store) -> Result<Option<Loaded>, String> {
+    let Some(record) = store.current_workflow().await.map_err(|e| e.to_string())? else { return Ok(None) };
+    let (tasks, problems) = store.tasks(&record.id).await.map_err(|e| e.to_string())?;
+    let saved = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
+    Ok(Some((record, saved, problems)))
+}
+
+fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskState>, problems: Vec<String>) {
+    if state.phase.try_get_untracked() != Some(Phase::Loading) {
+        return; // the user already started something else
+    }
+    state.goal.set(record.goal.clone());
+    state.plan_goal.set(record.goal.clone());
+    state.issues.set(validate(&record.plan));
+    state.plan.set(Some(record.plan.clone()));
+    state.workflow_id.set(Some(record.id.clone()));
+    state.run_config.set(record.config.clone());
+    if !problems.is_empty() {
+        state.error(format!("Some saved task states were unreadable and will run again: {}", problems.join("; ")));
+    }
+    let run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
+    match record.status {
+        RunStatus::Running => {
+            let done = saved.values().filter(|s| s.status.is_terminal()).count();
+            state.info(format!("Resumed the run of \"{}\": {done} of {} tasks were already done.", record.goal, record.plan.tasks.len()));
+            drive(state, run, record);
+        }
+        RunStatus::Finished => {
+            mirror(&state, &run);
+            state.run_status.set(RunStatus::Finished);
+            state.phase.set(Phase::Finished);
+        }
+        RunStatus::Idle => {
+            mirror(&state, &run);
+            state.phase.set(Phase::Ready);
+        }
+    }
+}

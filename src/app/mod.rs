@@ -1,0 +1,5 @@
+//! Application wiring: reactive state and the actions behind the controls.
+
+pub mod actions;
+pub mod settings_storage;
+pub mod state;

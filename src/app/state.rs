@@ -1,0 +1,129 @@
+//! The UI's reactive state: every signal the components read or write lives in [`AppState`].
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::driver::run_loop::Driver;
+use crate::engine::{RunConfig, RunStatus, TaskState};
+use crate::llm::provider::CallLog;
+use crate::llm::settings::ProviderSettings;
+use crate::llm::template::Template;
+use crate::plan::validate::Issue;
+use crate::plan::{Plan, TaskId};
+use crate::store::indexed_db::Store;
+
+/// What the page is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Loading a saved workflow from IndexedDB.
+    Loading,
+    /// Nothing planned yet, or a plan shown and not started.
+    Ready,
+    /// Waiting for the provider's plan.
+    Planning,
+    /// A run is in progress.
+    Running,
+    /// The run ended.
+    Finished,
+}
+
+/// A message banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// True for errors, false for information.
+    pub is_error: bool,
+    /// The text shown.
+    pub text: String,
+}
+
+/// Where the app keeps its data and how tests observe it.
+#[derive(Debug, Clone)]
+pub struct AppEnv {
+    /// IndexedDB database name.
+    pub db_name: String,
+    /// Log of provider task executions.
+    pub calls: CallLog,
+    /// localStorage key for non-secret settings (None: do not persist settings).
+    pub settings_key: Option<String>,
+}
+
+impl Default for AppEnv {
+    fn default() -> Self {
+        AppEnv { db_name: "planwright".into(), calls: CallLog::default(), settings_key: Some("planwright.settings".into()) }
+    }
+}
+
+/// All reactive state of one mounted app.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The goal text.
+    pub goal: RwSignal<String>,
+    /// Picked template (`None`: detect from the goal).
+    pub template: RwSignal<Option<Template>>,
+    /// Provider settings (the API key stays in memory).
+    pub settings: RwSignal<ProviderSettings>,
+    /// Run settings.
+    pub run_config: RwSignal<RunConfig>,
+    /// The current plan.
+    pub plan: RwSignal<Option<Plan>>,
+    /// Validation issues of the current plan.
+    pub issues: RwSignal<Vec<Issue>>,
+    /// Id of the workflow the current plan belongs to.
+    pub workflow_id: RwSignal<Option<String>>,
+    /// Goal the current plan was made for.
+    pub plan_goal: RwSignal<String>,
+    /// Task states of the current run.
+    pub tasks: RwSignal<HashMap<TaskId, TaskState>>,
+    /// Run status.
+    pub run_status: RwSignal<RunStatus>,
+    /// Page phase.
+    pub phase: RwSignal<Phase>,
+    /// Banner message.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Selected task (inspector).
+    pub selected: RwSignal<Option<TaskId>>,
+    /// Text of the import box.
+    pub import_text: RwSignal<String>,
+    /// The running driver, if any.
+    pub driver: StoredValue<Option<Driver>, LocalStorage>,
+    /// The checkpoint store, once opened (None if IndexedDB is unavailable).
+    pub store: StoredValue<Option<Store>, LocalStorage>,
+    /// Environment (database name, call log).
+    pub env: StoredValue<AppEnv, LocalStorage>,
+}
+
+impl AppState {
+    /// Fresh state for `env`.
+    pub fn new(env: AppEnv) -> Self {
+        AppState {
+            goal: RwSignal::new(String::new()),
+            template: RwSignal::new(None),
+            settings: RwSignal::new(ProviderSettings::default()),
+            run_config: RwSignal::new(RunConfig::default()),
+            plan: RwSignal::new(None),
+            issues: RwSignal::new(Vec::new()),
+            workflow_id: RwSignal::new(None),
+            plan_goal: RwSignal::new(String::new()),
+            tasks: RwSignal::new(HashMap::new()),
+            run_status: RwSignal::new(RunStatus::Idle),
+            phase: RwSignal::new(Phase::Loading),
+            notice: RwSignal::new(None),
+            selected: RwSignal::new(None),
+            import_text: RwSignal::new(String::new()),
+            driver: StoredValue::new_local(None),
+            store: StoredValue::new_local(None),
+            env: StoredValue::new_local(env),
+        }
+    }
+
+    /// Shows an error banner.
+    pub fn error(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { is_error: true, text: text.into() }));
+    }
+
+    /// Shows an information banner.
+    pub fn info(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice { is_error: false, text: text.into() }));
+    }
+}

@@ -1,0 +1,4 @@
+//! Browser driver: wires an engine [`crate::engine::Run`] to a provider, the checkpoint store and the UI.
+
+pub mod clock;
+pub mod run_loop;

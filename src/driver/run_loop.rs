@@ -1,0 +1,155 @@
+//! The thin browser loop around the pure engine: performs its commands (checkpoint, fetch, timers,
+//! aborts) and feeds their outcomes back as events, one at a time.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::StreamExt;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::AbortController;
+
+use super::clock::now_ms;
+use crate::engine::{Command, Event, Run, RunStatus};
+use crate::llm::provider::Provider;
+use crate::store::indexed_db::Store;
+use crate::store::record::{TaskRecord, WorkflowRecord};
+
+/// Callbacks through which the driver reports to the UI.
+pub struct DriverHooks {
+    /// Called after every event with the run's new state.
+    pub on_change: Box<dyn Fn(&Run)>,
+    /// Called with a message when something fails that the user must know about (e.g. a checkpoint write).
+    pub on_error: Box<dyn Fn(String)>,
+}
+
+struct Inner {
+    run: RefCell<Run>,
+    workflow: RefCell<WorkflowRecord>,
+    provider: Provider,
+    store: Option<Store>,
+    hooks: DriverHooks,
+    events: UnboundedSender<Event>,
+    in_flight: RefCell<HashMap<(String, u32), AbortController>>,
+    stopped: Cell<bool>,
+}
+
+/// Drives one [`Run`] in the page. Dropping it does not stop it; call [`Driver::stop`].
+#[derive(Clone)]
+pub struct Driver {
+    inner: Rc<Inner>,
+}
+
+impl Driver {
+    /// Starts driving `run` (fresh or restored) for `workflow`, checkpointing to `store` when there is one.
+    pub fn start(run: Run, workflow: WorkflowRecord, provider: Provider, store: Option<Store>, hooks: DriverHooks) -> Driver {
+        let (events, mut receiver) = unbounded::<Event>();
+        let inner = Rc::new(Inner {
+            run: RefCell::new(run),
+            workflow: RefCell::new(workflow),
+            provider,
+            store,
+            hooks,
+            events,
+            in_flight: RefCell::new(HashMap::new()),
+            stopped: Cell::new(false),
+        });
+        let looped = inner.clone();
+        spawn_local(async move {
+            while let Some(event) = receiver.next().await {
+                if looped.stopped.get() {
+                    break;
+                }
+                let commands = looped.run.borrow_mut().handle(event, now_ms());
+                (looped.hooks.on_change)(&looped.run.borrow());
+                for command in commands {
+                    if looped.stopped.get() {
+                        break;
+                    }
+                    perform(&looped, command).await;
+                }
+            }
+        });
+        let driver = Driver { inner };
+        driver.send(Event::Start);
+        driver
+    }
+
+    fn send(&self, event: Event) {
+        let _ = self.inner.events.unbounded_send(event);
+    }
+
+    /// Stops the loop and aborts every request in flight; nothing more is written.
+    pub fn stop(&self) {
+        self.inner.stopped.set(true);
+        for (_, controller) in self.inner.in_flight.borrow_mut().drain() {
+            controller.abort();
+        }
+        self.inner.events.close_channel();
+    }
+}
+
+async fn perform(inner: &Rc<Inner>, command: Command) {
+    match command {
+        Command::Checkpoint { task, state } => {
+            if let Some(store) = &inner.store {
+                let workflow_id = inner.workflow.borrow().id.clone();
+                let record = TaskRecord { workflow_id, task_id: task, state };
+                if let Err(e) = store.put_task(&record).await {
+                    (inner.hooks.on_error)(format!("{e} — the run continues, but a reload may lose this step"));
+                }
+            }
+        }
+        Command::Dispatch(request) => {
+            let Ok(controller) = AbortController::new() else {
+                (inner.hooks.on_error)("the browser refused to create an AbortController".into());
+                return;
+            };
+            let signal = controller.signal();
+            inner.in_flight.borrow_mut().insert((request.task_id.clone(), request.attempt), controller);
+            let task = inner.clone();
+            spawn_local(async move {
+                let outcome = task.provider.execute(&request, &signal).await;
+                task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
+                if task.stopped.get() {
+                    return;
+                }
+                let (task_id, attempt) = (request.task_id, request.attempt);
+                let event = match outcome {
+                    Ok(output) => Event::TaskSucceeded { task: task_id, attempt, output },
+                    Err(error) => Event::TaskFailed { task: task_id, attempt, error },
+                };
+                let _ = task.events.unbounded_send(event);
+            });
+        }
+        Command::Abort { task, attempt } => {
+            if let Some(controller) = inner.in_flight.borrow_mut().remove(&(task, attempt)) {
+                controller.abort();
+            }
+        }
+        Command::StartTimer { timer, after_ms } => {
+            let events = inner.events.clone();
+            let delay = after_ms.min(u32::MAX as u64) as u32;
+            spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+                let _ = events.unbounded_send(Event::TimerFired(timer));
+            });
+        }
+        Command::RunStatusChanged(status) => save_workflow_status(inner, status).await,
+    }
+}
+
+async fn save_workflow_status(inner: &Rc<Inner>, status: RunStatus) {
+    let record = {
+        let mut workflow = inner.workflow.borrow_mut();
+        workflow.status = status;
+        workflow.updated_ms = now_ms();
+        workflow.clone()
+    };
+    if let Some(store) = &inner.store {
+        if let Err(e) = store.put_workflow(&record).await {
+            (inner.hooks.on_error)(e.to_string());
+        }
+    }
+}

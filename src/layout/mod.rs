@@ -1,0 +1,239 @@
+//! Layered (Sugiyama-style) layout of a plan's dependency DAG, drawn left to right. Pure Rust.
+//!
+//! Pipeline: break cycles (`acyclic`), longest-path layering (`layering`), virtual nodes for long edges
+//! (`proper`), crossing minimisation (`ordering`, counted by `crossings`), Brandes–Köpf coordinates
+//! (`position`) and smooth edge paths (`route`). Same input, same output.
+
+mod acyclic;
+mod crossings;
+mod geometry;
+mod layering;
+mod ordering;
+mod position;
+mod proper;
+mod route;
+#[cfg(test)]
+mod test_support;
+
+pub use crossings::count_crossings;
+pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
+
+use crate::plan::{graph::PlanGraph, Plan};
+
+/// Gap next to a virtual bend point (a long edge passing a layer), as a fraction of `node_gap`.
+const VIRTUAL_GAP_FACTOR: f64 = 0.5;
+
+/// Lays out `plan`: one column per layer, each task right of all its dependencies, edges as curves.
+///
+/// Tasks with a duplicate id are not drawn (the first occurrence is); edges closing a cycle are drawn as
+/// a direct curve from right to left.
+pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
+    let graph = PlanGraph::new(plan);
+    let edges = acyclic::split_cycles(&graph);
+    let g = proper::LayeredGraph::new(&layering::longest_path(graph.len(), &edges.forward), &edges.forward);
+    let order = ordering::minimise(&g);
+    let half = |v: usize| if g.is_virtual(v) { 0.0 } else { options.node_height / 2.0 };
+    let separation = |a: usize, b: usize| {
+        let virtual_pair = g.is_virtual(a) || g.is_virtual(b);
+        half(a) + half(b) + if virtual_pair { options.node_gap * VIRTUAL_GAP_FACTOR } else { options.node_gap }
+    };
+    let mut centre = position::assign(&g, &order, separation);
+    let top = centre.iter().enumerate().map(|(v, c)| c - half(v)).fold(f64::INFINITY, f64::min);
+    if top.is_finite() {
+        centre.iter_mut().for_each(|c| *c += options.margin - top);
+    }
+    let bottom = centre.iter().enumerate().map(|(v, c)| c + half(v)).fold(options.margin, f64::max);
+
+    // Graph indices follow first occurrences in plan order, so the i-th first occurrence is task i.
+    let mut plan_index = Vec::with_capacity(graph.len());
+    for (k, task) in plan.tasks.iter().enumerate() {
+        if graph.index_of(&task.id) == Some(plan_index.len()) {
+            plan_index.push(k);
+        }
+    }
+    let nodes = (0..graph.len())
+        .map(|i| NodeBox {
+            index: plan_index[i],
+            id: graph.ids[i].clone(),
+            layer: g.layer[i],
+            x: options.column_left(g.layer[i]),
+            y: centre[i] - half(i),
+            width: options.node_width,
+            height: options.node_height,
+        })
+        .collect();
+    let back_chains = edges.back.iter().map(|&(from, to)| vec![from, to]);
+    let mut paths: Vec<EdgePath> = g
+        .chains
+        .iter()
+        .cloned()
+        .chain(back_chains)
+        .map(|chain| {
+            let points = route::edge_points(&chain, &g.layer, &centre, options);
+            let d = route::smooth_path(&points, options.layer_gap);
+            EdgePath { from: plan_index[chain[0]], to: plan_index[chain[chain.len() - 1]], points, d }
+        })
+        .collect();
+    paths.sort_by_key(|e| e.to);
+
+    let layers = g.layers.len() as f64;
+    let width = if layers > 0.0 {
+        2.0 * options.margin + layers * options.node_width + (layers - 1.0) * options.layer_gap
+    } else {
+        2.0 * options.margin
+    };
+    Geometry { nodes, edges: paths, width, height: bottom + options.margin }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::engine::rng::SplitMix64;
+    use crate::plan::Task;
+
+    fn plan(tasks: Vec<Task>) -> Plan {
+        Plan { tasks, critical_path: vec![] }
+    }
+
+    /// Plans whose tasks depend on arbitrary others (cycles, self and unknown dependencies included).
+    fn any_plan() -> impl Strategy<Value = Plan> {
+        (1usize..30).prop_flat_map(|n| {
+            prop::collection::vec(prop::collection::vec(0..n + 2, 0..4), n).prop_map(move |deps| {
+                plan(deps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ds)| {
+                        let ids: Vec<String> = ds.iter().map(|d| format!("T{d}")).collect();
+                        Task::new(&format!("T{i}"), "", &ids.iter().map(String::as_str).collect::<Vec<_>>())
+                    })
+                    .collect())
+            })
+        })
+    }
+
+    /// Plans whose tasks depend only on earlier ones.
+    fn any_dag() -> impl Strategy<Value = Plan> {
+        (any::<u64>(), 1usize..60, 0usize..5, 1usize..20)
+            .prop_map(|(seed, n, deps, window)| test_support::random_plan(&mut SplitMix64::new(seed), n, deps, window))
+    }
+
+    fn assert_no_overlap(geometry: &Geometry, options: &LayoutOptions) {
+        for (i, a) in geometry.nodes.iter().enumerate() {
+            assert!(a.x >= options.margin - 1e-9 && a.y >= options.margin - 1e-9);
+            assert!(a.x + a.width <= geometry.width + 1e-9 && a.y + a.height <= geometry.height + 1e-9);
+            for b in &geometry.nodes[i + 1..] {
+                let apart_x = a.x + a.width <= b.x || b.x + b.width <= a.x;
+                let apart_y = a.y + a.height + options.node_gap <= b.y + 1e-9
+                    || b.y + b.height + options.node_gap <= a.y + 1e-9;
+                assert!(apart_x || apart_y, "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    fn assert_edges_touch_boxes(geometry: &Geometry) {
+        for e in &geometry.edges {
+            let (from, to) = (&geometry.nodes[e.from], &geometry.nodes[e.to]);
+            let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+            assert_eq!(first, (from.x + from.width, from.y + from.height / 2.0));
+            assert_eq!(last, (to.x, to.y + to.height / 2.0));
+            assert!(e.d.starts_with('M'));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_plan_lays_out_without_overlap_deterministically(p in any_plan()) {
+            let options = LayoutOptions::default();
+            let geometry = layout(&p, &options);
+            assert_no_overlap(&geometry, &options);
+            let graph = PlanGraph::new(&p);
+            prop_assert_eq!(geometry.nodes.len(), graph.len());
+            prop_assert!(geometry.nodes.windows(2).all(|w| w[0].index < w[1].index));
+            let edge_count: usize = graph.deps.iter().map(Vec::len).sum();
+            prop_assert_eq!(geometry.edges.len(), edge_count);
+            prop_assert_eq!(&geometry, &layout(&p, &options));
+        }
+
+        #[test]
+        fn dag_edges_point_to_later_layers(p in any_dag()) {
+            let options = LayoutOptions::default();
+            let geometry = layout(&p, &options);
+            for e in &geometry.edges {
+                prop_assert!(geometry.nodes[e.from].layer < geometry.nodes[e.to].layer);
+                prop_assert!(e.points.windows(2).all(|w| w[0].0 < w[1].0));
+            }
+            assert_edges_touch_boxes(&geometry);
+            assert_no_overlap(&geometry, &options);
+            let g = test_support::layered(&p);
+            prop_assert!(geometry.crossings() <= count_crossings(&g.layers, &g.edges));
+            prop_assert_eq!(geometry.crossings(), count_crossings(&ordering::minimise(&g), &g.edges));
+        }
+    }
+
+    #[test]
+    fn empty_plan_gives_an_empty_margin_sized_drawing() {
+        let geometry = layout(&Plan::default(), &LayoutOptions::default());
+        assert!(geometry.nodes.is_empty() && geometry.edges.is_empty());
+        assert_eq!((geometry.width, geometry.height), (40.0, 40.0));
+        assert_eq!(geometry.crossings(), 0);
+    }
+
+    #[test]
+    fn crossed_plan_order_is_untangled() {
+        // Plan order puts C (after B) above D (after A): one crossing unless reordered.
+        let p = plan(vec![
+            Task::new("A", "a", &[]),
+            Task::new("B", "b", &[]),
+            Task::new("C", "c", &["B"]),
+            Task::new("D", "d", &["A"]),
+            Task::new("E", "e", &["C"]),
+            Task::new("F", "f", &["D"]),
+        ]);
+        let g = test_support::layered(&p);
+        assert!(count_crossings(&g.layers, &g.edges) > 0);
+        let geometry = layout(&p, &LayoutOptions::default());
+        assert_eq!(geometry.crossings(), 0);
+        // Chains are drawn as straight lines.
+        assert!(geometry.edges.iter().all(|e| e.points[0].1 == e.points[1].1));
+    }
+
+    #[test]
+    fn single_chain_and_sizes() {
+        let options = LayoutOptions::default();
+        let p = plan(vec![Task::new("A", "a", &[]), Task::new("B", "b", &["A"])]);
+        let geometry = layout(&p, &options);
+        assert_eq!(geometry.width, 20.0 + 190.0 + 70.0 + 190.0 + 20.0);
+        assert_eq!(geometry.height, 20.0 + 58.0 + 20.0);
+        assert_eq!((geometry.nodes[1].x, geometry.nodes[1].y), (280.0, 20.0));
+        assert_eq!(geometry.edges[0].d, "M210,49 L280,49");
+    }
+
+    #[test]
+    fn cycles_are_drawn_without_panicking() {
+        let p = plan(vec![
+            Task::new("A", "a", &["C"]),
+            Task::new("B", "b", &["A"]),
+            Task::new("C", "c", &["B"]),
+            Task::new("D", "d", &["D", "A"]),
+        ]);
+        let geometry = layout(&p, &LayoutOptions::default());
+        let layers: Vec<usize> = geometry.nodes.iter().map(|n| n.layer).collect();
+        assert_eq!(layers, vec![0, 1, 2, 1]);
+        let back = geometry.edges.iter().find(|e| (e.from, e.to) == (2, 0)).expect("back edge drawn");
+        assert_eq!(back.points.len(), 2);
+        assert!(back.points[1].0 < back.points[0].0);
+    }
+
+    #[test]
+    fn duplicate_ids_keep_plan_indices() {
+        let p = plan(vec![Task::new("A", "a", &[]), Task::new("A", "dup", &[]), Task::new("B", "b", &["A"])]);
+        let geometry = layout(&p, &LayoutOptions::default());
+        let indices: Vec<usize> = geometry.nodes.iter().map(|n| n.index).collect();
+        assert_eq!(indices, vec![0, 2]);
+        assert_eq!((geometry.edges[0].from, geometry.edges[0].to), (0, 2));
+    }
+}

@@ -1,0 +1,88 @@
+//! Edge routing: polylines through the bend points, drawn as smooth cubic Bézier curves.
+
+use std::fmt::Write;
+
+use super::geometry::LayoutOptions;
+
+/// Polyline of an edge along `chain` (source, virtual nodes, target): from the source box's right-middle,
+/// straight across the column of each virtual node, to the target box's left-middle.
+pub(crate) fn edge_points(chain: &[usize], layer: &[usize], centre: &[f64], options: &LayoutOptions) -> Vec<(f64, f64)> {
+    let &[source, ref bends @ .., target] = chain else { return Vec::new() };
+    let mut points = vec![(options.column_left(layer[source]) + options.node_width, centre[source])];
+    for &v in bends {
+        let left = options.column_left(layer[v]);
+        points.push((left, centre[v]));
+        points.push((left + options.node_width, centre[v]));
+    }
+    points.push((options.column_left(layer[target]), centre[target]));
+    points
+}
+
+/// Smooth SVG path through `points`: one cubic segment per pair with horizontal tangents at both ends,
+/// so consecutive segments join smoothly and the curve enters its last point from the left.
+///
+/// A segment going leftwards (a back edge of a cycle) bulges by at least `min_bulge` on both sides.
+pub(crate) fn smooth_path(points: &[(f64, f64)], min_bulge: f64) -> String {
+    let mut d = String::new();
+    let Some(&(x0, y0)) = points.first() else { return d };
+    let _ = write!(d, "M{},{}", num(x0), num(y0));
+    for pair in points.windows(2) {
+        let ((xa, ya), (xb, yb)) = (pair[0], pair[1]);
+        let dx = xb - xa;
+        if ya == yb && dx > 0.0 {
+            let _ = write!(d, " L{},{}", num(xb), num(yb));
+            continue;
+        }
+        let bulge = if dx > 0.0 { dx / 2.0 } else { (-dx / 2.0).max(min_bulge) };
+        let _ = write!(
+            d,
+            " C{},{} {},{} {},{}",
+            num(xa + bulge),
+            num(ya),
+            num(xb - bulge),
+            num(yb),
+            num(xb),
+            num(yb)
+        );
+    }
+    d
+}
+
+/// `x` rounded to 0.1 for compact path data, printed without a trailing `.0` or a negative zero.
+fn num(x: f64) -> String {
+    ((x * 10.0).round() / 10.0 + 0.0).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_cross_the_columns_of_virtual_nodes() {
+        let options = LayoutOptions { node_width: 10.0, node_height: 4.0, layer_gap: 5.0, node_gap: 1.0, margin: 2.0 };
+        // Node 0 in layer 0, virtual node 2 in layer 1, node 1 in layer 2.
+        let points = edge_points(&[0, 2, 1], &[0, 2, 1], &[7.0, 9.0, 8.0], &options);
+        assert_eq!(points, vec![(12.0, 7.0), (17.0, 8.0), (27.0, 8.0), (32.0, 9.0)]);
+        assert_eq!(edge_points(&[1, 0], &[0, 2], &[7.0, 9.0], &options), vec![(42.0, 9.0), (2.0, 7.0)]);
+        assert!(edge_points(&[], &[], &[], &options).is_empty());
+    }
+
+    #[test]
+    fn straight_runs_are_lines_and_bends_are_curves() {
+        let d = smooth_path(&[(0.0, 10.0), (40.0, 30.0), (60.0, 30.0)], 5.0);
+        assert_eq!(d, "M0,10 C20,10 20,30 40,30 L60,30");
+    }
+
+    #[test]
+    fn back_edges_bulge_out_and_come_back_in_from_the_left() {
+        let d = smooth_path(&[(100.0, 0.0), (50.0, 40.0)], 70.0);
+        assert_eq!(d, "M100,0 C170,0 -20,40 50,40");
+    }
+
+    #[test]
+    fn numbers_are_short_and_never_negative_zero() {
+        assert_eq!(num(12.345), "12.3");
+        assert_eq!(num(-0.01), "0");
+        assert_eq!(smooth_path(&[], 1.0), "");
+    }
+}

@@ -1,0 +1,94 @@
+//! Every prompt Planwright sends, in one place and versioned.
+
+use serde::{Deserialize, Serialize};
+
+use super::template::Template;
+use crate::engine::TaskRequest;
+
+/// Version of the prompt set; recorded with each plan so answers can be traced to their prompt.
+pub const PROMPT_VERSION: &str = "2026-11-25.1";
+
+/// One chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// `system`, `user` or `assistant`.
+    pub role: String,
+    /// Message text.
+    pub content: String,
+}
+
+impl ChatMessage {
+    fn new(role: &str, content: String) -> Self {
+        ChatMessage { role: role.to_string(), content }
+    }
+}
+
+const DECOMPOSE_RULES: &str = "You are a planning engine. Decompose the user's goal into a plan of atomic tasks.
+Rules:
+- Each task does one thing an LLM can do in one answer; 5 to 12 tasks in total.
+- `depends_on` lists the ids of tasks whose results this task needs; no cycles, no self-dependencies.
+- Tasks that do not need each other must not depend on each other, so they can run in parallel.
+- `can_parallelize` is true when the task can run beside others.
+- `critical_path` is the longest chain of dependent task ids, first to last.
+- Answer with JSON only, no prose, exactly in this shape:
+{\"tasks\":[{\"id\":\"T1\",\"name\":\"...\",\"description\":\"...\",\"depends_on\":[],\"can_parallelize\":true}],\"critical_path\":[\"T1\"]}";
+
+/// Messages asking for a plan for `goal`, optionally shaped like `template`.
+pub fn decompose_messages(goal: &str, template: Option<Template>) -> Vec<ChatMessage> {
+    let mut user = format!("Goal: {goal}");
+    if let Some(template) = template {
+        user.push_str("\n\n");
+        user.push_str(template.shape_hint());
+    }
+    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+}
+
+/// Messages executing one task: the goal, the task, and the results of its dependencies.
+pub fn task_messages(request: &TaskRequest) -> Vec<ChatMessage> {
+    let system = "You are one worker in a multi-step plan. Do only the task you are given, using the results \
+                  of earlier tasks where useful. Answer with the task's result only.";
+    let mut user = format!(
+        "Overall goal: {}\n\nYour task ({}): {}\n{}",
+        request.goal, request.task_id, request.name, request.description
+    );
+    if !request.dependency_results.is_empty() {
+        user.push_str("\n\nResults of the tasks this one depends on:");
+        for dep in &request.dependency_results {
+            user.push_str(&format!("\n\n### {} — {}\n{}", dep.id, dep.name, dep.result));
+        }
+    }
+    vec![ChatMessage::new("system", system.to_string()), ChatMessage::new("user", user)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::DependencyResult;
+
+    #[test]
+    fn decompose_prompt_carries_goal_template_and_json_rules() {
+        let m = decompose_messages("Plan a launch", Some(Template::DataPipeline));
+        assert_eq!(m[0].role, "system");
+        assert!(m[0].content.contains("JSON only"));
+        assert!(m[1].content.starts_with("Goal: Plan a launch"));
+        assert!(m[1].content.contains("data pipeline"));
+        assert_eq!(decompose_messages("x", None)[1].content, "Goal: x");
+    }
+
+    #[test]
+    fn task_prompt_carries_goal_description_and_dependency_results() {
+        let request = TaskRequest {
+            goal: "Write a report".into(),
+            task_id: "T3".into(),
+            name: "Draft".into(),
+            description: "Draft it".into(),
+            dependency_results: vec![DependencyResult { id: "T1".into(), name: "Research".into(), result: "facts".into() }],
+            attempt: 1,
+            timeout_ms: 1,
+        };
+        let user = &task_messages(&request)[1].content;
+        for needle in ["Write a report", "T3", "Draft it", "### T1 — Research\nfacts"] {
+            assert!(user.contains(needle), "missing {needle:?} in {user}");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Entry point: mounts the app on the page (Wasm); natively there is nothing to run.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(planwright::ui::app::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("Planwright is a browser app: run `scripts/serve` and open http://127.0.0.1:8080");
+}

@@ -1,0 +1,9 @@
+//! Plan model, tolerant JSON parsing, validation and critical path. Pure Rust.
+
+pub mod critical_path;
+pub mod graph;
+pub mod model;
+pub mod parse;
+pub mod validate;
+
+pub use model::{Plan, Task, TaskId};

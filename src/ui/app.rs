@@ -1,0 +1,54 @@
+//! The root component: lays out the panels and starts the restore of the last workflow.
+
+use leptos::prelude::*;
+
+use super::goal_form::GoalForm;
+use super::import_panel::ImportPanel;
+use super::notice_banner::NoticeBanner;
+use super::plan_graph::PlanGraph;
+use super::run_bar::RunBar;
+use super::settings_panel::SettingsPanel;
+use super::task_inspector::TaskInspector;
+use super::validation_list::ValidationList;
+use crate::app::actions::{restore_on_load, stop_driver};
+use crate::app::settings_storage::load_settings;
+use crate::app::state::{AppEnv, AppState};
+
+/// The whole Planwright page.
+#[component]
+pub fn App(
+    /// Where data lives and how tests observe the app.
+    #[prop(optional)]
+    env: Option<AppEnv>,
+) -> impl IntoView {
+    let state = AppState::new(env.unwrap_or_default());
+    provide_context(state);
+    load_settings(&state);
+    restore_on_load(state);
+    on_cleanup(move || stop_driver(&state));
+
+    view! {
+        <div class="app">
+            <header class="app-header">
+                <h1>"Planwright"</h1>
+                <p class="tagline">"Make an LLM agent follow an explicit, executable, resumable plan."</p>
+            </header>
+            <NoticeBanner/>
+            <main class="app-main">
+                <section class="left-column">
+                    <GoalForm/>
+                    <SettingsPanel/>
+                    <ImportPanel/>
+                </section>
+                <section class="center-column">
+                    <RunBar/>
+                    <ValidationList/>
+                    <PlanGraph/>
+                </section>
+                <section class="right-column">
+                    <TaskInspector/>
+                </section>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,12 @@
+//! Leptos components, one per file. They read and write [`crate::app::state::AppState`] and call
+//! [`crate::app::actions`]; no business logic lives here.
+
+pub mod app;
+pub mod goal_form;
+pub mod import_panel;
+pub mod notice_banner;
+pub mod plan_graph;
+pub mod run_bar;
+pub mod settings_panel;
+pub mod task_inspector;
+pub mod validation_list;

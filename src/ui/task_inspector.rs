@@ -1,0 +1,47 @@
+//! Details of the selected task: description, dependencies, status, attempts, error, result.
+
+use leptos::prelude::*;
+
+use crate::app::state::AppState;
+
+/// The inspector panel for the selected task.
+#[component]
+pub fn TaskInspector() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let details = move || {
+        let id = state.selected.get()?;
+        let task = state.plan.with(|p| p.as_ref().and_then(|p| p.task(&id).cloned()))?;
+        let task_state = state.tasks.with(|t| t.get(&id).cloned()).unwrap_or_default();
+        let deps = task
+            .depends_on
+            .iter()
+            .map(|d| {
+                let target = d.clone();
+                view! { <button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{d.clone()}</button> }
+            })
+            .collect_view();
+        let attempts = if task_state.interrupted {
+            format!("{} (interrupted by a reload, re-run)", task_state.attempts)
+        } else {
+            task_state.attempts.to_string()
+        };
+        Some(view! {
+            <h2>{format!("{} — {}", task.id, task.name)}</h2>
+            <p class="description">{task.description.clone()}</p>
+            <dl>
+                <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
+                <dt>"Depends on"</dt><dd>{deps}</dd>
+                <dt>"Attempts"</dt><dd>{attempts}</dd>
+            </dl>
+            {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}
+            {task_state.result.map(|r| view! { <h3>"Result"</h3><pre class="result-text" data-testid="inspector-result">{r}</pre> })}
+        })
+    };
+    view! {
+        <aside class="panel inspector" aria-live="polite">
+            {move || details().map(|v| v.into_any()).unwrap_or_else(|| view! {
+                <p class="hint">"Select a task in the graph (click, or Tab then Enter) to see its details and result."</p>
+            }.into_any())}
+        </aside>
+    }
+}
