@@ -3,7 +3,8 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(planwright::ui::app::App);
+    use leptos::prelude::*;
+    leptos::mount::mount_to_body(|| view! { <planwright::ui::app::App/> });
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -46,11 +46,18 @@ pub struct AppEnv {
     pub calls: CallLog,
     /// localStorage key for non-secret settings (None: do not persist settings).
     pub settings_key: Option<String>,
+    /// Provider settings to start with instead of the defaults.
+    pub initial_settings: Option<ProviderSettings>,
 }
 
 impl Default for AppEnv {
     fn default() -> Self {
-        AppEnv { db_name: "planwright".into(), calls: CallLog::default(), settings_key: Some("planwright.settings".into()) }
+        AppEnv {
+            db_name: "planwright".into(),
+            calls: CallLog::default(),
+            settings_key: Some("planwright.settings".into()),
+            initial_settings: None,
+        }
     }
 }
 
@@ -99,7 +106,7 @@ impl AppState {
         AppState {
             goal: RwSignal::new(String::new()),
             template: RwSignal::new(None),
-            settings: RwSignal::new(ProviderSettings::default()),
+            settings: RwSignal::new(env.initial_settings.clone().unwrap_or_default()),
             run_config: RwSignal::new(RunConfig::default()),
             plan: RwSignal::new(None),
             issues: RwSignal::new(Vec::new()),

@@ -72,11 +72,7 @@ mod tests {
 
     #[test]
     fn dag_has_no_back_edges() {
-        let s = split(vec![
-            Task::new("C", "c", &["A", "B"]),
-            Task::new("A", "a", &[]),
-            Task::new("B", "b", &["A"]),
-        ]);
+        let s = split(vec![Task::new("C", "c", &["A", "B"]), Task::new("A", "a", &[]), Task::new("B", "b", &["A"])]);
         assert_eq!(s.forward, vec![(1, 0), (2, 0), (1, 2)]);
         assert!(s.back.is_empty());
     }

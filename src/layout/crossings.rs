@@ -5,12 +5,19 @@
 /// `lower_len` must exceed every lower position. Sorts `pairs`; runs in O(E log V).
 pub(crate) fn bilayer_crossings(pairs: &mut [(usize, usize)], lower_len: usize) -> usize {
     pairs.sort_unstable();
+    let lower_ends: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+    sorted_bilayer_crossings(&lower_ends, lower_len)
+}
+
+/// Crossings among edges between two layers given the lower positions of the edges in order of their
+/// upper positions (edges sharing an upper node in increasing lower position).
+pub(crate) fn sorted_bilayer_crossings(lower_ends: &[usize], lower_len: usize) -> usize {
     let leaves = lower_len.max(1).next_power_of_two();
     // Complete binary tree in an array; leaf `p` is at `first + p`, the parent of `i` at `(i - 1) / 2`.
     let first = leaves - 1;
     let mut tree = vec![0usize; 2 * leaves - 1];
     let mut crossings = 0;
-    for &(_, lower) in pairs.iter() {
+    for &lower in lower_ends {
         let mut i = first + lower;
         tree[i] += 1;
         while i > 0 {

@@ -62,18 +62,13 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
             height: options.node_height,
         })
         .collect();
-    let back_chains = edges.back.iter().map(|&(from, to)| vec![from, to]);
-    let mut paths: Vec<EdgePath> = g
-        .chains
-        .iter()
-        .cloned()
-        .chain(back_chains)
-        .map(|chain| {
-            let points = route::edge_points(&chain, &g.layer, &centre, options);
-            let d = route::smooth_path(&points, options.layer_gap);
-            EdgePath { from: plan_index[chain[0]], to: plan_index[chain[chain.len() - 1]], points, d }
-        })
-        .collect();
+    let path = |chain: &[usize]| {
+        let points = route::edge_points(chain, &g.layer, &centre, options);
+        let d = route::smooth_path(&points, options.layer_gap);
+        EdgePath { from: plan_index[chain[0]], to: plan_index[chain[chain.len() - 1]], points, d }
+    };
+    let back = edges.back.iter().map(|&(from, to)| path(&[from, to]));
+    let mut paths: Vec<EdgePath> = g.chains.iter().map(|chain| path(chain)).chain(back).collect();
     paths.sort_by_key(|e| e.to);
 
     let layers = g.layers.len() as f64;
@@ -101,14 +96,15 @@ mod tests {
     fn any_plan() -> impl Strategy<Value = Plan> {
         (1usize..30).prop_flat_map(|n| {
             prop::collection::vec(prop::collection::vec(0..n + 2, 0..4), n).prop_map(move |deps| {
-                plan(deps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ds)| {
-                        let ids: Vec<String> = ds.iter().map(|d| format!("T{d}")).collect();
-                        Task::new(&format!("T{i}"), "", &ids.iter().map(String::as_str).collect::<Vec<_>>())
-                    })
-                    .collect())
+                plan(
+                    deps.iter()
+                        .enumerate()
+                        .map(|(i, ds)| {
+                            let ids: Vec<String> = ds.iter().map(|d| format!("T{d}")).collect();
+                            Task::new(&format!("T{i}"), "", &ids.iter().map(String::as_str).collect::<Vec<_>>())
+                        })
+                        .collect(),
+                )
             })
         })
     }
@@ -125,8 +121,8 @@ mod tests {
             assert!(a.x + a.width <= geometry.width + 1e-9 && a.y + a.height <= geometry.height + 1e-9);
             for b in &geometry.nodes[i + 1..] {
                 let apart_x = a.x + a.width <= b.x || b.x + b.width <= a.x;
-                let apart_y = a.y + a.height + options.node_gap <= b.y + 1e-9
-                    || b.y + b.height + options.node_gap <= a.y + 1e-9;
+                let apart_y =
+                    a.y + a.height + options.node_gap <= b.y + 1e-9 || b.y + b.height + options.node_gap <= a.y + 1e-9;
                 assert!(apart_x || apart_y, "{a:?} overlaps {b:?}");
             }
         }

@@ -1,14 +1,16 @@
 //! Crossing minimisation: median sweeps plus adjacent transpositions, keeping the best order seen.
 
-use super::crossings::count_crossings;
+use super::crossings::{count_crossings, sorted_bilayer_crossings};
 use super::proper::LayeredGraph;
 
 /// Upper bound on median sweeps (alternating downwards and upwards).
 const MAX_SWEEPS: usize = 24;
 /// Consecutive sweeps without improvement after which the search stops.
 const PATIENCE: usize = 4;
-/// Upper bound on transposition passes after each sweep.
-const MAX_TRANSPOSE_PASSES: usize = 8;
+/// Transposition passes after each sweep (cheap, and mostly cleans up after the median).
+const SWEEP_TRANSPOSE_PASSES: usize = 1;
+/// Upper bound on transposition passes polishing the best ordering at the end.
+const FINAL_TRANSPOSE_PASSES: usize = 16;
 
 /// A node order for every layer of `g` with few crossings.
 ///
@@ -37,13 +39,12 @@ fn depth_first_order(g: &LayeredGraph) -> Vec<Vec<usize>> {
     order
 }
 
-/// Improves `order` by median sweeps and transpositions; returns the ordering with the fewest crossings.
+/// Improves `order` by median sweeps and transpositions; returns the best ordering seen, polished by
+/// transpositions (each of which removes crossings).
 fn improve(g: &LayeredGraph, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
-    let mut position = vec![0; g.layer.len()];
-    for layer in &order {
-        record_positions(layer, &mut position);
-    }
-    let mut best_crossings = count_crossings(&order, &g.edges);
+    let mut position = positions(g, &order);
+    let mut lower_ends = Vec::new();
+    let mut best_crossings = total_crossings(g, &order, &position, &mut lower_ends);
     let mut best = order.clone();
     let mut stale = 0;
     for sweep in 0..MAX_SWEEPS {
@@ -51,8 +52,8 @@ fn improve(g: &LayeredGraph, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
             break;
         }
         median_sweep(g, &mut order, &mut position, sweep % 2 == 0);
-        transpose(g, &mut order, &mut position);
-        let crossings = count_crossings(&order, &g.edges);
+        transpose(g, &mut order, &mut position, SWEEP_TRANSPOSE_PASSES);
+        let crossings = total_crossings(g, &order, &position, &mut lower_ends);
         if crossings < best_crossings {
             best_crossings = crossings;
             best.clone_from(&order);
@@ -61,9 +62,37 @@ fn improve(g: &LayeredGraph, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
             stale += 1;
         }
     }
+    let mut position = positions(g, &best);
+    transpose(g, &mut best, &mut position, FINAL_TRANSPOSE_PASSES);
     best
 }
 
+/// Crossings of `order` (with `position` up to date), like `count_crossings` but without sorting all edges.
+fn total_crossings(g: &LayeredGraph, order: &[Vec<usize>], position: &[usize], lower_ends: &mut Vec<usize>) -> usize {
+    order
+        .windows(2)
+        .map(|pair| {
+            lower_ends.clear();
+            for &v in &pair[0] {
+                let start = lower_ends.len();
+                lower_ends.extend(g.down[v].iter().map(|&w| position[w]));
+                lower_ends[start..].sort_unstable();
+            }
+            sorted_bilayer_crossings(lower_ends, pair[1].len())
+        })
+        .sum()
+}
+
+/// Position of every node within its layer.
+fn positions(g: &LayeredGraph, order: &[Vec<usize>]) -> Vec<usize> {
+    let mut position = vec![0; g.layer.len()];
+    for layer in order {
+        record_positions(layer, &mut position);
+    }
+    position
+}
+
+/// Records the slot of every node of `layer` in `position`.
 fn record_positions(layer: &[usize], position: &mut [usize]) {
     for (p, &v) in layer.iter().enumerate() {
         position[v] = p;
@@ -92,7 +121,8 @@ fn median_sweep(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usiz
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut movable = keyed.iter().map(|k| k.2);
         let layer = &mut order[l];
-        let fixed: Vec<bool> = layer.iter().map(|&v| if downwards { g.up[v].is_empty() } else { g.down[v].is_empty() }).collect();
+        let fixed: Vec<bool> =
+            layer.iter().map(|&v| if downwards { g.up[v].is_empty() } else { g.down[v].is_empty() }).collect();
         for (slot, v) in layer.iter_mut().enumerate() {
             if !fixed[slot] {
                 *v = movable.next().expect("one movable node per free slot");
@@ -121,32 +151,20 @@ fn weighted_median(p: &[usize]) -> Option<f64> {
     }
 }
 
-/// Swaps neighbouring nodes of a layer while that removes crossings with both adjacent layers.
-fn transpose(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usize]) {
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for _ in 0..MAX_TRANSPOSE_PASSES {
+/// Swaps neighbouring nodes while that removes crossings, for at most `passes` passes; a pass revisits
+/// only layers next to a change.
+fn transpose(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usize], passes: usize) {
+    let mut dirty = vec![true; order.len()];
+    let mut scratch = SortedNeighbours::default();
+    for _ in 0..passes {
         let mut improved = false;
-        for layer in order.iter_mut() {
-            for i in 1..layer.len() {
-                let (v, w) = (layer[i - 1], layer[i]);
-                let mut kept = 0;
-                let mut swapped = 0;
-                for adjacency in [&g.up, &g.down] {
-                    a.clear();
-                    a.extend(adjacency[v].iter().map(|&u| position[u]));
-                    a.sort_unstable();
-                    b.clear();
-                    b.extend(adjacency[w].iter().map(|&u| position[u]));
-                    b.sort_unstable();
-                    let (if_kept, if_swapped) = pair_crossings(&a, &b);
-                    kept += if_kept;
-                    swapped += if_swapped;
-                }
-                if swapped < kept {
-                    layer.swap(i - 1, i);
-                    position[v] = i;
-                    position[w] = i - 1;
-                    improved = true;
+        for l in 0..order.len() {
+            if std::mem::take(&mut dirty[l]) && transpose_layer(g, &mut order[l], position, &mut scratch) {
+                improved = true;
+                dirty[l] = true;
+                dirty[l.saturating_sub(1)] = true;
+                if let Some(next) = dirty.get_mut(l + 1) {
+                    *next = true;
                 }
             }
         }
@@ -154,6 +172,52 @@ fn transpose(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usize])
             break;
         }
     }
+}
+
+/// Sorted neighbour positions of the nodes of one layer, by slot: `ranges[slot]` = (up, down) in `flat`.
+#[derive(Default)]
+struct SortedNeighbours {
+    flat: Vec<usize>,
+    ranges: Vec<[(usize, usize); 2]>,
+}
+
+/// One left-to-right pass of swaps over `layer`; true when anything moved.
+fn transpose_layer(
+    g: &LayeredGraph,
+    layer: &mut [usize],
+    position: &mut [usize],
+    scratch: &mut SortedNeighbours,
+) -> bool {
+    let SortedNeighbours { flat, ranges } = scratch;
+    flat.clear();
+    ranges.clear();
+    for &v in layer.iter() {
+        let mut range = [(0, 0); 2];
+        for (side, adjacency) in [&g.up, &g.down].into_iter().enumerate() {
+            let start = flat.len();
+            flat.extend(adjacency[v].iter().map(|&u| position[u]));
+            flat[start..].sort_unstable();
+            range[side] = (start, flat.len());
+        }
+        ranges.push(range);
+    }
+    let mut changed = false;
+    for i in 1..layer.len() {
+        let (mut kept, mut swapped) = (0, 0);
+        for (a, b) in ranges[i - 1].iter().zip(&ranges[i]) {
+            let (k, s) = pair_crossings(&flat[a.0..a.1], &flat[b.0..b.1]);
+            kept += k;
+            swapped += s;
+        }
+        if swapped < kept {
+            layer.swap(i - 1, i);
+            ranges.swap(i - 1, i);
+            position[layer[i - 1]] = i - 1;
+            position[layer[i]] = i;
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// Crossings between the edges of two neighbouring nodes whose neighbour positions are `a` and `b` (sorted):
@@ -220,6 +284,7 @@ mod tests {
             let order = minimise(&g);
             assert!(is_permutation_of_layers(&g, &order));
             let result = crossings(&g, &order);
+            assert_eq!(total_crossings(&g, &order, &positions(&g, &order), &mut Vec::new()), result);
             assert!(result <= crossings(&g, &g.layers), "round {round}");
             assert!(result <= crossings(&g, &depth_first_order(&g)), "round {round}");
             assert_eq!(order, minimise(&g), "deterministic");

@@ -21,9 +21,7 @@ pub(crate) fn assign(g: &LayeredGraph, order: &[Vec<usize>], separation: impl Fn
         let root = vertical_alignment(&layers, neighbours, &conflicts, g.layer.len());
         compact(&layers, &root, reversed, &separation)
     });
-    let extent = |xs: &[f64]| {
-        xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)))
-    };
+    let extent = |xs: &[f64]| xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let extents = candidates.each_ref().map(|xs| extent(xs));
     let narrowest = (0..4)
         .min_by(|&a, &b| (extents[a].1 - extents[a].0).total_cmp(&(extents[b].1 - extents[b].0)))
@@ -91,7 +89,11 @@ fn oriented_layers(order: &[Vec<usize>], from_first: bool, reversed: bool) -> Ve
         }
         layer
     };
-    if from_first { order.iter().map(orient).collect() } else { order.iter().rev().map(orient).collect() }
+    if from_first {
+        order.iter().map(orient).collect()
+    } else {
+        order.iter().rev().map(orient).collect()
+    }
 }
 
 /// Aligns each node with a median neighbour in the preceding (oriented) layer; returns each node's block root.
@@ -120,10 +122,7 @@ fn vertical_alignment(
             }
             ws.sort_unstable_by_key(|&w| position[w]);
             for &w in &ws[(ws.len() - 1) / 2..=ws.len() / 2] {
-                if align[v] == v
-                    && last_aligned.is_none_or(|p| p < position[w])
-                    && !conflicts.contains(&key(v, w))
-                {
+                if align[v] == v && last_aligned.is_none_or(|p| p < position[w]) && !conflicts.contains(&key(v, w)) {
                     align[w] = v;
                     root[v] = root[w];
                     align[v] = root[v];
@@ -137,7 +136,12 @@ fn vertical_alignment(
 
 /// Places blocks as close as separation allows: longest path over the block graph, then pulls every
 /// block towards its successors. Returns each node's position (negated back when `reversed`).
-fn compact(layers: &[Vec<usize>], root: &[usize], reversed: bool, separation: impl Fn(usize, usize) -> f64) -> Vec<f64> {
+fn compact(
+    layers: &[Vec<usize>],
+    root: &[usize],
+    reversed: bool,
+    separation: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
     let n = root.len();
     let mut edges = Vec::new();
     for layer in layers {
@@ -182,6 +186,7 @@ struct Adjacency {
 }
 
 impl Adjacency {
+    /// Lists of `(to, weight)` for nodes `0..n` from `(from, to, weight)` edges.
     fn new(n: usize, edges: impl Iterator<Item = (usize, usize, f64)> + Clone) -> Self {
         let mut start = vec![0; n + 1];
         for (a, _, _) in edges.clone() {
@@ -199,6 +204,7 @@ impl Adjacency {
         Adjacency { start, items }
     }
 
+    /// The list of node `v`.
     fn of(&self, v: usize) -> &[(usize, f64)] {
         &self.items[self.start[v]..self.start[v + 1]]
     }

@@ -57,6 +57,7 @@ impl LayeredGraph {
         g
     }
 
+    /// Adds the edge `upper -> lower` between adjacent layers.
     fn link(&mut self, upper: usize, lower: usize) {
         self.down[upper].push(lower);
         self.up[lower].push(upper);

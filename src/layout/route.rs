@@ -6,7 +6,12 @@ use super::geometry::LayoutOptions;
 
 /// Polyline of an edge along `chain` (source, virtual nodes, target): from the source box's right-middle,
 /// straight across the column of each virtual node, to the target box's left-middle.
-pub(crate) fn edge_points(chain: &[usize], layer: &[usize], centre: &[f64], options: &LayoutOptions) -> Vec<(f64, f64)> {
+pub(crate) fn edge_points(
+    chain: &[usize],
+    layer: &[usize],
+    centre: &[f64],
+    options: &LayoutOptions,
+) -> Vec<(f64, f64)> {
     let &[source, ref bends @ .., target] = chain else { return Vec::new() };
     let mut points = vec![(options.column_left(layer[source]) + options.node_width, centre[source])];
     for &v in bends {
@@ -23,34 +28,45 @@ pub(crate) fn edge_points(chain: &[usize], layer: &[usize], centre: &[f64], opti
 ///
 /// A segment going leftwards (a back edge of a cycle) bulges by at least `min_bulge` on both sides.
 pub(crate) fn smooth_path(points: &[(f64, f64)], min_bulge: f64) -> String {
-    let mut d = String::new();
-    let Some(&(x0, y0)) = points.first() else { return d };
-    let _ = write!(d, "M{},{}", num(x0), num(y0));
+    let mut d = String::with_capacity(points.len() * 32);
+    let Some(&first) = points.first() else { return d };
+    d.push('M');
+    push_point(&mut d, first);
     for pair in points.windows(2) {
         let ((xa, ya), (xb, yb)) = (pair[0], pair[1]);
         let dx = xb - xa;
         if ya == yb && dx > 0.0 {
-            let _ = write!(d, " L{},{}", num(xb), num(yb));
-            continue;
+            d.push_str(" L");
+        } else {
+            let bulge = if dx > 0.0 { dx / 2.0 } else { (-dx / 2.0).max(min_bulge) };
+            d.push_str(" C");
+            push_point(&mut d, (xa + bulge, ya));
+            d.push(' ');
+            push_point(&mut d, (xb - bulge, yb));
+            d.push(' ');
         }
-        let bulge = if dx > 0.0 { dx / 2.0 } else { (-dx / 2.0).max(min_bulge) };
-        let _ = write!(
-            d,
-            " C{},{} {},{} {},{}",
-            num(xa + bulge),
-            num(ya),
-            num(xb - bulge),
-            num(yb),
-            num(xb),
-            num(yb)
-        );
+        push_point(&mut d, (xb, yb));
     }
     d
 }
 
-/// `x` rounded to 0.1 for compact path data, printed without a trailing `.0` or a negative zero.
-fn num(x: f64) -> String {
-    ((x * 10.0).round() / 10.0 + 0.0).to_string()
+/// Appends `x,y`, each rounded to 0.1 and printed without a trailing `.0` or a negative zero.
+fn push_point(d: &mut String, (x, y): (f64, f64)) {
+    push_number(d, x);
+    d.push(',');
+    push_number(d, y);
+}
+
+fn push_number(d: &mut String, x: f64) {
+    let tenths = (x * 10.0).round() as i64;
+    if tenths < 0 {
+        d.push('-');
+    }
+    let tenths = tenths.unsigned_abs();
+    let _ = write!(d, "{}", tenths / 10);
+    if !tenths.is_multiple_of(10) {
+        let _ = write!(d, ".{}", tenths % 10);
+    }
 }
 
 #[cfg(test)]
@@ -81,8 +97,10 @@ mod tests {
 
     #[test]
     fn numbers_are_short_and_never_negative_zero() {
-        assert_eq!(num(12.345), "12.3");
-        assert_eq!(num(-0.01), "0");
+        let mut d = String::new();
+        push_point(&mut d, (12.345, -0.01));
+        push_point(&mut d, (-7.25, 3.0));
+        assert_eq!(d, "12.3,0-7.3,3");
         assert_eq!(smooth_path(&[], 1.0), "");
     }
 }

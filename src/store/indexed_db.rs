@@ -96,7 +96,7 @@ impl Store {
         let (low, high) = task_key_range(workflow_id);
         let values = object_store
             .get_all::<String>()
-            .with_query(KeyRange::Bound(low, false, high, false))
+            .with_query::<String, _>(KeyRange::Bound(low, false, high, false))
             .await
             .map_err(err("read tasks"))?;
         let mut records = Vec::new();

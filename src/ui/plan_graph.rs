@@ -61,21 +61,21 @@ pub fn PlanGraph() -> impl IntoView {
                 let id = task.id.clone();
                 let (id_status, id_select, id_key, id_crit, id_sel, id_title) =
                     (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                let status = move || status_of(&id_status).as_str();
+                let status = Memo::new(move |_| status_of(&id_status).as_str());
                 let label = short_label(&task.name);
                 let title = format!("{} — {}\n{}", task.id, task.name, task.description);
                 view! {
                     <g
-                        class=move || format!("task-node status-{}", status())
+                        class=move || format!("task-node status-{}", status.get())
                         class:critical=move || critical.with(|c| c.contains(&id_crit))
                         class:selected=move || state.selected.with(|s| s.as_deref() == Some(id_sel.as_str()))
                         data-testid="task-node"
-                        data-task-id=id.clone()
-                        data-status=status
+                        data-task-id=id_title.clone()
+                        data-status=move || status.get()
                         transform=format!("translate({},{})", n.x, n.y)
                         tabindex="0"
                         role="button"
-                        aria-label=move || format!("{} {}: {}", id_title, task.name, status())
+                        aria-label=move || format!("{} {}: {}", id_title, task.name, status.get())
                         on:click=move |_| state.selected.set(Some(id_select.clone()))
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                             if ev.key() == "Enter" || ev.key() == " " {
@@ -87,7 +87,7 @@ pub fn PlanGraph() -> impl IntoView {
                         <title>{title}</title>
                         <rect width=n.width height=n.height rx="8"></rect>
                         <text class="node-name" x="10" y="24">{label}</text>
-                        <text class="node-status" x="10" y="44">{move || format!("{} · {}", id, status())}</text>
+                        <text class="node-status" x="10" y="44">{move || format!("{} · {}", id, status.get())}</text>
                     </g>
                 }
             })

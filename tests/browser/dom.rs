@@ -1,0 +1,103 @@
+//! Helpers to mount the app and drive it through the DOM like a user.
+
+use leptos::prelude::*;
+use planwright::app::state::AppEnv;
+use planwright::llm::demo::DemoConfig;
+use planwright::llm::provider::CallLog;
+use planwright::llm::settings::ProviderSettings;
+use planwright::ui::app::App;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// A mounted app; dropping it unmounts the app.
+pub struct Mounted {
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    pub root: HtmlElement,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// A fresh database name, so tests never share state.
+pub fn unique_db(prefix: &str) -> String {
+    format!("{prefix}-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
+}
+
+/// Demo settings for tests: fast and, unless asked, never failing.
+pub fn demo_settings(latency_ms: u32, failure_rate: f64) -> ProviderSettings {
+    ProviderSettings { demo: DemoConfig { seed: 7, failure_rate, latency_ms }, ..ProviderSettings::default() }
+}
+
+/// Mounts a fresh app on `db_name`, logging provider calls to `calls`.
+pub fn mount_app(db_name: &str, calls: CallLog, settings: ProviderSettings) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let env = AppEnv { db_name: db_name.to_string(), calls, settings_key: None, initial_settings: Some(settings) };
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App env=env/> }.into_any());
+    Mounted { _handle: handle, root }
+}
+
+/// The first element under `root` matching `selector`.
+pub fn find(root: &HtmlElement, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+/// Every element under `root` matching `selector`.
+pub fn find_all(root: &HtmlElement, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+}
+
+/// Clicks the element with `data-testid` = `test_id`.
+pub fn click(root: &HtmlElement, test_id: &str) {
+    let el: HtmlElement = find(root, &format!("[data-testid='{test_id}']")).expect(test_id).unchecked_into();
+    el.click();
+}
+
+/// Types `value` into the input or textarea with `data-testid` = `test_id` (fires `input`).
+pub fn type_into(root: &HtmlElement, test_id: &str, value: &str) {
+    let el = find(root, &format!("[data-testid='{test_id}']")).expect(test_id);
+    js_sys::Reflect::set(&el, &"value".into(), &value.into()).unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+/// `(task id, status)` of every graph node.
+pub fn node_statuses(root: &HtmlElement) -> Vec<(String, String)> {
+    find_all(root, "[data-testid='task-node']")
+        .into_iter()
+        .map(|n| (n.get_attribute("data-task-id").unwrap_or_default(), n.get_attribute("data-status").unwrap_or_default()))
+        .collect()
+}
+
+/// Waits (polling every 20 ms) until `condition` holds; panics with `what` after `timeout_ms`.
+pub async fn wait_until(what: &str, timeout_ms: f64, mut condition: impl FnMut() -> bool) {
+    let start = js_sys::Date::now();
+    loop {
+        leptos::task::tick().await;
+        if condition() {
+            return;
+        }
+        if js_sys::Date::now() - start > timeout_ms {
+            panic!("timed out after {timeout_ms} ms waiting for: {what}");
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+}
+
+/// Types a goal, presses Plan and waits for the graph.
+pub async fn plan_goal(root: &HtmlElement, goal: &str) {
+    wait_until("the plan button to be enabled", 5_000.0, || {
+        find(root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    type_into(root, "goal-input", goal);
+    click(root, "plan-button");
+    wait_until("the plan graph", 5_000.0, || !node_statuses(root).is_empty()).await;
+}

@@ -1,0 +1,9 @@
+//! Headless-Chromium tests of the app, the IndexedDB store and resume.
+#![cfg(target_arch = "wasm32")]
+
+mod dom;
+mod resume;
+mod run_flow;
+mod store_round_trip;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,45 @@
+//! IndexedDB round trip of workflow and task records.
+
+use planwright::engine::{RunConfig, RunStatus, TaskState, TaskStatus};
+use planwright::plan::{Plan, Task};
+use planwright::store::indexed_db::Store;
+use planwright::store::record::{TaskRecord, WorkflowRecord, SCHEMA_VERSION};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::dom::unique_db;
+
+#[wasm_bindgen_test]
+async fn workflow_and_task_records_round_trip() {
+    let store = Store::open(&unique_db("idb")).await.unwrap();
+    assert_eq!(store.current_workflow().await.unwrap(), None);
+    let plan = Plan { tasks: vec![Task::new("T1", "one", &[]), Task::new("T2", "two", &["T1"])], critical_path: vec![] };
+    let workflow = WorkflowRecord {
+        id: "wf-1".into(),
+        schema_version: SCHEMA_VERSION,
+        goal: "goal".into(),
+        plan,
+        config: RunConfig::default(),
+        status: RunStatus::Running,
+        created_ms: 1.0,
+        updated_ms: 2.0,
+    };
+    store.put_workflow(&workflow).await.unwrap();
+    let done = TaskState { status: TaskStatus::Completed, attempts: 2, result: Some("a long result ".repeat(500)), ..TaskState::default() };
+    let t1 = TaskRecord { workflow_id: "wf-1".into(), task_id: "T1".into(), state: done };
+    let t2 = TaskRecord { workflow_id: "wf-1".into(), task_id: "T2".into(), state: TaskState { status: TaskStatus::Running, attempts: 1, ..TaskState::default() } };
+    let other = TaskRecord { workflow_id: "wf-10".into(), task_id: "T1".into(), state: TaskState::default() };
+    for record in [&t1, &t2, &other] {
+        store.put_task(record).await.unwrap();
+    }
+    // A later write of the same task replaces the earlier one.
+    let t2_done = TaskRecord { state: TaskState { status: TaskStatus::Completed, attempts: 1, ..TaskState::default() }, ..t2.clone() };
+    store.put_task(&t2_done).await.unwrap();
+
+    assert_eq!(store.current_workflow().await.unwrap(), Some(workflow));
+    let (mut tasks, problems) = store.tasks("wf-1").await.unwrap();
+    tasks.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+    assert!(problems.is_empty());
+    assert_eq!(tasks, vec![t1, t2_done]);
+    store.clear_current().await.unwrap();
+    assert_eq!(store.current_workflow().await.unwrap(), None);
+}
