@@ -134,7 +134,7 @@ fn attempts_are_capped_and_retry_after_is_honoured() {
     let mut sim = Simulator::new(Run::new("g", p, RunConfig { max_attempts: 2, ..RunConfig::default() }));
     sim.run_to_end(|_| SimOutcome {
         duration_ms: 1.0,
-        result: Err(TaskError { message: "HTTP 429".into(), retryable: true, retry_after_ms: Some(7_000) }),
+        result: Err(TaskError { message: "HTTP 503".into(), retryable: true, retry_after_ms: Some(7_000), rate_limited: false }),
     });
     let a = sim.run.state("A").unwrap();
     assert_eq!((a.status, a.attempts), (TaskStatus::Failed, 2));

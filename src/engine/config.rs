@@ -17,6 +17,23 @@ pub struct RunConfig {
     pub backoff_max_ms: u64,
     /// Seed for the backoff jitter, so a run is reproducible.
     pub seed: u64,
+    /// Most task requests started per minute (`None`: no cap).
+    #[serde(default)]
+    pub requests_per_minute: Option<u32>,
+    /// Consecutive task failures that trigger a re-plan of the remaining work (0: never re-plan).
+    #[serde(default = "default_replan_after")]
+    pub replan_after_failures: u32,
+    /// Most re-plans per run.
+    #[serde(default = "default_max_replans")]
+    pub max_replans: u32,
+}
+
+fn default_replan_after() -> u32 {
+    2
+}
+
+fn default_max_replans() -> u32 {
+    3
 }
 
 impl Default for RunConfig {
@@ -28,6 +45,9 @@ impl Default for RunConfig {
             backoff_base_ms: 1_000,
             backoff_max_ms: 60_000,
             seed: 1,
+            requests_per_minute: None,
+            replan_after_failures: default_replan_after(),
+            max_replans: default_max_replans(),
         }
     }
 }

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{TaskState, TaskStatus};
-use crate::plan::TaskId;
+use super::replan::{ReplanRecord, ReplanRequest};
+use super::state::TaskState;
+use crate::plan::validate::Issue;
+use crate::plan::{Plan, Task, TaskId};
 
 /// Why an attempt failed, as the driver reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,17 +16,20 @@ pub struct TaskError {
     pub retryable: bool,
     /// Server-requested wait before retrying (`Retry-After`), in milliseconds.
     pub retry_after_ms: Option<u64>,
+    /// True for HTTP 429: the whole provider backs off, not only this task.
+    #[serde(default)]
+    pub rate_limited: bool,
 }
 
 impl TaskError {
     /// A retryable error with this message.
     pub fn retryable(message: impl Into<String>) -> Self {
-        TaskError { message: message.into(), retryable: true, retry_after_ms: None }
+        TaskError { message: message.into(), retryable: true, retry_after_ms: None, rate_limited: false }
     }
 
     /// A permanent error with this message.
     pub fn permanent(message: impl Into<String>) -> Self {
-        TaskError { message: message.into(), retryable: false, retry_after_ms: None }
+        TaskError { message: message.into(), retryable: false, retry_after_ms: None, rate_limited: false }
     }
 }
 
@@ -43,6 +48,10 @@ pub enum Timer {
         /// Task id.
         task: TaskId,
     },
+    /// The requests-per-minute window has room again.
+    RateLimit,
+    /// The provider-wide backoff after an HTTP 429 is over.
+    ProviderBackoff,
 }
 
 /// Input to [`super::Run::handle`].
@@ -70,6 +79,31 @@ pub enum Event {
     },
     /// A timer the engine requested has fired.
     TimerFired(Timer),
+    /// A streamed plan delivered one complete task.
+    TaskArrived(Task),
+    /// The streamed plan is complete; the engine validates it as a whole.
+    PlanComplete,
+    /// Start nothing new; running tasks finish.
+    Pause,
+    /// Continue after a pause or a cancel.
+    Resume,
+    /// Abort every running request and start nothing new.
+    Cancel,
+    /// Run a failed task again; the tasks it blocked return to pending.
+    Retry(TaskId),
+    /// Mark a task done with an empty result so its dependents run.
+    Skip(TaskId),
+    /// Split a pending task into subtasks (at most 4 levels deep).
+    Expand {
+        /// The task to expand.
+        task: TaskId,
+        /// Its subtasks (their `parent` is set by the engine).
+        subtasks: Vec<Task>,
+    },
+    /// The LLM answered a [`Command::RequestReplan`] with a plan for the remaining work.
+    ReplanReady(Plan),
+    /// Re-planning failed (no answer, or an answer that is not a valid plan).
+    ReplanFailed(String),
 }
 
 /// A dependency's output handed to a task's request.
@@ -94,6 +128,9 @@ pub struct TaskRequest {
     pub name: String,
     /// Task description.
     pub description: String,
+    /// Task type, which selects its tools.
+    #[serde(default)]
+    pub kind: Option<String>,
     /// Results of the tasks this one depends on, in plan order.
     pub dependency_results: Vec<DependencyResult>,
     /// Attempt number (1-based).
@@ -110,8 +147,28 @@ pub enum RunStatus {
     Idle,
     /// Dispatching and waiting for tasks.
     Running,
-    /// Every task is completed, failed or blocked.
+    /// Paused by the user: running tasks finish, nothing new starts.
+    Paused,
+    /// Cancelled by the user: running requests were aborted.
+    Cancelled,
+    /// The (streamed) plan turned out invalid: nothing new starts.
+    Halted,
+    /// Every task is completed, skipped, failed or blocked.
     Finished,
+}
+
+impl RunStatus {
+    /// Lowercase name for the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Idle => "idle",
+            RunStatus::Running => "running",
+            RunStatus::Paused => "paused",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Halted => "halted",
+            RunStatus::Finished => "finished",
+        }
+    }
 }
 
 /// Output of [`super::Run::handle`]; the driver performs them in order.
@@ -142,14 +199,14 @@ pub enum Command {
     },
     /// The run's status changed.
     RunStatusChanged(RunStatus),
-}
-
-impl Command {
-    /// The status a checkpoint command records, if this is one.
-    pub fn checkpoint_status(&self) -> Option<TaskStatus> {
-        match self {
-            Command::Checkpoint { state, .. } => Some(state.status),
-            _ => None,
-        }
-    }
+    /// The plan changed (streamed to completion, expanded or re-planned): persist it.
+    PlanChanged(Plan),
+    /// Ask the LLM for a revised plan of the remaining work; answer with `ReplanReady`/`ReplanFailed`.
+    RequestReplan(ReplanRequest),
+    /// A re-plan was applied (or refused): record it for the UI and the checkpoint.
+    ReplanRecorded(ReplanRecord),
+    /// The complete (streamed) plan is invalid; these issues explain why nothing new starts.
+    PlanInvalid(Vec<Issue>),
+    /// A user action or an answer was refused; the message says why.
+    Refused(String),
 }

@@ -1,18 +1,24 @@
 //! The execution engine: a pure state machine (events in, commands out) that schedules a plan's
-//! tasks with a concurrency limit, critical-path priority, retries, timeouts and failure isolation.
+//! tasks with a concurrency limit, critical-path priority, retries, timeouts, failure isolation,
+//! hierarchy, user controls, bounded re-planning and streamed dispatch.
 
 pub mod backoff;
 pub mod config;
 pub mod event;
 pub mod progress;
 pub mod ready_queue;
+pub mod replan;
 pub mod rng;
 pub mod run;
+mod run_controls;
+mod run_replan;
 pub mod simulator;
 pub mod state;
+pub mod topology;
 
 pub use config::RunConfig;
-pub use progress::Progress;
 pub use event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
+pub use progress::Progress;
+pub use replan::{ReplanRecord, ReplanRequest};
 pub use run::Run;
 pub use state::{TaskState, TaskStatus};

@@ -17,6 +17,8 @@ pub struct Progress {
     pub failed: usize,
     /// Blocked tasks.
     pub blocked: usize,
+    /// Skipped tasks.
+    pub skipped: usize,
 }
 
 impl Progress {
@@ -30,9 +32,10 @@ impl Progress {
                 TaskStatus::Completed => p.completed += 1,
                 TaskStatus::Failed => p.failed += 1,
                 TaskStatus::Blocked => p.blocked += 1,
+                TaskStatus::Skipped => p.skipped += 1,
             }
         }
-        p.pending = total.saturating_sub(p.running + p.completed + p.failed + p.blocked);
+        p.pending = total.saturating_sub(p.running + p.completed + p.failed + p.blocked + p.skipped);
         p
     }
 
@@ -41,7 +44,7 @@ impl Progress {
         if self.total == 0 {
             0.0
         } else {
-            100.0 * (self.completed + self.failed + self.blocked) as f64 / self.total as f64
+            100.0 * (self.completed + self.failed + self.blocked + self.skipped) as f64 / self.total as f64
         }
     }
 }

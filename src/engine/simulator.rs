@@ -4,7 +4,9 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashSet};
 
 use super::event::{Command, Event, RunStatus, TaskError, TaskRequest, Timer};
+use super::replan::ReplanRequest;
 use super::run::Run;
+use crate::plan::Plan;
 
 /// What a simulated attempt does: how long it takes and how it ends.
 pub struct SimOutcome {
@@ -14,9 +16,15 @@ pub struct SimOutcome {
     pub result: Result<String, TaskError>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+/// Virtual time with a total order, so it can key a heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Time(f64);
 impl Eq for Time {}
+impl PartialOrd for Time {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for Time {
     fn cmp(&self, other: &Self) -> Ordering {
         self.0.total_cmp(&other.0)
@@ -26,7 +34,11 @@ impl Ord for Time {
 enum Pending {
     Report { task: String, attempt: u32, result: Result<String, TaskError> },
     Timer(Timer),
+    External(Event),
 }
+
+/// Answers a re-plan request in simulation: `Some(plan)` to apply, `None` to fail it.
+pub type Replanner = Box<dyn FnMut(&ReplanRequest) -> Option<Plan>>;
 
 /// Drives a [`Run`] to the end on a virtual clock, performing its commands instantly.
 pub struct Simulator {
@@ -40,6 +52,8 @@ pub struct Simulator {
     pub max_in_flight: usize,
     /// Virtual time at which the run finished, if it did.
     pub finished_at_ms: Option<f64>,
+    /// Answers re-plan requests (without one, every request fails).
+    pub replanner: Option<Replanner>,
     queue: BinaryHeap<Reverse<(Time, u64, usize)>>,
     pending: Vec<Option<Pending>>,
     aborted: HashSet<(String, u32)>,
@@ -55,6 +69,7 @@ impl Simulator {
             commands: Vec::new(),
             max_in_flight: 0,
             finished_at_ms: None,
+            replanner: None,
             queue: BinaryHeap::new(),
             pending: Vec::new(),
             aborted: HashSet::new(),
@@ -80,6 +95,7 @@ impl Simulator {
                     }
                 }
                 Pending::Timer(timer) => Event::TimerFired(timer),
+                Pending::External(event) => event,
             };
             self.feed(event, &mut outcome);
         }
@@ -102,11 +118,29 @@ impl Simulator {
                     self.aborted.insert((task.clone(), *attempt));
                 }
                 Command::RunStatusChanged(RunStatus::Finished) => self.finished_at_ms = Some(self.now_ms),
-                Command::RunStatusChanged(_) | Command::Checkpoint { .. } => {}
+                Command::RequestReplan(request) => {
+                    let answer = self.replanner.as_mut().and_then(|r| r(request));
+                    let event = match answer {
+                        Some(plan) => Event::ReplanReady(plan),
+                        None => Event::ReplanFailed("no re-planner in this simulation".into()),
+                    };
+                    self.schedule(self.now_ms, Pending::External(event));
+                }
+                Command::RunStatusChanged(_)
+                | Command::Checkpoint { .. }
+                | Command::PlanChanged(_)
+                | Command::ReplanRecorded(_)
+                | Command::PlanInvalid(_)
+                | Command::Refused(_) => {}
             }
         }
         self.max_in_flight = self.max_in_flight.max(self.run.running_count());
         self.commands.extend(commands);
+    }
+
+    /// Injects `event` at virtual time `at_ms` (e.g. a streamed task arriving, or a user action).
+    pub fn schedule_event(&mut self, at_ms: f64, event: Event) {
+        self.schedule(at_ms, Pending::External(event));
     }
 
     fn schedule(&mut self, at: f64, pending: Pending) {

@@ -19,6 +19,8 @@ pub enum TaskStatus {
     Failed,
     /// Cannot run because a task it depends on (transitively) failed.
     Blocked,
+    /// Marked done by the user without running; dependents run with an empty result.
+    Skipped,
 }
 
 impl TaskStatus {
@@ -30,12 +32,18 @@ impl TaskStatus {
             TaskStatus::Completed => "completed",
             TaskStatus::Failed => "failed",
             TaskStatus::Blocked => "blocked",
+            TaskStatus::Skipped => "skipped",
         }
     }
 
     /// True for states a run ends in.
     pub fn is_terminal(self) -> bool {
-        matches!(self, TaskStatus::Completed | TaskStatus::Failed | TaskStatus::Blocked)
+        matches!(self, TaskStatus::Completed | TaskStatus::Failed | TaskStatus::Blocked | TaskStatus::Skipped)
+    }
+
+    /// True when dependents may use the task's result (completed or skipped).
+    pub fn is_done(self) -> bool {
+        matches!(self, TaskStatus::Completed | TaskStatus::Skipped)
     }
 }
 
@@ -46,6 +54,9 @@ pub struct TaskState {
     pub status: TaskStatus,
     /// Attempts started so far.
     pub attempts: u32,
+    /// Attempts made before the user last asked for a retry (the retry budget counts from here).
+    #[serde(default)]
+    pub attempt_base: u32,
     /// The task's output once completed.
     #[serde(default)]
     pub result: Option<String>,

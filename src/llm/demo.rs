@@ -121,7 +121,7 @@ fn research_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let mut research = Vec::new();
     for aspect in aspects {
         let name = format!("Research {aspect}");
-        steps.push(step(&name, format!("Collect sources and facts on the {aspect} relevant to: {goal}."), &[scope.clone()]));
+        steps.push(step(&name, format!("Collect sources and facts on the {aspect} relevant to: {goal}."), std::slice::from_ref(&scope)));
         research.push(name);
     }
     let themes = "Identify key themes".to_string();
@@ -142,7 +142,7 @@ fn code_review_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let mut reviews = Vec::new();
     for area in areas {
         let name = format!("Review {area}");
-        steps.push(step(&name, format!("Review the change for {area}; cite file and line for each finding."), &[map.clone()]));
+        steps.push(step(&name, format!("Review the change for {area}; cite file and line for each finding."), std::slice::from_ref(&map)));
         reviews.push(name);
     }
     let consolidate = "Consolidate findings".to_string();
@@ -159,7 +159,7 @@ fn data_pipeline_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let mut extracts = Vec::new();
     for source in sources {
         let name = format!("Extract from {source}");
-        steps.push(step(&name, format!("Extract the raw records from {source} incrementally."), &[schema.clone()]));
+        steps.push(step(&name, format!("Extract the raw records from {source} incrementally."), std::slice::from_ref(&schema)));
         extracts.push(name);
     }
     let clean = "Clean and normalize".to_string();
@@ -169,7 +169,7 @@ fn data_pipeline_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let transform = "Transform and join".to_string();
     steps.push(step(&transform, "Join the cleaned sources into the target schema.".into(), &[clean, profile.clone()]));
     let load = "Load into the warehouse".to_string();
-    steps.push(step(&load, "Load the transformed tables and verify row counts.".into(), &[transform.clone()]));
+    steps.push(step(&load, "Load the transformed tables and verify row counts.".into(), std::slice::from_ref(&transform)));
     steps.push(step("Write the data quality report", "Summarise the quality profile and the load results.".into(), &[transform, profile]));
     steps.push(step("Schedule and monitor", format!("Schedule the pipeline and add alerts for: {goal}."), &[load]));
     steps
@@ -212,6 +212,7 @@ mod tests {
                 task_id: format!("T{i}"),
                 name: "n".into(),
                 description: "d".into(),
+                kind: None,
                 dependency_results: vec![],
                 attempt: 1,
                 timeout_ms: 1000,

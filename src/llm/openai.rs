@@ -51,6 +51,7 @@ pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> TaskErr
         message: format!("HTTP {status}: {hint}. {detail}").trim_end().to_string(),
         retryable,
         retry_after_ms: retry_after.and_then(|s| s.trim().parse::<f64>().ok()).map(|secs| (secs * 1000.0) as u64),
+        rate_limited: status == 429,
     }
 }
 

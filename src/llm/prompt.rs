@@ -82,6 +82,7 @@ mod tests {
             task_id: "T3".into(),
             name: "Draft".into(),
             description: "Draft it".into(),
+            kind: None,
             dependency_results: vec![DependencyResult { id: "T1".into(), name: "Research".into(), result: "facts".into() }],
             attempt: 1,
             timeout_ms: 1,

@@ -4,6 +4,7 @@ pub mod critical_path;
 pub mod graph;
 pub mod model;
 pub mod parse;
+pub mod stream;
 pub mod validate;
 
 pub use model::{Plan, Task, TaskId};

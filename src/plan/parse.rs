@@ -55,7 +55,7 @@ impl std::error::Error for ParseError {}
 /// Characters of the answer quoted by [`ParseError::NoJson`].
 const EXCERPT_CHARS: usize = 40;
 /// How deep [`plan_from_json`] looks for a plan nested inside wrapper objects.
-const MAX_WRAPPER_DEPTH: usize = 4;
+pub(crate) const MAX_WRAPPER_DEPTH: usize = 4;
 /// Candidate JSON snippets tried per scan, which bounds the work on pathological answers.
 const MAX_ATTEMPTS: usize = 1024;
 
@@ -110,7 +110,7 @@ pub fn plan_from_json(value: Value) -> Result<Plan, ParseError> {
             )))
         }
     };
-    let tasks = tasks.iter().enumerate().map(|(i, item)| task_from_json(i + 1, item)).collect::<Result<Vec<_>, _>>()?;
+    let tasks = tasks.iter().enumerate().map(|(i, item)| task_from_value(i + 1, item)).collect::<Result<Vec<_>, _>>()?;
     let critical_path = match object.and_then(|o| field(o, &["critical_path", "criticalPath"])) {
         Some((_, value)) => critical_path_from_json(value)?,
         None => Vec::new(),
@@ -293,7 +293,7 @@ fn no_tasks_error(map: &Map<String, Value>) -> ParseError {
 }
 
 /// Maps the `number`-th (1-based) element of `tasks` to a task.
-fn task_from_json(number: usize, item: &Value) -> Result<Task, ParseError> {
+pub(crate) fn task_from_value(number: usize, item: &Value) -> Result<Task, ParseError> {
     let Value::Object(object) = item else {
         return Err(ParseError::Structure(format!(
             "task #{number} must be a JSON object with `id` and `name`, but it is {}",

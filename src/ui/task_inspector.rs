@@ -31,7 +31,7 @@ pub fn TaskInspector() -> impl IntoView {
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Depends on"</dt><dd>{deps}</dd>
-                <dt>"Attempts"</dt><dd>{attempts}</dd>
+                <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>
             </dl>
             {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}
             {task_state.result.map(|r| view! { <h3>"Result"</h3><pre class="result-text" data-testid="inspector-result">{r}</pre> })}

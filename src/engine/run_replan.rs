@@ -1,0 +1,125 @@
+//! The run's side of re-planning: when to ask, and how an answer replaces the remaining work.
+
+use std::collections::{HashMap, HashSet};
+
+use super::event::Command;
+use super::replan::{merge, summarize, CompletedTask, ReplanRecord, ReplanRequest};
+use super::run::Run;
+use super::state::{TaskState, TaskStatus};
+use crate::plan::validate::{has_errors, validate, Severity};
+use crate::plan::{Plan, TaskId};
+
+impl Run {
+    /// After `replan_after_failures` consecutive task failures, asks for a revised plan of the
+    /// remaining work (at most `max_replans` times; then says so once).
+    pub(super) fn maybe_request_replan(&mut self, out: &mut Vec<Command>) {
+        let threshold = self.config.replan_after_failures;
+        if threshold == 0 || self.consecutive_failures < threshold || self.awaiting_replan || self.streaming {
+            return;
+        }
+        if self.replans_requested >= self.config.max_replans {
+            if !self.replan_limit_reported {
+                self.replan_limit_reported = true;
+                let record = ReplanRecord {
+                    number: self.replans_requested,
+                    trigger: self.recent_failures.join("; "),
+                    accepted: false,
+                    removed: Vec::new(),
+                    added: Vec::new(),
+                    note: format!("re-plan limit of {} reached: failures are reported as they are", self.config.max_replans),
+                };
+                self.replans.push(record.clone());
+                out.push(Command::ReplanRecorded(record));
+            }
+            return;
+        }
+        self.replans_requested += 1;
+        self.awaiting_replan = true;
+        self.consecutive_failures = 0;
+        let completed = (0..self.topo.len())
+            .filter(|&i| self.states[i].status == TaskStatus::Completed)
+            .map(|i| CompletedTask {
+                id: self.topo.id(i).clone(),
+                name: self.topo.tasks[i].name.clone(),
+                summary: summarize(self.states[i].result.as_deref().unwrap_or_default()),
+            })
+            .collect();
+        let remaining = (0..self.topo.len())
+            .filter(|&i| matches!(self.states[i].status, TaskStatus::Pending | TaskStatus::Failed | TaskStatus::Blocked))
+            .map(|i| self.topo.tasks[i].clone())
+            .collect();
+        out.push(Command::RequestReplan(ReplanRequest {
+            goal: self.goal.clone(),
+            number: self.replans_requested,
+            completed,
+            remaining,
+            failure: self.recent_failures.join("; "),
+        }));
+    }
+
+    /// Merges a re-plan answer: done and running tasks stay exactly as they are; the remaining work is
+    /// replaced by the answer's tasks (any that repeat a kept id are dropped).
+    pub(super) fn apply_replan(&mut self, answer: Plan, out: &mut Vec<Command>) {
+        if !self.awaiting_replan {
+            out.push(Command::Refused("a re-plan arrived that was not asked for".into()));
+            return;
+        }
+        self.awaiting_replan = false;
+        let trigger = std::mem::take(&mut self.recent_failures).join("; ");
+        let number = self.replans_requested;
+        let mut kept: HashSet<TaskId> = HashSet::new();
+        for i in 0..self.topo.len() {
+            if self.states[i].status.is_done() || self.states[i].status == TaskStatus::Running {
+                let mut ancestor = Some(i);
+                while let Some(a) = ancestor {
+                    kept.insert(self.topo.id(a).clone());
+                    ancestor = self.topo.parent[a];
+                }
+            }
+        }
+        let old = self.plan();
+        let (merged, removed, added) = merge(&old, &kept, &answer);
+        let issues = validate(&merged);
+        if has_errors(&issues) {
+            let errors: Vec<String> =
+                issues.into_iter().filter(|x| x.severity == Severity::Error).map(|x| x.message).collect();
+            let note = format!("the revised plan was refused: {}", errors.join("; "));
+            self.record_replan(ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note }, out);
+            return;
+        }
+        let saved: HashMap<TaskId, TaskState> =
+            kept.iter().filter_map(|id| self.state(id).map(|s| (id.clone(), s.clone()))).collect();
+        let mut rebuilt = Run::build(&self.goal, merged.clone(), self.config.clone(), &saved);
+        rebuilt.status = self.status;
+        rebuilt.rng = self.rng.clone();
+        rebuilt.replans = std::mem::take(&mut self.replans);
+        rebuilt.replans_requested = self.replans_requested;
+        rebuilt.provider_paused = self.provider_paused;
+        *self = rebuilt;
+        out.push(Command::PlanChanged(merged));
+        for i in 0..self.topo.len() {
+            if !kept.contains(self.topo.id(i)) {
+                self.checkpoint(i, out);
+            }
+        }
+        let note = format!("{} task(s) removed, {} added", removed.len(), added.len());
+        self.record_replan(ReplanRecord { number, trigger, accepted: true, removed, added, note }, out);
+    }
+
+    /// Re-planning failed: the run goes on with the plan it has.
+    pub(super) fn replan_failed(&mut self, reason: String, out: &mut Vec<Command>) {
+        if !self.awaiting_replan {
+            return;
+        }
+        self.awaiting_replan = false;
+        let trigger = std::mem::take(&mut self.recent_failures).join("; ");
+        let number = self.replans_requested;
+        let note = format!("re-planning failed: {reason}");
+        self.record_replan(ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note }, out);
+    }
+
+    fn record_replan(&mut self, record: ReplanRecord, out: &mut Vec<Command>) {
+        self.replans.push(record.clone());
+        out.push(Command::ReplanRecorded(record));
+    }
+}
