@@ -9,7 +9,7 @@ use super::settings_storage::save_settings;
 use super::state::{AppState, Phase};
 use crate::driver::clock::now_ms;
 use crate::driver::run_loop::{Driver, DriverHooks};
-use crate::engine::{Run, RunStatus, TaskState};
+use crate::engine::{Event, Run, RunStatus, TaskState};
 use crate::llm::provider::Provider;
 use crate::plan::parse::parse_plan;
 use crate::plan::validate::{has_errors, validate};
@@ -75,6 +75,7 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     let blocked = has_errors(&issues);
     state.issues.set(issues);
     state.tasks.set(HashMap::new());
+    state.replans.set(Vec::new());
     state.run_status.set(RunStatus::Idle);
     state.selected.set(None);
     state.plan_goal.set(goal.to_string());
@@ -101,6 +102,7 @@ fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
         status: RunStatus::Idle,
         created_ms: now,
         updated_ms: now,
+        replans: Vec::new(),
     }
 }
 
@@ -130,13 +132,36 @@ pub fn start_run(state: AppState) {
     save_settings(&state);
     let goal = state.plan_goal.get_untracked();
     let mut record = new_workflow(&goal, plan.clone(), &state);
-    if let Some(id) = state.workflow_id.get_untracked() {
+    // A plan that never ran keeps its workflow; running it again starts a new one.
+    if let (Some(id), RunStatus::Idle) = (state.workflow_id.get_untracked(), state.run_status.get_untracked()) {
         record.id = id;
     }
     state.workflow_id.set(Some(record.id.clone()));
     state.notice.set(None);
+    state.replans.set(Vec::new());
     let run = Run::new(&goal, plan, record.config.clone());
     drive(state, run, record);
+}
+
+/// Sends a user action (pause, resume, cancel, retry, skip) to the run. After a reload of a finished
+/// run there is no driver yet: one is started from the task states on screen first.
+pub fn control(state: AppState, event: Event) {
+    if state.driver.with_value(Option::is_none) {
+        let (Some(plan), Some(id)) = (state.plan.get_untracked(), state.workflow_id.get_untracked()) else {
+            state.error("There is no run to control yet: press Run first.");
+            return;
+        };
+        let goal = state.plan_goal.get_untracked();
+        let mut record = new_workflow(&goal, plan.clone(), &state);
+        record.id = id;
+        record.replans = state.replans.get_untracked();
+        let mut run = Run::restore(&goal, plan, record.config.clone(), &state.tasks.get_untracked());
+        run.set_replan_history(record.replans.clone());
+        drive(state, run, record);
+    }
+    if let Some(driver) = state.driver.get_value() {
+        driver.send(event);
+    }
 }
 
 /// Hands `run` to a new driver and mirrors its state into the signals.
@@ -147,6 +172,19 @@ fn drive(state: AppState, run: Run, record: WorkflowRecord) {
     let hooks = DriverHooks {
         on_change: Box::new(move |run: &Run| mirror(&state, run)),
         on_error: Box::new(move |message| state.error(message)),
+        on_plan: Box::new(move |plan: Plan| {
+            let _ = state.issues.try_set(validate(&plan));
+            let _ = state.plan.try_set(Some(plan));
+        }),
+        on_replan: Box::new(move |record| {
+            let text = if record.accepted {
+                format!("Re-plan #{} after failures: {}.", record.number, record.note)
+            } else {
+                format!("Re-plan #{}: {}.", record.number, record.note)
+            };
+            state.info(text);
+            state.replans.update(|r| r.push(record));
+        }),
     };
     let driver = Driver::start(run, record, provider(&state), state.store.get_value(), hooks);
     state.driver.set_value(Some(driver));
@@ -157,9 +195,11 @@ fn mirror(state: &AppState, run: &Run) {
     let states: HashMap<_, _> = run.task_states().map(|(id, s)| (id.clone(), s.clone())).collect();
     let _ = state.tasks.try_set(states);
     let _ = state.run_status.try_set(run.status());
-    if run.status() == RunStatus::Finished {
-        let _ = state.phase.try_set(Phase::Finished);
-    }
+    let phase = match run.status() {
+        RunStatus::Finished | RunStatus::Halted => Phase::Finished,
+        _ => Phase::Running,
+    };
+    let _ = state.phase.try_set(phase);
 }
 
 /// Stops the current driver, if any (on a new plan or on unmount).
@@ -219,20 +259,29 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
     if !problems.is_empty() {
         state.error(format!("Some saved task states were unreadable and will run again: {}", problems.join("; ")));
     }
-    let run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
+    state.replans.set(record.replans.clone());
+    let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
+    run.set_replan_history(record.replans.clone());
+    let done = saved.values().filter(|s| s.status.is_terminal()).count();
+    let total = record.plan.tasks.len();
     match record.status {
         RunStatus::Running => {
-            let done = saved.values().filter(|s| s.status.is_terminal()).count();
-            state.info(format!("Resumed the run of \"{}\": {done} of {} tasks were already done.", record.goal, record.plan.tasks.len()));
+            state.info(format!("Resumed the run of \"{}\": {done} of {total} tasks were already done.", record.goal));
             drive(state, run, record);
         }
-        RunStatus::Finished => {
+        RunStatus::Paused | RunStatus::Cancelled => {
+            state.info(format!("The run of \"{}\" is paused ({done} of {total} done): press Resume to go on.", record.goal));
+            run.handle(Event::Pause, now_ms());
+            drive(state, run, record);
+        }
+        RunStatus::Finished | RunStatus::Halted => {
             mirror(&state, &run);
-            state.run_status.set(RunStatus::Finished);
+            state.run_status.set(record.status);
             state.phase.set(Phase::Finished);
         }
         RunStatus::Idle => {
             mirror(&state, &run);
+            state.run_status.set(RunStatus::Idle);
             state.phase.set(Phase::Ready);
         }
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::driver::run_loop::Driver;
-use crate::engine::{RunConfig, RunStatus, TaskState};
+use crate::engine::{ReplanRecord, RunConfig, RunStatus, TaskState};
 use crate::llm::provider::CallLog;
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -48,6 +48,8 @@ pub struct AppEnv {
     pub settings_key: Option<String>,
     /// Provider settings to start with instead of the defaults.
     pub initial_settings: Option<ProviderSettings>,
+    /// Run settings to start with instead of the defaults.
+    pub initial_run_config: Option<RunConfig>,
 }
 
 impl Default for AppEnv {
@@ -57,6 +59,7 @@ impl Default for AppEnv {
             calls: CallLog::default(),
             settings_key: Some("planwright.settings".into()),
             initial_settings: None,
+            initial_run_config: None,
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct AppState {
     pub tasks: RwSignal<HashMap<TaskId, TaskState>>,
     /// Run status.
     pub run_status: RwSignal<RunStatus>,
+    /// Re-plans of the current run.
+    pub replans: RwSignal<Vec<ReplanRecord>>,
     /// Page phase.
     pub phase: RwSignal<Phase>,
     /// Banner message.
@@ -107,13 +112,14 @@ impl AppState {
             goal: RwSignal::new(String::new()),
             template: RwSignal::new(None),
             settings: RwSignal::new(env.initial_settings.clone().unwrap_or_default()),
-            run_config: RwSignal::new(RunConfig::default()),
+            run_config: RwSignal::new(env.initial_run_config.clone().unwrap_or_default()),
             plan: RwSignal::new(None),
             issues: RwSignal::new(Vec::new()),
             workflow_id: RwSignal::new(None),
             plan_goal: RwSignal::new(String::new()),
             tasks: RwSignal::new(HashMap::new()),
             run_status: RwSignal::new(RunStatus::Idle),
+            replans: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Loading),
             notice: RwSignal::new(None),
             selected: RwSignal::new(None),

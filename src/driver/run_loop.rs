@@ -11,8 +11,10 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
 use super::clock::now_ms;
-use crate::engine::{Command, Event, Run, RunStatus};
+use crate::engine::{Command, Event, ReplanRecord, Run};
 use crate::llm::provider::Provider;
+use crate::plan::parse::parse_plan;
+use crate::plan::Plan;
 use crate::store::indexed_db::Store;
 use crate::store::record::{TaskRecord, WorkflowRecord};
 
@@ -22,6 +24,10 @@ pub struct DriverHooks {
     pub on_change: Box<dyn Fn(&Run)>,
     /// Called with a message when something fails that the user must know about (e.g. a checkpoint write).
     pub on_error: Box<dyn Fn(String)>,
+    /// Called when the plan changed (streamed, expanded, re-planned).
+    pub on_plan: Box<dyn Fn(Plan)>,
+    /// Called when a re-plan was applied or refused.
+    pub on_replan: Box<dyn Fn(ReplanRecord)>,
 }
 
 struct Inner {
@@ -76,7 +82,8 @@ impl Driver {
         driver
     }
 
-    fn send(&self, event: Event) {
+    /// Queues an event (a user action such as pause, retry or skip) for the run.
+    pub fn send(&self, event: Event) {
         let _ = self.inner.events.unbounded_send(event);
     }
 
@@ -136,14 +143,41 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
                 let _ = events.unbounded_send(Event::TimerFired(timer));
             });
         }
-        Command::RunStatusChanged(status) => save_workflow_status(inner, status).await,
+        Command::RunStatusChanged(status) => save_workflow(inner, |w| w.status = status).await,
+        Command::PlanChanged(plan) => {
+            (inner.hooks.on_plan)(plan.clone());
+            save_workflow(inner, |w| w.plan = plan).await;
+        }
+        Command::ReplanRecorded(record) => {
+            (inner.hooks.on_replan)(record.clone());
+            save_workflow(inner, |w| w.replans.push(record)).await;
+        }
+        Command::RequestReplan(request) => {
+            let task = inner.clone();
+            spawn_local(async move {
+                let answer = task.provider.replan(&request).await;
+                let event = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string())) {
+                    Ok(plan) => Event::ReplanReady(plan),
+                    Err(message) => Event::ReplanFailed(message),
+                };
+                if !task.stopped.get() {
+                    let _ = task.events.unbounded_send(event);
+                }
+            });
+        }
+        Command::PlanInvalid(issues) => {
+            let messages: Vec<String> = issues.into_iter().map(|i| i.message).collect();
+            (inner.hooks.on_error)(format!("The streamed plan is invalid, nothing new starts: {}", messages.join("; ")));
+        }
+        Command::Refused(message) => (inner.hooks.on_error)(message),
     }
 }
 
-async fn save_workflow_status(inner: &Rc<Inner>, status: RunStatus) {
+/// Applies `change` to the workflow record and saves it.
+async fn save_workflow(inner: &Rc<Inner>, change: impl FnOnce(&mut WorkflowRecord)) {
     let record = {
         let mut workflow = inner.workflow.borrow_mut();
-        workflow.status = status;
+        change(&mut workflow);
         workflow.updated_ms = now_ms();
         workflow.clone()
     };

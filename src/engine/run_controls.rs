@@ -7,8 +7,9 @@ use crate::plan::validate::{has_errors, validate, Severity, MAX_DEPTH};
 use crate::plan::Task;
 
 impl Run {
+    /// Pauses a running run, or a run not started yet (so a restored paused run stays paused).
     pub(super) fn pause(&mut self, out: &mut Vec<Command>) {
-        if self.status == RunStatus::Running {
+        if matches!(self.status, RunStatus::Running | RunStatus::Idle) {
             self.set_status(RunStatus::Paused, out);
         }
     }

@@ -10,6 +10,13 @@ use crate::plan::validate::{has_errors, validate, Severity};
 use crate::plan::{Plan, TaskId};
 
 impl Run {
+    /// Brings back the re-plan history of a restored run, so the cap still counts earlier re-plans.
+    pub fn set_replan_history(&mut self, records: Vec<ReplanRecord>) {
+        self.replans_requested = records.iter().map(|r| r.number).max().unwrap_or(0);
+        self.replan_limit_reported = records.iter().any(|r| !r.accepted && r.note.starts_with("re-plan limit"));
+        self.replans = records;
+    }
+
     /// After `replan_after_failures` consecutive task failures, asks for a revised plan of the
     /// remaining work (at most `max_replans` times; then says so once).
     pub(super) fn maybe_request_replan(&mut self, out: &mut Vec<Command>) {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::template::Template;
 use crate::engine::rng::{hash_str, SplitMix64};
-use crate::engine::{TaskError, TaskRequest};
+use crate::engine::{ReplanRequest, TaskError, TaskRequest};
 use crate::plan::critical_path::critical_path;
 use crate::plan::{Plan, Task};
 
@@ -66,6 +66,31 @@ pub fn demo_plan_answer(goal: &str, template: Template, seed: u64) -> String {
         template.label(),
         plan.to_json_pretty()
     )
+}
+
+/// The Demo provider's re-plan: the remaining tasks again under fresh ids (`T4` becomes `T4-r1`),
+/// marked revised, with dependencies on remaining tasks remapped and on completed ones kept.
+pub fn demo_replan(request: &ReplanRequest) -> Plan {
+    let suffix = format!("-r{}", request.number);
+    let renamed = |id: &str| {
+        let base = id.split("-r").next().unwrap_or(id);
+        format!("{base}{suffix}")
+    };
+    let remaining: Vec<&str> = request.remaining.iter().map(|t| t.id.as_str()).collect();
+    let tasks = request
+        .remaining
+        .iter()
+        .map(|t| Task {
+            id: renamed(&t.id),
+            name: format!("{} (revised)", t.name.trim_end_matches(" (revised)")),
+            description: format!("{} Avoid what failed before: {}", t.description, request.failure),
+            depends_on: t.depends_on.iter().map(|d| if remaining.contains(&d.as_str()) { renamed(d) } else { d.clone() }).collect(),
+            can_parallelize: t.can_parallelize,
+            kind: t.kind.clone(),
+            parent: t.parent.as_ref().map(|p| if remaining.contains(&p.as_str()) { renamed(p) } else { p.clone() }),
+        })
+        .collect();
+    Plan { tasks, critical_path: Vec::new() }
 }
 
 /// How one simulated attempt goes: its latency in milliseconds and its outcome. Deterministic in
@@ -193,6 +218,23 @@ mod tests {
                 assert!(validate(&plan).is_empty(), "no warnings either: {:?}", validate(&plan));
             }
         }
+    }
+
+    #[test]
+    fn demo_replan_renames_remaining_work_and_keeps_links_to_completed_tasks() {
+        let request = ReplanRequest {
+            goal: "g".into(),
+            number: 2,
+            completed: vec![],
+            remaining: vec![Task::new("T2", "b", &["T1"]), Task::new("T3-r1", "c (revised)", &["T2"])],
+            failure: "T2: boom".into(),
+        };
+        let plan = demo_replan(&request);
+        assert_eq!(plan.tasks[0].id, "T2-r2");
+        assert_eq!(plan.tasks[0].depends_on, vec!["T1"]);
+        assert_eq!(plan.tasks[1].id, "T3-r2");
+        assert_eq!(plan.tasks[1].depends_on, vec!["T2-r2"]);
+        assert_eq!(plan.tasks[1].name, "c (revised)");
     }
 
     #[test]

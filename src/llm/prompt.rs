@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::template::Template;
-use crate::engine::TaskRequest;
+use crate::engine::{ReplanRequest, TaskRequest};
 
 /// Version of the prompt set; recorded with each plan so answers can be traced to their prompt.
 pub const PROMPT_VERSION: &str = "2026-11-25.1";
@@ -60,6 +60,22 @@ pub fn task_messages(request: &TaskRequest) -> Vec<ChatMessage> {
     vec![ChatMessage::new("system", system.to_string()), ChatMessage::new("user", user)]
 }
 
+/// Messages asking for a revised plan of the remaining work only, after failures.
+pub fn replan_messages(request: &ReplanRequest) -> Vec<ChatMessage> {
+    let mut user = format!("Goal: {}\n\nSome tasks failed: {}\n", request.goal, request.failure);
+    user.push_str("\nCompleted tasks (do NOT repeat them; new tasks may depend on their ids):");
+    for done in &request.completed {
+        user.push_str(&format!("\n- {} ({}): {}", done.id, done.name, done.summary));
+    }
+    let remaining = serde_json::to_string(&request.remaining).unwrap_or_default();
+    user.push_str(&format!(
+        "\n\nRemaining work, including the failed and blocked tasks:\n{remaining}\n\nRevise ONLY the remaining work \
+         so the goal can still be reached: change, split, replace or drop tasks, avoiding what failed. Use new ids \
+         for new tasks. Answer with the plan of the remaining tasks in the JSON shape above."
+    ));
+    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +89,21 @@ mod tests {
         assert!(m[1].content.starts_with("Goal: Plan a launch"));
         assert!(m[1].content.contains("data pipeline"));
         assert_eq!(decompose_messages("x", None)[1].content, "Goal: x");
+    }
+
+    #[test]
+    fn replan_prompt_lists_completed_work_remaining_tasks_and_the_failure() {
+        let request = ReplanRequest {
+            goal: "Ship it".into(),
+            number: 1,
+            completed: vec![crate::engine::replan::CompletedTask { id: "T1".into(), name: "Scope".into(), summary: "scoped".into() }],
+            remaining: vec![crate::plan::Task::new("T2", "Build", &["T1"])],
+            failure: "T2 (Build): HTTP 500".into(),
+        };
+        let user = &replan_messages(&request)[1].content;
+        for needle in ["Ship it", "T2 (Build): HTTP 500", "- T1 (Scope): scoped", "\"id\":\"T2\"", "do NOT repeat"] {
+            assert!(user.contains(needle), "missing {needle:?} in {user}");
+        }
     }
 
     #[test]

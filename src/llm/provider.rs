@@ -6,12 +6,12 @@ use std::rc::Rc;
 use gloo_net::http::Request;
 use web_sys::AbortSignal;
 
-use super::demo::{demo_outcome, demo_plan_answer};
+use super::demo::{demo_outcome, demo_plan_answer, demo_replan};
 use super::openai::{chat_body, chat_url, http_error, network_error, parse_chat_response};
-use super::prompt::{decompose_messages, task_messages, ChatMessage};
+use super::prompt::{decompose_messages, replan_messages, task_messages, ChatMessage};
 use super::settings::{ProviderKind, ProviderSettings};
 use super::template::Template;
-use crate::engine::{TaskError, TaskRequest};
+use crate::engine::{ReplanRequest, TaskError, TaskRequest};
 
 /// Shared log of task executions started through a provider (task ids, in order); tests count
 /// provider calls with it.
@@ -51,6 +51,17 @@ impl Provider {
                 Ok(demo_plan_answer(goal, template, self.settings.demo.seed))
             }
             ProviderKind::OpenAiCompatible => self.chat(&decompose_messages(goal, template), None).await,
+        }
+    }
+
+    /// Asks for a revised plan of the remaining work; returns the raw answer text for the parser.
+    pub async fn replan(&self, request: &ReplanRequest) -> Result<String, TaskError> {
+        match self.settings.kind {
+            ProviderKind::Demo => {
+                gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 2).await;
+                Ok(demo_replan(request).to_json_pretty())
+            }
+            ProviderKind::OpenAiCompatible => self.chat(&replan_messages(request), None).await,
         }
     }
 

@@ -110,7 +110,8 @@ pub fn plan_from_json(value: Value) -> Result<Plan, ParseError> {
             )))
         }
     };
-    let tasks = tasks.iter().enumerate().map(|(i, item)| task_from_value(i + 1, item)).collect::<Result<Vec<_>, _>>()?;
+    let tasks =
+        tasks.iter().enumerate().map(|(i, item)| task_from_value(i + 1, item)).collect::<Result<Vec<_>, _>>()?;
     let critical_path = match object.and_then(|o| field(o, &["critical_path", "criticalPath"])) {
         Some((_, value)) => critical_path_from_json(value)?,
         None => Vec::new(),

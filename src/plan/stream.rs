@@ -402,6 +402,7 @@ mod tests {
         for text in [
             "Plan {see below} and [draft], then {\n```json\n{\"tasks\": [{\"id\": \"T1\", \"name\": \"a\"}]}\n```\nOk {\"x\"}.",
             "Here it is [\n```json\n[{\"id\": \"T1\", \"name\": \"a\"}]\n```",
+            "Known issues: [none, {\"tasks\": [{\"id\": \"T1\", \"name\": \"a\"}]}",
             "Here (with {braces} and [1, 2]) is it: {\"tasks\": [{\"id\": \"T1\", \"name\": \"a\"}]} [{\"id\": 2}]",
         ] {
             assert_eq!(ids(&agrees(text)), ["T1"], "{text:?}");

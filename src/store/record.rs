@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{RunConfig, RunStatus, TaskState};
+use crate::engine::{ReplanRecord, RunConfig, RunStatus, TaskState};
 use crate::plan::{Plan, TaskId};
 
 /// Version of the record layout; bumped with a migration when it changes.
@@ -28,6 +28,9 @@ pub struct WorkflowRecord {
     pub created_ms: f64,
     /// Last update, ms since the epoch.
     pub updated_ms: f64,
+    /// Every re-plan of the run, in order.
+    #[serde(default)]
+    pub replans: Vec<ReplanRecord>,
 }
 
 /// The checkpointed state of one task of one workflow.
@@ -78,6 +81,7 @@ mod tests {
             status: RunStatus::Running,
             created_ms: 1.0,
             updated_ms: 2.0,
+            replans: vec![],
         };
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<WorkflowRecord>(&json).unwrap(), record);

@@ -6,6 +6,7 @@ use super::goal_form::GoalForm;
 use super::import_panel::ImportPanel;
 use super::notice_banner::NoticeBanner;
 use super::plan_graph::PlanGraph;
+use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
@@ -47,6 +48,7 @@ pub fn App(
                 </section>
                 <section class="right-column">
                     <TaskInspector/>
+                    <ReplanHistory/>
                 </section>
             </main>
         </div>

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::actions::start_run;
+use crate::app::actions::{control, start_run};
 use crate::app::state::{AppState, Phase};
-use crate::engine::Progress;
+use crate::engine::{Event, Progress, RunStatus};
 use crate::plan::validate::has_errors;
 
 /// Run button, progress bar and counts.
@@ -25,11 +25,21 @@ pub fn RunBar() -> impl IntoView {
         Phase::Finished => "Run again",
         _ => "Run",
     };
+    let status = move || state.run_status.get();
+    let can_pause = move || status() == RunStatus::Running;
+    let can_resume = move || matches!(status(), RunStatus::Paused | RunStatus::Cancelled);
+    let can_cancel = move || matches!(status(), RunStatus::Running | RunStatus::Paused);
     view! {
         <div class="panel run-bar">
             <button class="primary" data-testid="run-button" disabled=move || !can_run() on:click=move |_| start_run(state)>
                 {label}
             </button>
+            <button data-testid="pause-button" disabled=move || !can_pause() on:click=move |_| control(state, Event::Pause)
+                title="Running tasks finish; nothing new starts">"Pause"</button>
+            <button data-testid="resume-button" disabled=move || !can_resume() on:click=move |_| control(state, Event::Resume)>"Resume"</button>
+            <button data-testid="cancel-button" disabled=move || !can_cancel() on:click=move |_| control(state, Event::Cancel)
+                title="Abort the requests in flight">"Cancel"</button>
+            <span class="run-status" data-testid="run-status">{move || status().as_str()}</span>
             <div class="progress" role="progressbar" aria-label="Run progress"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", progress.get().percent_done())>
                 <div class="progress-fill" style:width=move || format!("{:.1}%", progress.get().percent_done())></div>
@@ -37,7 +47,11 @@ pub fn RunBar() -> impl IntoView {
             <span class="counts" data-testid="run-counts">
                 {move || {
                     let p = progress.get();
-                    format!("{} / {} done · {} running · {} failed · {} blocked", p.completed, p.total, p.running, p.failed, p.blocked)
+                    let mut text = format!("{} / {} done · {} running · {} failed · {} blocked", p.completed, p.total, p.running, p.failed, p.blocked);
+                    if p.skipped > 0 {
+                        text.push_str(&format!(" · {} skipped", p.skipped));
+                    }
+                    text
                 }}
             </span>
         </div>

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::app::actions::control;
 use crate::app::state::AppState;
+use crate::engine::{Event, TaskStatus};
 
 /// The inspector panel for the selected task.
 #[component]
@@ -25,8 +27,17 @@ pub fn TaskInspector() -> impl IntoView {
         } else {
             task_state.attempts.to_string()
         };
+        let (retry_id, skip_id) = (task.id.clone(), task.id.clone());
+        let can_retry = task_state.status == TaskStatus::Failed;
+        let can_skip = !task_state.status.is_done();
         Some(view! {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
+            <div class="row">
+                <button data-testid="retry-button" disabled=!can_retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
+                    title="Run this failed task again; the tasks it blocked return to pending">"Retry"</button>
+                <button data-testid="skip-button" disabled=!can_skip on:click=move |_| control(state, Event::Skip(skip_id.clone()))
+                    title="Mark done with an empty result so dependents run">"Skip"</button>
+            </div>
             <p class="description">{task.description.clone()}</p>
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>

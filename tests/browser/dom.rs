@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
+use planwright::engine::RunConfig;
 use planwright::llm::demo::DemoConfig;
 use planwright::llm::provider::CallLog;
 use planwright::llm::settings::ProviderSettings;
@@ -31,12 +32,28 @@ pub fn demo_settings(latency_ms: u32, failure_rate: f64) -> ProviderSettings {
     ProviderSettings { demo: DemoConfig { seed: 7, failure_rate, latency_ms }, ..ProviderSettings::default() }
 }
 
+/// Run settings for tests: quick retries, no re-planning.
+pub fn quick_config() -> RunConfig {
+    RunConfig { backoff_base_ms: 20, backoff_max_ms: 100, replan_after_failures: 0, ..RunConfig::default() }
+}
+
 /// Mounts a fresh app on `db_name`, logging provider calls to `calls`.
 pub fn mount_app(db_name: &str, calls: CallLog, settings: ProviderSettings) -> Mounted {
+    mount_app_with(db_name, calls, settings, quick_config())
+}
+
+/// Mounts a fresh app with explicit run settings.
+pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings, config: RunConfig) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    let env = AppEnv { db_name: db_name.to_string(), calls, settings_key: None, initial_settings: Some(settings) };
+    let env = AppEnv {
+        db_name: db_name.to_string(),
+        calls,
+        settings_key: None,
+        initial_settings: Some(settings),
+        initial_run_config: Some(config),
+    };
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App env=env/> }.into_any());
     Mounted { _handle: handle, root }
 }
@@ -89,6 +106,22 @@ pub async fn wait_until(what: &str, timeout_ms: f64, mut condition: impl FnMut()
         }
         gloo_timers::future::TimeoutFuture::new(20).await;
     }
+}
+
+/// Imports `json` through the import box and waits for `count` graph nodes.
+pub async fn import(root: &HtmlElement, json: &str, count: usize) {
+    wait_until("the app to load", 5_000.0, || {
+        find(root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    type_into(root, "import-input", json);
+    click(root, "import-button");
+    wait_until("the imported graph", 5_000.0, || node_statuses(root).len() == count).await;
+}
+
+/// Text content of the element with `data-testid` = `test_id` (empty when absent).
+pub fn text_of(root: &HtmlElement, test_id: &str) -> String {
+    find(root, &format!("[data-testid='{test_id}']")).and_then(|e| e.text_content()).unwrap_or_default()
 }
 
 /// Types a goal, presses Plan and waits for the graph.

@@ -1,6 +1,7 @@
 //! Headless-Chromium tests of the app, the IndexedDB store and resume.
 #![cfg(target_arch = "wasm32")]
 
+mod controls;
 mod dom;
 mod resume;
 mod run_flow;

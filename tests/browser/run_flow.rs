@@ -5,6 +5,9 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
 
+/// A depends on nothing, B on A, C on nothing.
+pub const THREE_TASKS: &str = r#"{"tasks":[{"id":"A","name":"a","depends_on":[]},{"id":"B","name":"b","depends_on":["A"]},{"id":"C","name":"c","depends_on":[]}]}"#;
+
 #[wasm_bindgen_test]
 async fn app_mounts_with_its_controls() {
     let app = mount_app(&unique_db("mount"), CallLog::default(), demo_settings(30, 0.0));
@@ -36,19 +39,9 @@ async fn demo_plan_runs_to_completion_and_every_node_shows_completed() {
 async fn a_failed_task_blocks_its_dependents_and_says_by_whom() {
     // Every attempt fails: A fails after its retries, B (which needs A) is blocked, C runs on its own.
     let app = mount_app(&unique_db("fail"), CallLog::default(), demo_settings(10, 1.0));
-    wait_until("the app to load", 5_000.0, || {
-        find(&app.root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))
-    })
-    .await;
-    type_into(
-        &app.root,
-        "import-input",
-        r#"{"tasks":[{"id":"A","name":"a","depends_on":[]},{"id":"B","name":"b","depends_on":["A"]},{"id":"C","name":"c","depends_on":[]}]}"#,
-    );
-    click(&app.root, "import-button");
-    wait_until("the imported graph", 5_000.0, || node_statuses(&app.root).len() == 3).await;
+    import(&app.root, THREE_TASKS, 3).await;
     click(&app.root, "run-button");
-    wait_until("the run to end", 15_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s != "pending" && s != "running")).await;
+    wait_until("the run to finish", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
     let statuses = node_statuses(&app.root);
     assert_eq!(
         statuses,

@@ -22,6 +22,7 @@ async fn workflow_and_task_records_round_trip() {
         status: RunStatus::Running,
         created_ms: 1.0,
         updated_ms: 2.0,
+        replans: vec![],
     };
     store.put_workflow(&workflow).await.unwrap();
     let done = TaskState { status: TaskStatus::Completed, attempts: 2, result: Some("a long result ".repeat(500)), ..TaskState::default() };

@@ -1,0 +1,77 @@
+//! User controls and re-planning through the UI: retry, skip, pause/resume, bounded re-plans.
+
+use planwright::engine::RunConfig;
+use planwright::llm::provider::CallLog;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::HtmlElement;
+
+use crate::dom::*;
+use crate::run_flow::THREE_TASKS;
+
+fn select(root: &HtmlElement, id: &str) {
+    let node: HtmlElement = find(root, &format!("[data-task-id='{id}']")).unwrap().unchecked_into();
+    node.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+}
+
+fn status(root: &HtmlElement, id: &str) -> String {
+    node_statuses(root).into_iter().find(|(t, _)| t == id).map(|(_, s)| s).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn skipping_a_failed_task_lets_its_dependents_run() {
+    let app = mount_app(&unique_db("skip"), CallLog::default(), demo_settings(10, 1.0));
+    import(&app.root, THREE_TASKS, 3).await;
+    click(&app.root, "run-button");
+    wait_until("the run to finish", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
+    assert_eq!(status(&app.root, "B"), "blocked");
+    select(&app.root, "A");
+    wait_until("the inspector for A", 5_000.0, || text_of(&app.root, "inspector-status") == "failed").await;
+    click(&app.root, "skip-button");
+    // B is unblocked and runs (and fails, like every attempt at this failure rate) — it is no longer blocked.
+    wait_until("A skipped and B run", 15_000.0, || {
+        status(&app.root, "A") == "skipped" && status(&app.root, "B") == "failed" && text_of(&app.root, "run-status") == "finished"
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn pause_stops_new_starts_and_resume_finishes_the_run() {
+    let calls = CallLog::default();
+    let app = mount_app(&unique_db("pause"), calls.clone(), demo_settings(120, 0.0));
+    plan_goal(&app.root, "Research the history of the bicycle").await;
+    let total = node_statuses(&app.root).len();
+    click(&app.root, "run-button");
+    wait_until("the first task running", 5_000.0, || node_statuses(&app.root).iter().any(|(_, s)| s == "running")).await;
+    click(&app.root, "pause-button");
+    wait_until("the pause to settle", 5_000.0, || {
+        text_of(&app.root, "run-status") == "paused" && node_statuses(&app.root).iter().all(|(_, s)| s != "running")
+    })
+    .await;
+    let started = calls.calls().len();
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    assert_eq!(calls.calls().len(), started, "nothing starts while paused");
+    assert!(started < total);
+    click(&app.root, "resume-button");
+    wait_until("the run to finish", 20_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s == "completed")).await;
+    assert_eq!(calls.calls().len(), total, "each task ran once");
+}
+
+#[wasm_bindgen_test]
+async fn repeated_failures_trigger_at_most_three_replans_shown_in_the_history() {
+    let config = RunConfig { replan_after_failures: 2, max_replans: 3, ..quick_config() };
+    let app = mount_app_with(&unique_db("replan"), CallLog::default(), demo_settings(10, 1.0), config);
+    import(&app.root, THREE_TASKS, 3).await;
+    click(&app.root, "run-button");
+    wait_until("the run to finish after its re-plans", 30_000.0, || {
+        text_of(&app.root, "run-status") == "finished" && text_of(&app.root, "replan-history").contains("limit")
+    })
+    .await;
+    let history = text_of(&app.root, "replan-history");
+    for n in 1..=3 {
+        assert!(history.contains(&format!("Re-plan #{n} (applied)")), "{history}");
+    }
+    assert!(!history.contains("Re-plan #4 (applied)"), "{history}");
+    // The revised tasks are on the graph under their new ids.
+    assert!(node_statuses(&app.root).iter().any(|(id, _)| id == "A-r3"), "{:?}", node_statuses(&app.root));
+}
