@@ -11,6 +11,7 @@ WASM_BINDGEN_VERSION="0.2.130"
 TRUNK_VERSION="0.21.14"
 WASM_PACK_VERSION="0.15.1"
 BINARYEN_VERSION="132"
+PLAYWRIGHT_VERSION="1.65.1"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -48,6 +49,13 @@ ensure_wasm_opt() {
   if ! "$ROOT/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
     log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm into .tools/"
     npm install --prefix "$ROOT/.tools" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+ensure_playwright() {
+  if [ ! -d "$ROOT/.tools/node_modules/playwright-core" ]; then
+    log "installing playwright-core (driver only; it uses Debian's chromium) from npm into .tools/"
+    npm install --prefix "$ROOT/.tools" --no-audit --no-fund "playwright-core@$PLAYWRIGHT_VERSION"
   fi
 }
 

@@ -1,15 +1,35 @@
 // End-to-end check of the served release bundle in Debian's Chromium (driven by playwright-core):
 // plan a goal with the Demo provider, run it, reload mid-run, and check the run resumes and finishes
 // without re-running completed tasks; then import a plan with a cycle and check it is refused.
-// Usage: node tests/e2e/served_page.mjs http://127.0.0.1:8080/ target/screenshots
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+// It serves the built bundle itself on a free loopback port.
+// Usage: NODE_PATH=.tools/node_modules node tests/e2e/served_page.cjs dist target/screenshots
+const { chromium } = require('playwright-core');
+const { mkdirSync, readFileSync, existsSync } = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
 
-const url = process.argv[2] ?? 'http://127.0.0.1:8080/';
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to the server. */
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = path.join(dir, rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(path.resolve(dir)) || !existsSync(file)) file = path.join(dir, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+(async () => {
+const dist = path.resolve(process.argv[2] ?? 'dist');
 const shots = process.argv[3] ?? 'target/screenshots';
 mkdirSync(shots, { recursive: true });
+const server = await serve(dist);
+const url = `http://127.0.0.1:${server.address().port}/`;
 
-const fail = (msg) => { console.error(`e2e: FAIL ${msg}`); process.exit(1); };
+const fail = (msg) => { console.error(`e2e: FAIL ${msg}`); console.log('e2e: 0 passed, 1 failed'); process.exit(1); };
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -65,5 +85,7 @@ await waitFor('the cycle error', async () => /T1 -> T2 -> T1/.test(await page.te
 if (!(await page.isDisabled('[data-testid="run-button"]'))) fail('a plan with a cycle must not be runnable');
 await page.screenshot({ path: `${shots}/cycle-refused.png` });
 await browser.close();
+server.close();
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
 console.log(`e2e: 1 passed, 0 failed (served page: ${total} tasks, ${doneBefore.length} completed before reload, none re-run; cycle refused)`);
+})().catch((e) => { console.error(`e2e: FAIL ${e.stack || e}`); process.exit(1); });
