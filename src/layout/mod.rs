@@ -80,7 +80,7 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     Geometry { nodes, edges: paths, width, height: bottom + options.margin }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use proptest::prelude::*;
 

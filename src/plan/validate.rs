@@ -402,7 +402,7 @@ fn check_critical_path(plan: &Plan, graph: &PlanGraph, issues: &mut Vec<Issue>) 
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::plan::critical_path::critical_path;
