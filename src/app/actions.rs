@@ -11,7 +11,9 @@ use crate::driver::clock::now_ms;
 use crate::driver::run_loop::{Driver, DriverHooks};
 use crate::engine::{Event, Run, RunStatus, TaskState};
 use crate::llm::provider::Provider;
+use crate::plan::edit::with_subtasks;
 use crate::plan::parse::parse_plan;
+use crate::plan::stream::PlanStream;
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
@@ -34,6 +36,10 @@ pub fn request_plan(state: AppState) {
         return;
     }
     save_settings(&state);
+    if state.stream_dispatch.get_untracked() {
+        plan_and_run_streamed(state, goal);
+        return;
+    }
     let previous = state.phase.get_untracked();
     state.phase.set(Phase::Planning);
     state.notice.set(None);
@@ -50,6 +56,77 @@ pub fn request_plan(state: AppState) {
                 state.phase.set(previous);
                 state.error(format!("Planning failed: {message}"));
             }
+        }
+    });
+}
+
+/// Streams the plan and runs each task as soon as it and its dependencies are known and done; the
+/// whole plan is validated when it is complete (an invalid one stops new starts).
+fn plan_and_run_streamed(state: AppState, goal: String) {
+    stop_driver(&state);
+    state.notice.set(None);
+    state.issues.set(Vec::new());
+    state.tasks.set(HashMap::new());
+    state.replans.set(Vec::new());
+    state.selected.set(None);
+    state.plan_goal.set(goal.clone());
+    state.plan.set(Some(Plan::default()));
+    let record = new_workflow(&goal, Plan::default(), &state);
+    state.workflow_id.set(Some(record.id.clone()));
+    let run = Run::streaming(&goal, record.config.clone());
+    drive(state, run, record);
+    let Some(driver) = state.driver.get_value() else { return };
+    let provider = provider(&state);
+    let template = state.template.get_untracked();
+    spawn_local(async move {
+        let mut stream = PlanStream::new();
+        let outcome = provider
+            .plan_streamed(&goal, template, |chunk| {
+                for task in stream.push(chunk) {
+                    let _ = state.plan.try_update(|p| {
+                        if let Some(p) = p {
+                            p.tasks.push(task.clone());
+                        }
+                    });
+                    driver.send(Event::TaskArrived(task));
+                }
+            })
+            .await;
+        if let Err(e) = outcome {
+            state.error(format!("Planning failed while streaming: {}", e.message));
+        } else if let Err(e) = stream.finish() {
+            state.error(format!("The streamed plan could not be read to the end: {e}"));
+        }
+        driver.send(Event::PlanComplete);
+    });
+}
+
+/// Asks the provider to decompose task `id` into subtasks. Before a run the plan is edited; during
+/// a run the engine expands the (still pending) task.
+pub fn expand_task(state: AppState, id: String) {
+    let (Some(plan), goal) = (state.plan.get_untracked(), state.plan_goal.get_untracked()) else { return };
+    let Some(task) = plan.task(&id).cloned() else { return };
+    state.expanding.set(Some(id.clone()));
+    let provider = provider(&state);
+    spawn_local(async move {
+        let answer = provider.expand(&goal, &task).await;
+        let _ = state.expanding.try_set(None);
+        let subtasks = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string())) {
+            Ok(answer) => answer.tasks,
+            Err(message) => return state.error(format!("Expanding {id} failed: {message}")),
+        };
+        let running = state.driver.with_value(Option::is_some) && state.run_status.get_untracked() != RunStatus::Idle;
+        if running {
+            control(state, Event::Expand { task: id, subtasks });
+            return;
+        }
+        match with_subtasks(&plan, &id, subtasks) {
+            Ok(expanded) => {
+                let goal = state.plan_goal.get_untracked();
+                show_plan(state, &goal, expanded);
+                state.info(format!("{id} was expanded into subtasks; only subtasks execute."));
+            }
+            Err(message) => state.error(message),
         }
     });
 }

@@ -97,6 +97,10 @@ pub struct AppState {
     pub selected: RwSignal<Option<TaskId>>,
     /// Text of the import box.
     pub import_text: RwSignal<String>,
+    /// Start tasks while the plan is still streaming in (skips the look before running).
+    pub stream_dispatch: RwSignal<bool>,
+    /// Task being expanded (waiting for the provider's subtasks).
+    pub expanding: RwSignal<Option<TaskId>>,
     /// The running driver, if any.
     pub driver: StoredValue<Option<Driver>, LocalStorage>,
     /// The checkpoint store, once opened (None if IndexedDB is unavailable).
@@ -124,6 +128,8 @@ impl AppState {
             notice: RwSignal::new(None),
             selected: RwSignal::new(None),
             import_text: RwSignal::new(String::new()),
+            stream_dispatch: RwSignal::new(false),
+            expanding: RwSignal::new(None),
             driver: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
             env: StoredValue::new_local(env),

@@ -67,7 +67,15 @@ impl Driver {
                 if looped.stopped.get() {
                     break;
                 }
+                // A streamed task is saved with the workflow at once, so a reload keeps it.
+                let arrived = match &event {
+                    Event::TaskArrived(task) => Some(task.clone()),
+                    _ => None,
+                };
                 let commands = looped.run.borrow_mut().handle(event, now_ms());
+                if let Some(task) = arrived {
+                    save_workflow(&looped, |w| w.plan.tasks.push(task)).await;
+                }
                 (looped.hooks.on_change)(&looped.run.borrow());
                 for command in commands {
                     if looped.stopped.get() {

@@ -3,7 +3,7 @@
 use super::event::{Command, RunStatus};
 use super::run::Run;
 use super::state::TaskStatus;
-use crate::plan::validate::{has_errors, validate, Severity, MAX_DEPTH};
+use crate::plan::edit::with_subtasks;
 use crate::plan::Task;
 
 impl Run {
@@ -156,8 +156,7 @@ impl Run {
     }
 
     /// Splits pending task `id` into `subtasks` (their parent is set to `id`); refused when the task
-    /// already started, when the hierarchy would exceed [`MAX_DEPTH`] levels, or when the result
-    /// would not validate.
+    /// already started or when [`with_subtasks`] refuses (too deep, invalid result).
     pub(super) fn expand(&mut self, id: &str, subtasks: Vec<Task>, out: &mut Vec<Command>) {
         let Some(i) = self.topo.index_of(id) else {
             out.push(Command::Refused(format!("there is no task {id}")));
@@ -167,27 +166,14 @@ impl Run {
             out.push(Command::Refused(format!("{id} has already started; only a pending task can be expanded")));
             return;
         }
-        if subtasks.is_empty() {
-            out.push(Command::Refused(format!("expanding {id} needs at least one subtask")));
-            return;
-        }
-        let depth = self.topo.depth(i) + 1;
-        if depth > MAX_DEPTH {
-            out.push(Command::Refused(format!(
-                "expanding {id} would make the plan {depth} levels deep; at most {MAX_DEPTH} are allowed"
-            )));
-            return;
-        }
-        let subtasks: Vec<Task> = subtasks.into_iter().map(|t| Task { parent: Some(id.to_string()), ..t }).collect();
-        let mut candidate = self.plan();
-        candidate.tasks.extend(subtasks.iter().cloned());
-        let issues = validate(&candidate);
-        if has_errors(&issues) {
-            let errors: Vec<String> =
-                issues.into_iter().filter(|x| x.severity == Severity::Error).map(|x| x.message).collect();
-            out.push(Command::Refused(format!("expanding {id} was refused: {}", errors.join("; "))));
-            return;
-        }
+        let expanded = match with_subtasks(&self.plan(), id, subtasks) {
+            Ok(plan) => plan,
+            Err(message) => {
+                out.push(Command::Refused(message));
+                return;
+            }
+        };
+        let subtasks: Vec<Task> = expanded.tasks[self.topo.len()..].to_vec();
         let mut changed = Vec::new();
         for task in subtasks {
             self.add_task(task, Default::default(), &mut changed);

@@ -93,6 +93,21 @@ pub fn demo_replan(request: &ReplanRequest) -> Plan {
     Plan { tasks, critical_path: Vec::new() }
 }
 
+/// The Demo provider's decomposition of one task into three subtasks: two parallel parts and a
+/// check that needs both. Ids are `<task>.1` … `<task>.3`.
+pub fn demo_subtasks(task: &Task) -> Plan {
+    let id = |n: u32| format!("{}.{n}", task.id);
+    let tasks = vec![
+        Task::new(&id(1), &format!("Gather inputs: {}", task.name), &[]),
+        Task::new(&id(2), &format!("Draft: {}", task.name), &[]),
+        Task::new(&id(3), &format!("Check and merge: {}", task.name), &[&id(1), &id(2)]),
+    ]
+    .into_iter()
+    .map(|t| Task { description: format!("Part of \"{}\": {}", task.name, task.description), ..t })
+    .collect();
+    Plan { tasks, critical_path: Vec::new() }
+}
+
 /// How one simulated attempt goes: its latency in milliseconds and its outcome. Deterministic in
 /// `(config.seed, task id, attempt)`.
 pub fn demo_outcome(config: &DemoConfig, request: &TaskRequest) -> (u32, Result<String, TaskError>) {
@@ -235,6 +250,15 @@ mod tests {
         assert_eq!(plan.tasks[1].id, "T3-r2");
         assert_eq!(plan.tasks[1].depends_on, vec!["T2-r2"]);
         assert_eq!(plan.tasks[1].name, "c (revised)");
+    }
+
+    #[test]
+    fn demo_subtasks_are_three_with_a_joining_check() {
+        let plan = demo_subtasks(&Task::new("T4", "Analyse", &[]));
+        let ids: Vec<&str> = plan.tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, vec!["T4.1", "T4.2", "T4.3"]);
+        assert_eq!(plan.tasks[2].depends_on, vec!["T4.1", "T4.2"]);
+        assert!(validate(&plan).is_empty());
     }
 
     #[test]

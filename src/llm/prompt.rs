@@ -60,6 +60,16 @@ pub fn task_messages(request: &TaskRequest) -> Vec<ChatMessage> {
     vec![ChatMessage::new("system", system.to_string()), ChatMessage::new("user", user)]
 }
 
+/// Messages asking to decompose one task of a plan into subtasks.
+pub fn expand_messages(goal: &str, task: &crate::plan::Task) -> Vec<ChatMessage> {
+    let user = format!(
+        "Goal: {goal}\n\nDecompose this one task into 2 to 5 subtasks:\n{} — {}\n{}\n\nUse ids {}.1, {}.2, …; \
+         `depends_on` may only name sibling subtasks. Answer with JSON in the shape above.",
+        task.id, task.name, task.description, task.id, task.id
+    );
+    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+}
+
 /// Messages asking for a revised plan of the remaining work only, after failures.
 pub fn replan_messages(request: &ReplanRequest) -> Vec<ChatMessage> {
     let mut user = format!("Goal: {}\n\nSome tasks failed: {}\n", request.goal, request.failure);
@@ -89,6 +99,15 @@ mod tests {
         assert!(m[1].content.starts_with("Goal: Plan a launch"));
         assert!(m[1].content.contains("data pipeline"));
         assert_eq!(decompose_messages("x", None)[1].content, "Goal: x");
+    }
+
+    #[test]
+    fn expand_prompt_names_the_task_and_the_id_scheme() {
+        let task = crate::plan::Task { description: "find sources".into(), ..crate::plan::Task::new("T2", "Research", &[]) };
+        let user = &expand_messages("Write a report", &task)[1].content;
+        for needle in ["Write a report", "T2 — Research", "find sources", "T2.1"] {
+            assert!(user.contains(needle), "missing {needle:?} in {user}");
+        }
     }
 
     #[test]

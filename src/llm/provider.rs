@@ -6,12 +6,18 @@ use std::rc::Rc;
 use gloo_net::http::Request;
 use web_sys::AbortSignal;
 
-use super::demo::{demo_outcome, demo_plan_answer, demo_replan};
+use super::demo::{demo_outcome, demo_plan_answer, demo_replan, demo_subtasks};
 use super::openai::{chat_body, chat_url, http_error, network_error, parse_chat_response};
-use super::prompt::{decompose_messages, replan_messages, task_messages, ChatMessage};
+use super::prompt::{decompose_messages, expand_messages, replan_messages, task_messages, ChatMessage};
 use super::settings::{ProviderKind, ProviderSettings};
 use super::template::Template;
 use crate::engine::{ReplanRequest, TaskError, TaskRequest};
+use crate::plan::Task;
+
+/// Characters per simulated token batch when the Demo provider streams a plan.
+const DEMO_STREAM_CHUNK_CHARS: usize = 40;
+/// Delay between simulated token batches (40 chars every 50 ms: 800 chars/s).
+const DEMO_STREAM_CHUNK_MS: u32 = 50;
 
 /// Shared log of task executions started through a provider (task ids, in order); tests count
 /// provider calls with it.
@@ -51,6 +57,40 @@ impl Provider {
                 Ok(demo_plan_answer(goal, template, self.settings.demo.seed))
             }
             ProviderKind::OpenAiCompatible => self.chat(&decompose_messages(goal, template), None).await,
+        }
+    }
+
+    /// Streams the plan answer for `goal`: `on_chunk` receives the text as it arrives. The Demo
+    /// provider streams its answer at a simulated rate; an endpoint without streaming delivers the
+    /// whole answer as one chunk.
+    pub async fn plan_streamed(&self, goal: &str, template: Option<Template>, mut on_chunk: impl FnMut(&str)) -> Result<(), TaskError> {
+        match self.settings.kind {
+            ProviderKind::Demo => {
+                let template = template.unwrap_or_else(|| Template::detect(goal));
+                let answer = demo_plan_answer(goal, template, self.settings.demo.seed);
+                let chars: Vec<char> = answer.chars().collect();
+                for piece in chars.chunks(DEMO_STREAM_CHUNK_CHARS) {
+                    gloo_timers::future::TimeoutFuture::new(DEMO_STREAM_CHUNK_MS).await;
+                    on_chunk(&piece.iter().collect::<String>());
+                }
+                Ok(())
+            }
+            ProviderKind::OpenAiCompatible => {
+                let answer = self.chat(&decompose_messages(goal, template), None).await?;
+                on_chunk(&answer);
+                Ok(())
+            }
+        }
+    }
+
+    /// Asks for subtasks of `task`; returns the raw answer text for the parser.
+    pub async fn expand(&self, goal: &str, task: &Task) -> Result<String, TaskError> {
+        match self.settings.kind {
+            ProviderKind::Demo => {
+                gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 3).await;
+                Ok(demo_subtasks(task).to_json_pretty())
+            }
+            ProviderKind::OpenAiCompatible => self.chat(&expand_messages(goal, task), None).await,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Plan model, tolerant JSON parsing, validation and critical path. Pure Rust.
 
 pub mod critical_path;
+pub mod edit;
 pub mod graph;
 pub mod model;
 pub mod parse;

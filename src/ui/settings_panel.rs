@@ -78,20 +78,68 @@ pub fn SettingsPanel() -> impl IntoView {
                     }
                 />
             </div>
-            <label for="concurrency">"Tasks at once"</label>
+            <h3 class="subhead">"Run"</h3>
+            <div class="grid-2">
+                <NumberField id="concurrency" test_id="concurrency-input" label="Tasks at once" min=1 max=32
+                    get=move || state.run_config.with(|c| c.max_parallel as u64)
+                    set=move |n| state.run_config.update(|c| c.max_parallel = n as usize)/>
+                <NumberField id="attempts" test_id="attempts-input" label="Attempts per task" min=1 max=10
+                    get=move || state.run_config.with(|c| c.max_attempts as u64)
+                    set=move |n| state.run_config.update(|c| c.max_attempts = n as u32)/>
+                <NumberField id="timeout" test_id="timeout-input" label="Timeout per attempt (s)" min=1 max=3600
+                    get=move || state.run_config.with(|c| c.timeout_ms / 1000)
+                    set=move |n| state.run_config.update(|c| c.timeout_ms = n * 1000)/>
+                <NumberField id="rpm" test_id="rpm-input" label="Requests per minute (0 = no cap)" min=0 max=10000
+                    get=move || state.run_config.with(|c| c.requests_per_minute.unwrap_or(0) as u64)
+                    set=move |n| state.run_config.update(|c| c.requests_per_minute = (n > 0).then_some(n as u32))/>
+                <NumberField id="replan-after" test_id="replan-after-input" label="Re-plan after N failures (0 = never)" min=0 max=20
+                    get=move || state.run_config.with(|c| c.replan_after_failures as u64)
+                    set=move |n| state.run_config.update(|c| c.replan_after_failures = n as u32)/>
+                <NumberField id="max-replans" test_id="max-replans-input" label="Most re-plans per run" min=0 max=10
+                    get=move || state.run_config.with(|c| c.max_replans as u64)
+                    set=move |n| state.run_config.update(|c| c.max_replans = n as u32)/>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="stream-dispatch-input"
+                    prop:checked=move || state.stream_dispatch.get()
+                    on:change=move |ev| state.stream_dispatch.set(event_target_checked(&ev))/>
+                "Start tasks while the plan streams in (no review before running)"
+            </label>
+        </details>
+    }
+}
+
+/// A labelled whole-number input clamped to `[min, max]`; out-of-range or non-numeric input is
+/// corrected on change, never silently lost.
+#[component]
+fn NumberField(
+    id: &'static str,
+    test_id: &'static str,
+    label: &'static str,
+    min: u64,
+    max: u64,
+    get: impl Fn() -> u64 + Send + Sync + Copy + 'static,
+    set: impl Fn(u64) + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id>{label}</label>
             <input
-                id="concurrency"
-                data-testid="concurrency-input"
+                id=id
+                data-testid=test_id
                 type="number"
-                min="1"
-                max="32"
-                prop:value=move || state.run_config.with(|c| c.max_parallel.to_string())
+                min=min
+                max=max
+                prop:value=move || get().to_string()
                 on:change=move |ev| {
-                    if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                        state.run_config.update(|c| c.max_parallel = n.clamp(1, 32))
+                    let n = event_target_value(&ev).trim().parse::<u64>().unwrap_or_else(|_| get()).clamp(min, max);
+                    set(n);
+                    // Show the corrected value even when the signal did not change.
+                    if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                        input.set_value(&n.to_string());
                     }
                 }
             />
-        </details>
+        </div>
     }
 }

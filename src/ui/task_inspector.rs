@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::actions::control;
+use crate::app::actions::{control, expand_task};
 use crate::app::state::AppState;
 use crate::engine::{Event, TaskStatus};
 
@@ -27,9 +27,14 @@ pub fn TaskInspector() -> impl IntoView {
         } else {
             task_state.attempts.to_string()
         };
-        let (retry_id, skip_id) = (task.id.clone(), task.id.clone());
+        let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
         let can_retry = task_state.status == TaskStatus::Failed;
         let can_skip = !task_state.status.is_done();
+        let can_expand = task_state.status == TaskStatus::Pending && state.expanding.with(Option::is_none);
+        let parent = task.parent.clone().map(|p| {
+            let target = p.clone();
+            view! { <dt>"Subtask of"</dt><dd><button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{p}</button></dd> }
+        });
         Some(view! {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
             <div class="row">
@@ -37,11 +42,16 @@ pub fn TaskInspector() -> impl IntoView {
                     title="Run this failed task again; the tasks it blocked return to pending">"Retry"</button>
                 <button data-testid="skip-button" disabled=!can_skip on:click=move |_| control(state, Event::Skip(skip_id.clone()))
                     title="Mark done with an empty result so dependents run">"Skip"</button>
+                <button data-testid="expand-button" disabled=!can_expand on:click=move |_| expand_task(state, expand_id.clone())
+                    title="Ask the provider to split this task into subtasks (at most 4 levels)">
+                    {move || if state.expanding.get().is_some() { "Expanding…" } else { "Expand" }}
+                </button>
             </div>
             <p class="description">{task.description.clone()}</p>
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Depends on"</dt><dd>{deps}</dd>
+                {parent}
                 <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>
             </dl>
             {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}

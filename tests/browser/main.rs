@@ -3,6 +3,7 @@
 
 mod controls;
 mod dom;
+mod expand_and_stream;
 mod resume;
 mod run_flow;
 mod store_round_trip;
