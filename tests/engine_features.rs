@@ -2,38 +2,26 @@
 //! simulated clock.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::collections::HashSet;
 
 use planwright::engine::simulator::{SimOutcome, Simulator};
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskError, TaskStatus, Timer};
 use planwright::plan::{Plan, Task};
+use common::{dispatched, ok, plan};
 use proptest::prelude::*;
 
-fn plan(tasks: &[(&str, &[&str])]) -> Plan {
-    Plan { tasks: tasks.iter().map(|(id, deps)| Task::new(id, id, deps)).collect(), critical_path: vec![] }
-}
 
 fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
     Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
 }
 
-fn ok(ms: f64) -> SimOutcome {
-    SimOutcome { duration_ms: ms, result: Ok(String::new()) }
-}
 
 fn fail() -> SimOutcome {
     SimOutcome { duration_ms: 1.0, result: Err(TaskError::permanent("boom")) }
 }
 
-fn dispatched(commands: &[Command]) -> Vec<String> {
-    commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Dispatch(r) => Some(r.task_id.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 fn status(run: &Run, id: &str) -> TaskStatus {
     run.state(id).unwrap().status
@@ -283,9 +271,9 @@ proptest! {
         sim.schedule_event(n as f64 * 3.0, Event::PlanComplete);
         sim.run_to_end(|r| ok(1.0 + (r.task_id.len() % 3) as f64));
         prop_assert_eq!(sim.run.status(), RunStatus::Finished);
-        for i in 0..n {
+        for (i, task_deps) in deps.iter().enumerate() {
             let started = sim.run.state(&format!("T{i}")).unwrap().started_at_ms.unwrap();
-            for d in &deps[i] {
+            for d in task_deps {
                 let finished = sim.run.state(d).unwrap().finished_at_ms.unwrap();
                 prop_assert!(finished <= started, "T{} started at {} before {} finished at {}", i, started, d, finished);
             }

@@ -1,30 +1,18 @@
 //! Native tests of the run state machine on the simulated clock.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 
 use planwright::engine::simulator::{SimOutcome, Simulator};
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskError, TaskState, TaskStatus, Timer};
 use planwright::plan::{Plan, Task};
+use common::{dispatched, ok, plan};
 use proptest::prelude::*;
 
-fn plan(tasks: &[(&str, &[&str])]) -> Plan {
-    Plan { tasks: tasks.iter().map(|(id, deps)| Task::new(id, &format!("task {id}"), deps)).collect(), critical_path: vec![] }
-}
 
-fn ok(ms: f64) -> SimOutcome {
-    SimOutcome { duration_ms: ms, result: Ok("done".into()) }
-}
 
-fn dispatch_order(sim: &Simulator) -> Vec<String> {
-    sim.commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Dispatch(r) => Some(r.task_id.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 fn status(sim: &Simulator, id: &str) -> TaskStatus {
     sim.run.state(id).unwrap().status
@@ -63,7 +51,7 @@ fn longest_remaining_path_runs_first() {
     let p = plan(&[("Z", &[]), ("A", &[]), ("B", &["A"]), ("C", &["B"])]);
     let mut sim = Simulator::new(Run::new("g", p, RunConfig { max_parallel: 1, ..RunConfig::default() }));
     sim.run_to_end(|_| ok(1.0));
-    assert_eq!(dispatch_order(&sim), vec!["A", "B", "Z", "C"]);
+    assert_eq!(dispatched(&sim.commands), vec!["A", "B", "Z", "C"]);
 }
 
 #[test]
@@ -191,7 +179,7 @@ fn restore_never_reruns_completed_tasks_and_reruns_interrupted_ones() {
     assert!(run.state("C").unwrap().interrupted);
     let mut sim = Simulator::new(run);
     sim.run_to_end(|_| ok(2.0));
-    assert_eq!(dispatch_order(&sim), vec!["C", "D"]);
+    assert_eq!(dispatched(&sim.commands), vec!["C", "D"]);
     assert_eq!(sim.run.state("A").unwrap().result.as_deref(), Some("a-result"));
     assert_eq!(sim.run.state("C").unwrap().attempts, 2);
     let d = sim.commands.iter().find_map(|c| match c {

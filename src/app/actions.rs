@@ -23,6 +23,16 @@ fn provider(state: &AppState) -> Provider {
     Provider::new(state.settings.get_untracked(), state.env.with_value(|env| env.calls.clone()))
 }
 
+/// Saves the provider settings and says whether requests can be made with them (else shows why).
+fn settings_usable(state: &AppState) -> bool {
+    if let Some(problem) = state.settings.get_untracked().problem() {
+        state.error(format!("Provider settings: {problem}."));
+        return false;
+    }
+    save_settings(state);
+    true
+}
+
 /// Asks the provider for a plan for the current goal and shows it (or a clear error, keeping the
 /// plan already shown).
 pub fn request_plan(state: AppState) {
@@ -31,11 +41,9 @@ pub fn request_plan(state: AppState) {
         state.error("Type a goal first, e.g. \"Write a briefing on solid-state batteries\".");
         return;
     }
-    if let Some(problem) = state.settings.get_untracked().problem() {
-        state.error(format!("Provider settings: {problem}."));
+    if !settings_usable(&state) {
         return;
     }
-    save_settings(&state);
     if state.stream_dispatch.get_untracked() {
         plan_and_run_streamed(state, goal);
         return;
@@ -202,11 +210,9 @@ pub fn start_run(state: AppState) {
         state.error("The plan has errors (listed below); fix them before running.");
         return;
     }
-    if let Some(problem) = state.settings.get_untracked().problem() {
-        state.error(format!("Provider settings: {problem}."));
+    if !settings_usable(&state) {
         return;
     }
-    save_settings(&state);
     let goal = state.plan_goal.get_untracked();
     let mut record = new_workflow(&goal, plan.clone(), &state);
     // A plan that never ran keeps its workflow; running it again starts a new one.
