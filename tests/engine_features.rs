@@ -6,22 +6,19 @@ mod common;
 
 use std::collections::HashSet;
 
+use common::{dispatched, ok, plan};
 use planwright::engine::simulator::{SimOutcome, Simulator};
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskError, TaskStatus, Timer};
 use planwright::plan::{Plan, Task};
-use common::{dispatched, ok, plan};
 use proptest::prelude::*;
-
 
 fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
     Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
 }
 
-
 fn fail() -> SimOutcome {
     SimOutcome { duration_ms: 1.0, result: Err(TaskError::permanent("boom")) }
 }
-
 
 fn status(run: &Run, id: &str) -> TaskStatus {
     run.state(id).unwrap().status
@@ -35,7 +32,13 @@ fn no_replan() -> RunConfig {
 fn only_leaves_execute_and_a_parent_completes_with_its_subtree() {
     // P has subtasks P1 -> P2; D depends on P and must wait for the whole subtree.
     let p = Plan {
-        tasks: vec![Task::new("A", "a", &[]), Task::new("P", "p", &["A"]), sub("P1", "P", &[]), sub("P2", "P", &["P1"]), Task::new("D", "d", &["P"])],
+        tasks: vec![
+            Task::new("A", "a", &[]),
+            Task::new("P", "p", &["A"]),
+            sub("P1", "P", &[]),
+            sub("P2", "P", &["P1"]),
+            Task::new("D", "d", &["P"]),
+        ],
         critical_path: vec![],
     };
     let mut sim = Simulator::new(Run::new("g", p, no_replan()));
@@ -54,7 +57,13 @@ fn only_leaves_execute_and_a_parent_completes_with_its_subtree() {
 #[test]
 fn a_failed_subtask_fails_its_parent_and_blocks_the_parents_dependents() {
     let p = Plan {
-        tasks: vec![Task::new("P", "p", &[]), sub("P1", "P", &[]), sub("P2", "P", &[]), Task::new("D", "d", &["P"]), Task::new("X", "x", &[])],
+        tasks: vec![
+            Task::new("P", "p", &[]),
+            sub("P1", "P", &[]),
+            sub("P2", "P", &[]),
+            Task::new("D", "d", &["P"]),
+            Task::new("X", "x", &[]),
+        ],
         critical_path: vec![],
     };
     let mut sim = Simulator::new(Run::new("g", p, no_replan()));
@@ -71,16 +80,26 @@ fn a_failed_subtask_fails_its_parent_and_blocks_the_parents_dependents() {
 #[test]
 fn expansion_adds_subtasks_and_refuses_a_fifth_level() {
     let mut run = Run::new("g", plan(&[("A", &[])]), no_replan());
-    let out = run.handle(Event::Expand { task: "A".into(), subtasks: vec![Task::new("A1", "a1", &[]), Task::new("A2", "a2", &["A1"])] }, 0.0);
+    let out = run.handle(
+        Event::Expand { task: "A".into(), subtasks: vec![Task::new("A1", "a1", &[]), Task::new("A2", "a2", &["A1"])] },
+        0.0,
+    );
     assert!(out.iter().any(|c| matches!(c, Command::PlanChanged(p) if p.tasks.len() == 3)));
     for (parent, child) in [("A1", "A11"), ("A11", "A111")] {
         let out = run.handle(Event::Expand { task: parent.into(), subtasks: vec![Task::new(child, child, &[])] }, 0.0);
         assert!(!out.iter().any(|c| matches!(c, Command::Refused(_))), "{out:?}");
     }
     let out = run.handle(Event::Expand { task: "A111".into(), subtasks: vec![Task::new("A1111", "x", &[])] }, 0.0);
-    assert!(out.iter().any(|c| matches!(c, Command::Refused(m) if m.contains("5 levels") && m.contains("at most 4"))), "{out:?}");
+    assert!(
+        out.iter().any(|c| matches!(c, Command::Refused(m) if m.contains("5 levels") && m.contains("at most 4"))),
+        "{out:?}"
+    );
     let out = run.handle(Event::Expand { task: "A2".into(), subtasks: vec![Task::new("C", "c", &["C"])] }, 0.0);
-    assert!(out.iter().any(|c| matches!(c, Command::Refused(m) if m.contains("depends on itself") || m.contains("refused"))), "{out:?}");
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Refused(m) if m.contains("depends on itself") || m.contains("refused"))),
+        "{out:?}"
+    );
     let mut sim = Simulator::new(run);
     sim.run_to_end(|_| ok(1.0));
     let ran: HashSet<String> = dispatched(&sim.commands).into_iter().collect();
@@ -98,7 +117,8 @@ fn an_expansion_of_a_started_task_is_refused() {
 
 #[test]
 fn pause_lets_running_tasks_finish_and_resume_continues() {
-    let mut run = Run::new("g", plan(&[("A", &[]), ("B", &[]), ("C", &[])]), RunConfig { max_parallel: 1, ..no_replan() });
+    let mut run =
+        Run::new("g", plan(&[("A", &[]), ("B", &[]), ("C", &[])]), RunConfig { max_parallel: 1, ..no_replan() });
     let started = dispatched(&run.handle(Event::Start, 0.0));
     assert_eq!(started, vec!["A"]);
     run.handle(Event::Pause, 1.0);
@@ -164,9 +184,11 @@ fn skipping_a_failed_task_lets_dependents_run_with_an_empty_result() {
 #[test]
 fn requests_per_minute_cap_spaces_dispatches() {
     let p = plan(&[("A", &[]), ("B", &[]), ("C", &[]), ("D", &[])]);
-    let mut sim = Simulator::new(Run::new("g", p, RunConfig { max_parallel: 4, requests_per_minute: Some(2), ..no_replan() }));
+    let mut sim =
+        Simulator::new(Run::new("g", p, RunConfig { max_parallel: 4, requests_per_minute: Some(2), ..no_replan() }));
     sim.run_to_end(|_| ok(10.0));
-    let starts: Vec<f64> = ["A", "B", "C", "D"].iter().map(|id| sim.run.state(id).unwrap().started_at_ms.unwrap()).collect();
+    let starts: Vec<f64> =
+        ["A", "B", "C", "D"].iter().map(|id| sim.run.state(id).unwrap().started_at_ms.unwrap()).collect();
     let mut sorted = starts.clone();
     sorted.sort_by(f64::total_cmp);
     for window in sorted.windows(3) {
@@ -179,7 +201,8 @@ fn http_429_backs_off_the_whole_provider() {
     let p = plan(&[("A", &[]), ("B", &[])]);
     let mut run = Run::new("g", p, RunConfig { max_parallel: 1, ..no_replan() });
     run.handle(Event::Start, 0.0);
-    let limited = TaskError { message: "HTTP 429".into(), retryable: true, retry_after_ms: Some(5_000), rate_limited: true };
+    let limited =
+        TaskError { message: "HTTP 429".into(), retryable: true, retry_after_ms: Some(5_000), rate_limited: true };
     let out = run.handle(Event::TaskFailed { task: "A".into(), attempt: 1, error: limited }, 10.0);
     assert!(out.contains(&Command::StartTimer { timer: Timer::ProviderBackoff, after_ms: 5_000 }), "{out:?}");
     assert!(dispatched(&out).is_empty(), "B waits too: the provider backs off, not only A");
@@ -197,7 +220,8 @@ fn replanning_is_capped_and_never_repeats_completed_work() {
     sim.replanner = Some(Box::new(|request| {
         assert!(request.completed.iter().any(|c| c.id == "A"));
         assert!(request.remaining.iter().all(|t| t.id != "A"));
-        let mut tasks: Vec<Task> = request.remaining.iter().map(|t| Task::new(&format!("{}{}", t.id, request.number), "x", &["A"])).collect();
+        let mut tasks: Vec<Task> =
+            request.remaining.iter().map(|t| Task::new(&format!("{}{}", t.id, request.number), "x", &["A"])).collect();
         tasks.push(Task::new("A", "redo A", &[]));
         Some(Plan { tasks, critical_path: vec![] })
     }));
@@ -232,7 +256,10 @@ fn streamed_tasks_start_once_their_dependencies_are_known_and_done() {
 
 #[test]
 fn a_streamed_plan_that_turns_out_cyclic_or_incomplete_halts() {
-    for tasks in [vec![Task::new("A", "a", &["B"]), Task::new("B", "b", &["A"]), Task::new("C", "c", &[])], vec![Task::new("A", "a", &["Z"])]] {
+    for tasks in [
+        vec![Task::new("A", "a", &["B"]), Task::new("B", "b", &["A"]), Task::new("C", "c", &[])],
+        vec![Task::new("A", "a", &["Z"])],
+    ] {
         let mut run = Run::streaming("g", no_replan());
         run.handle(Event::Start, 0.0);
         for t in tasks {

@@ -5,14 +5,11 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
+use common::{dispatched, ok, plan};
 use planwright::engine::simulator::{SimOutcome, Simulator};
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskError, TaskState, TaskStatus, Timer};
 use planwright::plan::{Plan, Task};
-use common::{dispatched, ok, plan};
 use proptest::prelude::*;
-
-
-
 
 fn status(sim: &Simulator, id: &str) -> TaskStatus {
     sim.run.state(id).unwrap().status
@@ -122,7 +119,12 @@ fn attempts_are_capped_and_retry_after_is_honoured() {
     let mut sim = Simulator::new(Run::new("g", p, RunConfig { max_attempts: 2, ..RunConfig::default() }));
     sim.run_to_end(|_| SimOutcome {
         duration_ms: 1.0,
-        result: Err(TaskError { message: "HTTP 503".into(), retryable: true, retry_after_ms: Some(7_000), rate_limited: false }),
+        result: Err(TaskError {
+            message: "HTTP 503".into(),
+            retryable: true,
+            retry_after_ms: Some(7_000),
+            rate_limited: false,
+        }),
     });
     let a = sim.run.state("A").unwrap();
     assert_eq!((a.status, a.attempts), (TaskStatus::Failed, 2));
@@ -167,7 +169,12 @@ fn every_dispatch_is_preceded_by_its_running_checkpoint() {
 #[test]
 fn restore_never_reruns_completed_tasks_and_reruns_interrupted_ones() {
     let p = plan(&[("A", &[]), ("B", &["A"]), ("C", &["A"]), ("D", &["B", "C"])]);
-    let done = |r: &str| TaskState { status: TaskStatus::Completed, attempts: 1, result: Some(r.into()), ..TaskState::default() };
+    let done = |r: &str| TaskState {
+        status: TaskStatus::Completed,
+        attempts: 1,
+        result: Some(r.into()),
+        ..TaskState::default()
+    };
     let saved: HashMap<String, TaskState> = [
         ("A".to_string(), done("a-result")),
         ("B".to_string(), done("b-result")),
@@ -209,7 +216,8 @@ fn random_dag() -> impl Strategy<Value = (Plan, Vec<bool>)> {
         (edges, fails).prop_map(move |(m, fails)| {
             let tasks = (0..n)
                 .map(|i| {
-                    let deps: Vec<String> = (0..i).filter(|&j| m[i][j] && (i - j) < 6).map(|j| format!("T{j}")).collect();
+                    let deps: Vec<String> =
+                        (0..i).filter(|&j| m[i][j] && (i - j) < 6).map(|j| format!("T{j}")).collect();
                     let refs: Vec<&str> = deps.iter().map(String::as_str).collect();
                     Task::new(&format!("T{i}"), "t", &refs)
                 })

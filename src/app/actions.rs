@@ -58,7 +58,10 @@ pub fn request_plan(state: AppState) {
         if state.phase.try_get_untracked() != Some(Phase::Planning) {
             return; // unmounted or superseded
         }
-        match answer.map_err(|e| e.message).and_then(|text| parse_plan(&text).map_err(|e| format!("The plan could not be read: {e}"))) {
+        match answer
+            .map_err(|e| e.message)
+            .and_then(|text| parse_plan(&text).map_err(|e| format!("The plan could not be read: {e}")))
+        {
             Ok(plan) => show_plan(state, &goal, plan),
             Err(message) => {
                 state.phase.set(previous);
@@ -353,7 +356,10 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
             drive(state, run, record);
         }
         RunStatus::Paused | RunStatus::Cancelled => {
-            state.info(format!("The run of \"{}\" is paused ({done} of {total} done): press Resume to go on.", record.goal));
+            state.info(format!(
+                "The run of \"{}\" is paused ({done} of {total} done): press Resume to go on.",
+                record.goal
+            ));
             run.handle(Event::Pause, now_ms());
             drive(state, run, record);
         }

@@ -49,7 +49,13 @@ pub struct Driver {
 
 impl Driver {
     /// Starts driving `run` (fresh or restored) for `workflow`, checkpointing to `store` when there is one.
-    pub fn start(run: Run, workflow: WorkflowRecord, provider: Provider, store: Option<Store>, hooks: DriverHooks) -> Driver {
+    pub fn start(
+        run: Run,
+        workflow: WorkflowRecord,
+        provider: Provider,
+        store: Option<Store>,
+        hooks: DriverHooks,
+    ) -> Driver {
         let (events, mut receiver) = unbounded::<Event>();
         let inner = Rc::new(Inner {
             run: RefCell::new(run),
@@ -164,7 +170,8 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             let task = inner.clone();
             spawn_local(async move {
                 let answer = task.provider.replan(&request).await;
-                let event = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string())) {
+                let event = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string()))
+                {
                     Ok(plan) => Event::ReplanReady(plan),
                     Err(message) => Event::ReplanFailed(message),
                 };
@@ -175,7 +182,10 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
         }
         Command::PlanInvalid(issues) => {
             let messages: Vec<String> = issues.into_iter().map(|i| i.message).collect();
-            (inner.hooks.on_error)(format!("The streamed plan is invalid, nothing new starts: {}", messages.join("; ")));
+            (inner.hooks.on_error)(format!(
+                "The streamed plan is invalid, nothing new starts: {}",
+                messages.join("; ")
+            ));
         }
         Command::Refused(message) => (inner.hooks.on_error)(message),
     }

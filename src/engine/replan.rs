@@ -69,8 +69,12 @@ pub fn merge(old: &Plan, kept: &HashSet<TaskId>, answer: &Plan) -> (Plan, Vec<Ta
     let answer_ids: HashSet<&TaskId> = answer.tasks.iter().map(|t| &t.id).collect();
     let mut tasks: Vec<Task> = old.tasks.iter().filter(|t| kept.contains(&t.id)).cloned().collect();
     tasks.extend(answer.tasks.iter().filter(|t| !kept.contains(&t.id)).cloned());
-    let removed =
-        old.tasks.iter().filter(|t| !kept.contains(&t.id) && !answer_ids.contains(&t.id)).map(|t| t.id.clone()).collect();
+    let removed = old
+        .tasks
+        .iter()
+        .filter(|t| !kept.contains(&t.id) && !answer_ids.contains(&t.id))
+        .map(|t| t.id.clone())
+        .collect();
     let added = answer.tasks.iter().filter(|t| !old_ids.contains(&t.id)).map(|t| t.id.clone()).collect();
     (Plan { tasks, critical_path: Vec::new() }, removed, added)
 }

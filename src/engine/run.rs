@@ -289,7 +289,8 @@ impl Run {
         self.open_children.push(0);
         let unknown = self.topo.unknown_dep_count(i);
         let undone = self.topo.deps[i].iter().filter(|&&d| !self.states[d].status.is_done()).count();
-        let parent_gate = usize::from(self.topo.tasks[i].parent.is_some() && self.topo.parent[i].is_none_or(|p| !self.opened[p]));
+        let parent_gate =
+            usize::from(self.topo.tasks[i].parent.is_some() && self.topo.parent[i].is_none_or(|p| !self.opened[p]));
         self.unmet.push(unknown + undone + parent_gate);
         for &w in &added.resolved_dependents {
             if self.states[i].status.is_done() {
@@ -512,7 +513,14 @@ impl Run {
     fn complete_composite(&mut self, p: usize, now_ms: f64, out: &mut Vec<Command>) {
         let summary = self.topo.children[p]
             .iter()
-            .map(|&c| format!("{} ({}): {}", self.topo.id(c), self.topo.tasks[c].name, self.states[c].result.clone().unwrap_or_default()))
+            .map(|&c| {
+                format!(
+                    "{} ({}): {}",
+                    self.topo.id(c),
+                    self.topo.tasks[c].name,
+                    self.states[c].result.clone().unwrap_or_default()
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n\n");
         self.complete(p, summary, now_ms, out);
@@ -568,7 +576,9 @@ impl Run {
         let origin = self.states[root].blocked_by.clone().unwrap_or_else(|| self.topo.id(root).clone());
         let reason = match &self.states[root].blocked_by {
             Some(_) => self.states[root].error.clone().unwrap_or_default(),
-            None => format!("blocked by {origin}, which failed: {}", self.states[root].error.clone().unwrap_or_default()),
+            None => {
+                format!("blocked by {origin}, which failed: {}", self.states[root].error.clone().unwrap_or_default())
+            }
         };
         let mut queue = VecDeque::from([root]);
         while let Some(v) = queue.pop_front() {
@@ -603,7 +613,8 @@ impl Run {
 
     fn finish_if_done(&mut self, out: &mut Vec<Command>) {
         let active = matches!(self.status, RunStatus::Running | RunStatus::Paused);
-        if active && !self.streaming && !self.awaiting_replan && self.terminal == self.states.len() && self.running == 0 {
+        if active && !self.streaming && !self.awaiting_replan && self.terminal == self.states.len() && self.running == 0
+        {
             self.set_status(RunStatus::Finished, out);
         }
     }

@@ -49,7 +49,10 @@ impl Run {
             return;
         };
         if self.states[i].status != TaskStatus::Failed {
-            out.push(Command::Refused(format!("only a failed task can be retried; {id} is {}", self.states[i].status.as_str())));
+            out.push(Command::Refused(format!(
+                "only a failed task can be retried; {id} is {}",
+                self.states[i].status.as_str()
+            )));
             return;
         }
         if self.topo.is_composite(i) {

@@ -33,7 +33,10 @@ impl Run {
                     accepted: false,
                     removed: Vec::new(),
                     added: Vec::new(),
-                    note: format!("re-plan limit of {} reached: failures are reported as they are", self.config.max_replans),
+                    note: format!(
+                        "re-plan limit of {} reached: failures are reported as they are",
+                        self.config.max_replans
+                    ),
                 };
                 self.replans.push(record.clone());
                 out.push(Command::ReplanRecorded(record));
@@ -52,7 +55,9 @@ impl Run {
             })
             .collect();
         let remaining = (0..self.topo.len())
-            .filter(|&i| matches!(self.states[i].status, TaskStatus::Pending | TaskStatus::Failed | TaskStatus::Blocked))
+            .filter(|&i| {
+                matches!(self.states[i].status, TaskStatus::Pending | TaskStatus::Failed | TaskStatus::Blocked)
+            })
             .map(|i| self.topo.tasks[i].clone())
             .collect();
         out.push(Command::RequestReplan(ReplanRequest {
@@ -91,7 +96,10 @@ impl Run {
             let errors: Vec<String> =
                 issues.into_iter().filter(|x| x.severity == Severity::Error).map(|x| x.message).collect();
             let note = format!("the revised plan was refused: {}", errors.join("; "));
-            self.record_replan(ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note }, out);
+            self.record_replan(
+                ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note },
+                out,
+            );
             return;
         }
         let saved: HashMap<TaskId, TaskState> =
@@ -122,7 +130,10 @@ impl Run {
         let trigger = std::mem::take(&mut self.recent_failures).join("; ");
         let number = self.replans_requested;
         let note = format!("re-planning failed: {reason}");
-        self.record_replan(ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note }, out);
+        self.record_replan(
+            ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note },
+            out,
+        );
     }
 
     fn record_replan(&mut self, record: ReplanRecord, out: &mut Vec<Command>) {

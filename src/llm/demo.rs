@@ -38,7 +38,9 @@ pub fn demo_plan(goal: &str, template: Template, seed: u64) -> Plan {
         Template::DataPipeline => data_pipeline_steps(goal, &mut rng),
     };
     let keys: Vec<String> = steps.iter().map(|(name, _, _)| name.clone()).collect();
-    let id_of = |name: &str| format!("T{}", keys.iter().position(|k| k == name).expect("blueprint refers to its own steps") + 1);
+    let id_of = |name: &str| {
+        format!("T{}", keys.iter().position(|k| k == name).expect("blueprint refers to its own steps") + 1)
+    };
     let tasks = steps
         .iter()
         .enumerate()
@@ -84,7 +86,11 @@ pub fn demo_replan(request: &ReplanRequest) -> Plan {
             id: renamed(&t.id),
             name: format!("{} (revised)", t.name.trim_end_matches(" (revised)")),
             description: format!("{} Avoid what failed before: {}", t.description, request.failure),
-            depends_on: t.depends_on.iter().map(|d| if remaining.contains(&d.as_str()) { renamed(d) } else { d.clone() }).collect(),
+            depends_on: t
+                .depends_on
+                .iter()
+                .map(|d| if remaining.contains(&d.as_str()) { renamed(d) } else { d.clone() })
+                .collect(),
             can_parallelize: t.can_parallelize,
             kind: t.kind.clone(),
             parent: t.parent.as_ref().map(|p| if remaining.contains(&p.as_str()) { renamed(p) } else { p.clone() }),
@@ -111,7 +117,8 @@ pub fn demo_subtasks(task: &Task) -> Plan {
 /// How one simulated attempt goes: its latency in milliseconds and its outcome. Deterministic in
 /// `(config.seed, task id, attempt)`.
 pub fn demo_outcome(config: &DemoConfig, request: &TaskRequest) -> (u32, Result<String, TaskError>) {
-    let mut rng = SplitMix64::new(config.seed ^ hash_str(&request.task_id) ^ (request.attempt as u64).wrapping_mul(0x9E37_79B9));
+    let mut rng =
+        SplitMix64::new(config.seed ^ hash_str(&request.task_id) ^ (request.attempt as u64).wrapping_mul(0x9E37_79B9));
     let latency = (config.latency_ms as f64 * (0.4 + 1.2 * rng.next_f64())) as u32;
     if rng.next_f64() < config.failure_rate.clamp(0.0, 1.0) {
         let message = format!("Demo: simulated HTTP 503 (attempt {}, seed {})", request.attempt, config.seed);
@@ -155,51 +162,92 @@ fn step(name: &str, description: String, deps: &[String]) -> Step {
 
 fn research_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let n = count(rng, 2, 4);
-    let aspects = pick(rng, &["background and history", "current state of the art", "key players", "costs and economics", "risks and open problems"], n);
+    let aspects = pick(
+        rng,
+        &[
+            "background and history",
+            "current state of the art",
+            "key players",
+            "costs and economics",
+            "risks and open problems",
+        ],
+        n,
+    );
     let scope = "Scope the question".to_string();
-    let mut steps = vec![step(&scope, format!("Define what \"{goal}\" must answer, for whom, and what is out of scope."), &[])];
+    let mut steps =
+        vec![step(&scope, format!("Define what \"{goal}\" must answer, for whom, and what is out of scope."), &[])];
     let mut research = Vec::new();
     for aspect in aspects {
         let name = format!("Research {aspect}");
-        steps.push(step(&name, format!("Collect sources and facts on the {aspect} relevant to: {goal}."), std::slice::from_ref(&scope)));
+        steps.push(step(
+            &name,
+            format!("Collect sources and facts on the {aspect} relevant to: {goal}."),
+            std::slice::from_ref(&scope),
+        ));
         research.push(name);
     }
     let themes = "Identify key themes".to_string();
     let evidence = "Assess evidence quality".to_string();
-    steps.push(step(&themes, "Group the research findings into the themes that answer the question.".into(), &research));
-    steps.push(step(&evidence, "Rate the sources found for reliability and note conflicting evidence.".into(), &research));
+    steps.push(step(
+        &themes,
+        "Group the research findings into the themes that answer the question.".into(),
+        &research,
+    ));
+    steps.push(step(
+        &evidence,
+        "Rate the sources found for reliability and note conflicting evidence.".into(),
+        &research,
+    ));
     let draft = "Draft the report".to_string();
     steps.push(step(&draft, format!("Write a structured report on: {goal}."), &[themes, evidence]));
-    steps.push(step("Review and finalize", "Check the draft against the scope, fix gaps and write the summary.".into(), &[draft]));
+    steps.push(step(
+        "Review and finalize",
+        "Check the draft against the scope, fix gaps and write the summary.".into(),
+        &[draft],
+    ));
     steps
 }
 
 fn code_review_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let n = count(rng, 3, 5);
-    let areas = pick(rng, &["correctness", "security", "performance", "tests and coverage", "style and documentation"], n);
+    let areas =
+        pick(rng, &["correctness", "security", "performance", "tests and coverage", "style and documentation"], n);
     let map = "Map the change set".to_string();
     let mut steps = vec![step(&map, format!("List the files and behaviours touched by: {goal}."), &[])];
     let mut reviews = Vec::new();
     for area in areas {
         let name = format!("Review {area}");
-        steps.push(step(&name, format!("Review the change for {area}; cite file and line for each finding."), std::slice::from_ref(&map)));
+        steps.push(step(
+            &name,
+            format!("Review the change for {area}; cite file and line for each finding."),
+            std::slice::from_ref(&map),
+        ));
         reviews.push(name);
     }
     let consolidate = "Consolidate findings".to_string();
     steps.push(step(&consolidate, "Merge duplicate findings and rank them by severity.".into(), &reviews));
-    steps.push(step("Write the review", format!("Write the review comment for: {goal}, with a verdict."), &[consolidate]));
+    steps.push(step(
+        "Write the review",
+        format!("Write the review comment for: {goal}, with a verdict."),
+        &[consolidate],
+    ));
     steps
 }
 
 fn data_pipeline_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let n = count(rng, 2, 3);
-    let sources = pick(rng, &["the orders database", "the web analytics export", "the CRM API", "the product catalogue"], n);
+    let sources =
+        pick(rng, &["the orders database", "the web analytics export", "the CRM API", "the product catalogue"], n);
     let schema = "Define schema and sources".to_string();
     let mut steps = vec![step(&schema, format!("Define the target schema and the sources needed for: {goal}."), &[])];
     let mut extracts = Vec::new();
     for source in sources {
         let name = format!("Extract from {source}");
-        steps.push(step(&name, format!("Extract the raw records from {source} incrementally."), std::slice::from_ref(&schema)));
+        steps.push(step(
+            &name,
+            format!("Extract the raw records from {source} incrementally."),
+            std::slice::from_ref(&schema),
+        ));
         extracts.push(name);
     }
     let clean = "Clean and normalize".to_string();
@@ -209,8 +257,16 @@ fn data_pipeline_steps(goal: &str, rng: &mut SplitMix64) -> Vec<Step> {
     let transform = "Transform and join".to_string();
     steps.push(step(&transform, "Join the cleaned sources into the target schema.".into(), &[clean, profile.clone()]));
     let load = "Load into the warehouse".to_string();
-    steps.push(step(&load, "Load the transformed tables and verify row counts.".into(), std::slice::from_ref(&transform)));
-    steps.push(step("Write the data quality report", "Summarise the quality profile and the load results.".into(), &[transform, profile]));
+    steps.push(step(
+        &load,
+        "Load the transformed tables and verify row counts.".into(),
+        std::slice::from_ref(&transform),
+    ));
+    steps.push(step(
+        "Write the data quality report",
+        "Summarise the quality profile and the load results.".into(),
+        &[transform, profile],
+    ));
     steps.push(step("Schedule and monitor", format!("Schedule the pipeline and add alerts for: {goal}."), &[load]));
     steps
 }

@@ -20,7 +20,9 @@ pub fn chat_body(model: &str, messages: &[ChatMessage]) -> Value {
 pub fn parse_chat_response(body: &str) -> Result<String, TaskError> {
     let value: Value = serde_json::from_str(body).map_err(|e| {
         let start: String = body.chars().take(80).collect();
-        TaskError::retryable(format!("the endpoint answered with something that is not JSON ({e}); it starts with: {start:?}"))
+        TaskError::retryable(format!(
+            "the endpoint answered with something that is not JSON ({e}); it starts with: {start:?}"
+        ))
     })?;
     if let Some(message) = value.pointer("/error/message").and_then(Value::as_str) {
         return Err(TaskError::permanent(format!("the endpoint reported an error: {message}")));
@@ -28,7 +30,9 @@ pub fn parse_chat_response(body: &str) -> Result<String, TaskError> {
     match value.pointer("/choices/0/message/content").and_then(Value::as_str) {
         Some(text) if !text.trim().is_empty() => Ok(text.to_string()),
         Some(_) => Err(TaskError::retryable("the model returned an empty answer")),
-        None => Err(TaskError::permanent("the response has no `choices[0].message.content`: is this a Chat Completions endpoint?")),
+        None => Err(TaskError::permanent(
+            "the response has no `choices[0].message.content`: is this a Chat Completions endpoint?",
+        )),
     }
 }
 

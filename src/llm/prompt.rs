@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn expand_prompt_names_the_task_and_the_id_scheme() {
-        let task = crate::plan::Task { description: "find sources".into(), ..crate::plan::Task::new("T2", "Research", &[]) };
+        let task =
+            crate::plan::Task { description: "find sources".into(), ..crate::plan::Task::new("T2", "Research", &[]) };
         let user = &expand_messages("Write a report", &task)[1].content;
         for needle in ["Write a report", "T2 — Research", "find sources", "T2.1"] {
             assert!(user.contains(needle), "missing {needle:?} in {user}");
@@ -115,7 +116,11 @@ mod tests {
         let request = ReplanRequest {
             goal: "Ship it".into(),
             number: 1,
-            completed: vec![crate::engine::replan::CompletedTask { id: "T1".into(), name: "Scope".into(), summary: "scoped".into() }],
+            completed: vec![crate::engine::replan::CompletedTask {
+                id: "T1".into(),
+                name: "Scope".into(),
+                summary: "scoped".into(),
+            }],
             remaining: vec![crate::plan::Task::new("T2", "Build", &["T1"])],
             failure: "T2 (Build): HTTP 500".into(),
         };
@@ -133,7 +138,11 @@ mod tests {
             name: "Draft".into(),
             description: "Draft it".into(),
             kind: None,
-            dependency_results: vec![DependencyResult { id: "T1".into(), name: "Research".into(), result: "facts".into() }],
+            dependency_results: vec![DependencyResult {
+                id: "T1".into(),
+                name: "Research".into(),
+                result: "facts".into(),
+            }],
             attempt: 1,
             timeout_ms: 1,
         };

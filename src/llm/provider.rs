@@ -63,7 +63,12 @@ impl Provider {
     /// Streams the plan answer for `goal`: `on_chunk` receives the text as it arrives. The Demo
     /// provider streams its answer at a simulated rate; an endpoint without streaming delivers the
     /// whole answer as one chunk.
-    pub async fn plan_streamed(&self, goal: &str, template: Option<Template>, mut on_chunk: impl FnMut(&str)) -> Result<(), TaskError> {
+    pub async fn plan_streamed(
+        &self,
+        goal: &str,
+        template: Option<Template>,
+        mut on_chunk: impl FnMut(&str),
+    ) -> Result<(), TaskError> {
         match self.settings.kind {
             ProviderKind::Demo => {
                 let template = template.unwrap_or_else(|| Template::detect(goal));
@@ -139,7 +144,8 @@ impl Provider {
         })?;
         let status = response.status();
         let retry_after = response.headers().get("retry-after");
-        let body = response.text().await.map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
+        let body =
+            response.text().await.map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
         if !(200..300).contains(&status) {
             return Err(http_error(status, &body, retry_after.as_deref()));
         }

@@ -26,13 +26,16 @@ pub fn with_subtasks(plan: &Plan, parent: &str, subtasks: Vec<Task>) -> Result<P
         return Err(format!("expanding {parent} needs at least one subtask"));
     }
     if depth > MAX_DEPTH {
-        return Err(format!("expanding {parent} would make the plan {depth} levels deep; at most {MAX_DEPTH} are allowed"));
+        return Err(format!(
+            "expanding {parent} would make the plan {depth} levels deep; at most {MAX_DEPTH} are allowed"
+        ));
     }
     let mut expanded = plan.clone();
     expanded.tasks.extend(subtasks.into_iter().map(|t| Task { parent: Some(parent.to_string()), ..t }));
     let issues = validate(&expanded);
     if has_errors(&issues) {
-        let errors: Vec<String> = issues.into_iter().filter(|i| i.severity == Severity::Error).map(|i| i.message).collect();
+        let errors: Vec<String> =
+            issues.into_iter().filter(|i| i.severity == Severity::Error).map(|i| i.message).collect();
         return Err(format!("expanding {parent} was refused: {}", errors.join("; ")));
     }
     Ok(expanded)
@@ -45,7 +48,8 @@ mod tests {
     #[test]
     fn adds_subtasks_under_their_parent() {
         let plan = Plan { tasks: vec![Task::new("A", "a", &[])], critical_path: vec![] };
-        let expanded = with_subtasks(&plan, "A", vec![Task::new("A.1", "x", &[]), Task::new("A.2", "y", &["A.1"])]).unwrap();
+        let expanded =
+            with_subtasks(&plan, "A", vec![Task::new("A.1", "x", &[]), Task::new("A.2", "y", &["A.1"])]).unwrap();
         assert_eq!(expanded.tasks.len(), 3);
         assert_eq!(expanded.tasks[2].parent.as_deref(), Some("A"));
         assert_eq!(depth_of(&expanded, "A.2"), Some(2));

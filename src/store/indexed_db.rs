@@ -53,7 +53,8 @@ impl Store {
     }
 
     async fn put(&self, store: &str, key: String, value: String) -> Result<(), StoreError> {
-        let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build().map_err(err("begin write"))?;
+        let tx =
+            self.db.transaction(store).with_mode(TransactionMode::Readwrite).build().map_err(err("begin write"))?;
         let object_store = tx.object_store(store).map_err(err("open store"))?;
         object_store.put(value).with_key(key).await.map_err(err("write"))?;
         tx.commit().await.map_err(err("commit"))
@@ -103,7 +104,8 @@ impl Store {
         let mut problems = Vec::new();
         for value in values {
             match value.map_err(err("read task")).and_then(|json| {
-                serde_json::from_str::<TaskRecord>(&json).map_err(|e| StoreError(format!("unreadable task record: {e}")))
+                serde_json::from_str::<TaskRecord>(&json)
+                    .map_err(|e| StoreError(format!("unreadable task record: {e}")))
             }) {
                 Ok(record) => records.push(record),
                 Err(e) => problems.push(e.to_string()),

@@ -24,20 +24,15 @@ fn short_label(name: &str) -> String {
 #[component]
 pub fn PlanGraph() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let geometry = Memo::new(move |_| {
-        state.plan.with(|p| p.as_ref().map(|p| layout(p, &LayoutOptions::default())))
-    });
+    let geometry = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(|p| layout(p, &LayoutOptions::default()))));
     // Critical path computed by Planwright (not the one the plan claims).
-    let critical = Memo::new(move |_| {
-        state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default())
-    });
+    let critical = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
     let critical_edges = Memo::new(move |_| {
         critical.with(|path| path.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect::<HashSet<_>>())
     });
 
-    let status_of = move |id: &str| {
-        state.tasks.with(|tasks| tasks.get(id).map(|s| s.status).unwrap_or(TaskStatus::Pending))
-    };
+    let status_of =
+        move |id: &str| state.tasks.with(|tasks| tasks.get(id).map(|s| s.status).unwrap_or(TaskStatus::Pending));
 
     let draw = move |g: Geometry| {
         let plan = state.plan.get_untracked().unwrap_or_default();
@@ -57,7 +52,8 @@ pub fn PlanGraph() -> impl IntoView {
             .nodes
             .iter()
             .map(|n| {
-                let task = plan.tasks.get(n.index).cloned().unwrap_or_else(|| crate::plan::Task::new(&n.id, &n.id, &[]));
+                let task =
+                    plan.tasks.get(n.index).cloned().unwrap_or_else(|| crate::plan::Task::new(&n.id, &n.id, &[]));
                 let id = task.id.clone();
                 let (id_status, id_select, id_key, id_crit, id_sel, id_title) =
                     (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());

@@ -30,7 +30,9 @@ async fn skipping_a_failed_task_lets_its_dependents_run() {
     click(&app.root, "skip-button");
     // B is unblocked and runs (and fails, like every attempt at this failure rate) — it is no longer blocked.
     wait_until("A skipped and B run", 15_000.0, || {
-        status(&app.root, "A") == "skipped" && status(&app.root, "B") == "failed" && text_of(&app.root, "run-status") == "finished"
+        status(&app.root, "A") == "skipped"
+            && status(&app.root, "B") == "failed"
+            && text_of(&app.root, "run-status") == "finished"
     })
     .await;
 }
@@ -42,7 +44,8 @@ async fn pause_stops_new_starts_and_resume_finishes_the_run() {
     plan_goal(&app.root, "Research the history of the bicycle").await;
     let total = node_statuses(&app.root).len();
     click(&app.root, "run-button");
-    wait_until("the first task running", 5_000.0, || node_statuses(&app.root).iter().any(|(_, s)| s == "running")).await;
+    wait_until("the first task running", 5_000.0, || node_statuses(&app.root).iter().any(|(_, s)| s == "running"))
+        .await;
     click(&app.root, "pause-button");
     wait_until("the pause to settle", 5_000.0, || {
         text_of(&app.root, "run-status") == "paused" && node_statuses(&app.root).iter().all(|(_, s)| s != "running")

@@ -89,7 +89,9 @@ pub fn type_into(root: &HtmlElement, test_id: &str, value: &str) {
 pub fn node_statuses(root: &HtmlElement) -> Vec<(String, String)> {
     find_all(root, "[data-testid='task-node']")
         .into_iter()
-        .map(|n| (n.get_attribute("data-task-id").unwrap_or_default(), n.get_attribute("data-status").unwrap_or_default()))
+        .map(|n| {
+            (n.get_attribute("data-task-id").unwrap_or_default(), n.get_attribute("data-status").unwrap_or_default())
+        })
         .collect()
 }
 

@@ -11,7 +11,16 @@ pub const THREE_TASKS: &str = r#"{"tasks":[{"id":"A","name":"a","depends_on":[]}
 #[wasm_bindgen_test]
 async fn app_mounts_with_its_controls() {
     let app = mount_app(&unique_db("mount"), CallLog::default(), demo_settings(30, 0.0));
-    for id in ["goal-input", "plan-button", "run-button", "provider-select", "base-url-input", "model-input", "api-key-input", "validation-issues"] {
+    for id in [
+        "goal-input",
+        "plan-button",
+        "run-button",
+        "provider-select",
+        "base-url-input",
+        "model-input",
+        "api-key-input",
+        "validation-issues",
+    ] {
         assert!(find(&app.root, &format!("[data-testid='{id}']")).is_some(), "missing {id}");
     }
 }
@@ -25,7 +34,8 @@ async fn demo_plan_runs_to_completion_and_every_node_shows_completed() {
     assert!((5..=12).contains(&nodes.len()), "{} tasks", nodes.len());
     assert!(nodes.iter().all(|(_, s)| s == "pending"));
     click(&app.root, "run-button");
-    wait_until("every node completed", 15_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s == "completed")).await;
+    wait_until("every node completed", 15_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s == "completed"))
+        .await;
     let mut ran = calls.calls();
     ran.sort();
     let mut ids: Vec<String> = nodes.into_iter().map(|(id, _)| id).collect();
@@ -67,7 +77,9 @@ async fn a_plan_with_a_cycle_is_refused_with_the_cycle_shown() {
     );
     click(&app.root, "import-button");
     wait_until("the cycle error", 5_000.0, || {
-        find(&app.root, "[data-testid='validation-issues']").and_then(|e| e.text_content()).is_some_and(|t| t.contains("T1 -> T3 -> T2 -> T1") || t.contains("T1 -> T2 -> T3 -> T1"))
+        find(&app.root, "[data-testid='validation-issues']")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("T1 -> T3 -> T2 -> T1") || t.contains("T1 -> T2 -> T3 -> T1"))
     })
     .await;
     let run = find(&app.root, "[data-testid='run-button']").unwrap();
@@ -79,7 +91,9 @@ async fn a_plan_with_a_cycle_is_refused_with_the_cycle_shown() {
     type_into(&app.root, "import-input", "{\"tasks\": [ {\"id\": \"T1\", }");
     click(&app.root, "import-button");
     wait_until("the import error", 5_000.0, || {
-        find(&app.root, "[data-testid='notice']").and_then(|e| e.text_content()).is_some_and(|t| t.contains("Import failed") && t.contains("line 1"))
+        find(&app.root, "[data-testid='notice']")
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.contains("Import failed") && t.contains("line 1"))
     })
     .await;
     assert_eq!(node_statuses(&app.root), shown);

@@ -12,7 +12,8 @@ use crate::dom::unique_db;
 async fn workflow_and_task_records_round_trip() {
     let store = Store::open(&unique_db("idb")).await.unwrap();
     assert_eq!(store.current_workflow().await.unwrap(), None);
-    let plan = Plan { tasks: vec![Task::new("T1", "one", &[]), Task::new("T2", "two", &["T1"])], critical_path: vec![] };
+    let plan =
+        Plan { tasks: vec![Task::new("T1", "one", &[]), Task::new("T2", "two", &["T1"])], critical_path: vec![] };
     let workflow = WorkflowRecord {
         id: "wf-1".into(),
         schema_version: SCHEMA_VERSION,
@@ -25,15 +26,27 @@ async fn workflow_and_task_records_round_trip() {
         replans: vec![],
     };
     store.put_workflow(&workflow).await.unwrap();
-    let done = TaskState { status: TaskStatus::Completed, attempts: 2, result: Some("a long result ".repeat(500)), ..TaskState::default() };
+    let done = TaskState {
+        status: TaskStatus::Completed,
+        attempts: 2,
+        result: Some("a long result ".repeat(500)),
+        ..TaskState::default()
+    };
     let t1 = TaskRecord { workflow_id: "wf-1".into(), task_id: "T1".into(), state: done };
-    let t2 = TaskRecord { workflow_id: "wf-1".into(), task_id: "T2".into(), state: TaskState { status: TaskStatus::Running, attempts: 1, ..TaskState::default() } };
+    let t2 = TaskRecord {
+        workflow_id: "wf-1".into(),
+        task_id: "T2".into(),
+        state: TaskState { status: TaskStatus::Running, attempts: 1, ..TaskState::default() },
+    };
     let other = TaskRecord { workflow_id: "wf-10".into(), task_id: "T1".into(), state: TaskState::default() };
     for record in [&t1, &t2, &other] {
         store.put_task(record).await.unwrap();
     }
     // A later write of the same task replaces the earlier one.
-    let t2_done = TaskRecord { state: TaskState { status: TaskStatus::Completed, attempts: 1, ..TaskState::default() }, ..t2.clone() };
+    let t2_done = TaskRecord {
+        state: TaskState { status: TaskStatus::Completed, attempts: 1, ..TaskState::default() },
+        ..t2.clone()
+    };
     store.put_task(&t2_done).await.unwrap();
 
     assert_eq!(store.current_workflow().await.unwrap(), Some(workflow));
