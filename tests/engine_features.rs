@@ -307,3 +307,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn usage_reports_accumulate_over_attempts_and_reach_the_checkpoint() {
+    use planwright::engine::TaskUsage;
+    let mut run = Run::new("g", plan(&[("A", &[])]), no_replan());
+    run.handle(Event::Start, 0.0);
+    let used = TaskUsage {
+        calls: 1,
+        prompt_tokens: 100,
+        completion_tokens: 20,
+        estimated: false,
+        latency_ms: 5.0,
+        cost_usd: Some(0.01),
+    };
+    run.handle(Event::UsageReported { task: "A".into(), usage: used.clone() }, 1.0);
+    run.handle(Event::UsageReported { task: "A".into(), usage: used }, 2.0);
+    let out = run.handle(Event::TaskSucceeded { task: "A".into(), attempt: 1, output: "a".into() }, 3.0);
+    let saved = out.iter().find_map(|c| match c {
+        Command::Checkpoint { state, .. } => Some(state.usage.clone()),
+        _ => None,
+    });
+    let saved = saved.unwrap();
+    assert_eq!((saved.calls, saved.prompt_tokens, saved.completion_tokens), (2, 200, 40));
+    assert!((saved.cost_usd.unwrap() - 0.02).abs() < 1e-12);
+}

@@ -13,7 +13,6 @@ use crate::engine::{Event, Run, RunStatus, TaskState};
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
 use crate::plan::parse::parse_plan;
-use crate::plan::stream::PlanStream;
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
@@ -53,20 +52,66 @@ pub fn request_plan(state: AppState) {
     state.notice.set(None);
     let provider = provider(&state);
     let template = state.template.get_untracked();
+    // Tasks appear on the graph as they stream in; the plan shown before comes back on failure.
+    let shown_before = state.plan.get_untracked();
+    let issues_before = state.issues.get_untracked();
+    state.issues.set(Vec::new());
+    state.plan.set(Some(Plan::default()));
     spawn_local(async move {
-        let answer = provider.plan(&goal, template).await;
+        let answer = provider
+            .plan(&goal, template, |task| {
+                let _ = state.plan.try_update(|p| p.get_or_insert_with(Plan::default).tasks.push(task));
+            })
+            .await;
         if state.phase.try_get_untracked() != Some(Phase::Planning) {
             return; // unmounted or superseded
         }
-        match answer
-            .map_err(|e| e.message)
-            .and_then(|text| parse_plan(&text).map_err(|e| format!("The plan could not be read: {e}")))
-        {
-            Ok(plan) => show_plan(state, &goal, plan),
-            Err(message) => {
-                state.phase.set(previous);
-                state.error(format!("Planning failed: {message}"));
+        match answer {
+            Ok(answer) => {
+                show_plan(state, &goal, answer.plan);
+                if state.notice.get_untracked().is_none() {
+                    state.info(plan_summary(answer.repairs, &answer.usage));
+                }
             }
+            Err(error) => {
+                state.plan.set(shown_before);
+                state.issues.set(issues_before);
+                state.phase.set(previous);
+                state.error(format!("Planning failed: {}", error.message));
+            }
+        }
+    });
+}
+
+/// One line on how a plan was obtained: repair round and usage.
+fn plan_summary(repairs: u32, usage: &crate::engine::TaskUsage) -> String {
+    let mut text = String::from("Plan ready");
+    if repairs > 0 {
+        text.push_str(&format!(" after {repairs} repair round (the first answer was not a valid plan)"));
+    }
+    if usage.calls > 0 {
+        let estimate = if usage.estimated { " (estimated)" } else { "" };
+        text.push_str(&format!(
+            ": {} calls, {} prompt + {} completion tokens{estimate}",
+            usage.calls, usage.prompt_tokens, usage.completion_tokens
+        ));
+        if let Some(cost) = usage.cost_usd {
+            text.push_str(&format!(", ${cost:.4}"));
+        }
+    }
+    text.push('.');
+    text
+}
+
+/// Checks the provider settings against the endpoint and says what it found.
+pub fn test_connection(state: AppState) {
+    save_settings(&state);
+    let provider = provider(&state);
+    state.info("Testing the connection…");
+    spawn_local(async move {
+        match provider.test_connection().await {
+            Ok(message) => state.info(message),
+            Err(error) => state.error(format!("Connection test failed: {}", error.message)),
         }
     });
 }
@@ -90,23 +135,14 @@ fn plan_and_run_streamed(state: AppState, goal: String) {
     let provider = provider(&state);
     let template = state.template.get_untracked();
     spawn_local(async move {
-        let mut stream = PlanStream::new();
         let outcome = provider
-            .plan_streamed(&goal, template, |chunk| {
-                for task in stream.push(chunk) {
-                    let _ = state.plan.try_update(|p| {
-                        if let Some(p) = p {
-                            p.tasks.push(task.clone());
-                        }
-                    });
-                    driver.send(Event::TaskArrived(task));
-                }
+            .plan(&goal, template, |task| {
+                let _ = state.plan.try_update(|p| p.get_or_insert_with(Plan::default).tasks.push(task.clone()));
+                driver.send(Event::TaskArrived(task));
             })
             .await;
         if let Err(e) = outcome {
             state.error(format!("Planning failed while streaming: {}", e.message));
-        } else if let Err(e) = stream.finish() {
-            state.error(format!("The streamed plan could not be read to the end: {e}"));
         }
         driver.send(Event::PlanComplete);
     });
@@ -122,9 +158,9 @@ pub fn expand_task(state: AppState, id: String) {
     spawn_local(async move {
         let answer = provider.expand(&goal, &task).await;
         let _ = state.expanding.try_set(None);
-        let subtasks = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string())) {
+        let subtasks = match answer {
             Ok(answer) => answer.tasks,
-            Err(message) => return state.error(format!("Expanding {id} failed: {message}")),
+            Err(error) => return state.error(format!("Expanding {id} failed: {}", error.message)),
         };
         let running = state.driver.with_value(Option::is_some) && state.run_status.get_untracked() != RunStatus::Idle;
         if running {
@@ -261,6 +297,9 @@ fn drive(state: AppState, run: Run, record: WorkflowRecord) {
         on_plan: Box::new(move |plan: Plan| {
             let _ = state.issues.try_set(validate(&plan));
             let _ = state.plan.try_set(Some(plan));
+        }),
+        on_delta: Box::new(move |task, text| {
+            let _ = state.live_output.try_update(|live| live.entry(task.to_string()).or_default().push_str(text));
         }),
         on_replan: Box::new(move |record| {
             let text = if record.accepted {

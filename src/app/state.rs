@@ -99,6 +99,8 @@ pub struct AppState {
     pub import_text: RwSignal<String>,
     /// Start tasks while the plan is still streaming in (skips the look before running).
     pub stream_dispatch: RwSignal<bool>,
+    /// Text streamed so far per task (the live view of answers in progress; not persisted).
+    pub live_output: RwSignal<HashMap<TaskId, String>>,
     /// Task being expanded (waiting for the provider's subtasks).
     pub expanding: RwSignal<Option<TaskId>>,
     /// The running driver, if any.
@@ -130,6 +132,7 @@ impl AppState {
             import_text: RwSignal::new(String::new()),
             stream_dispatch: RwSignal::new(false),
             expanding: RwSignal::new(None),
+            live_output: RwSignal::new(HashMap::new()),
             driver: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
             env: StoredValue::new_local(env),

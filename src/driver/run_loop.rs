@@ -13,7 +13,6 @@ use web_sys::AbortController;
 use super::clock::now_ms;
 use crate::engine::{Command, Event, ReplanRecord, Run};
 use crate::llm::provider::Provider;
-use crate::plan::parse::parse_plan;
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
 use crate::store::record::{TaskRecord, WorkflowRecord};
@@ -28,6 +27,8 @@ pub struct DriverHooks {
     pub on_plan: Box<dyn Fn(Plan)>,
     /// Called when a re-plan was applied or refused.
     pub on_replan: Box<dyn Fn(ReplanRecord)>,
+    /// Called with `(task id, text)` as a task's answer streams in.
+    pub on_delta: Box<dyn Fn(&str, &str)>,
 }
 
 struct Inner {
@@ -131,12 +132,16 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             inner.in_flight.borrow_mut().insert((request.task_id.clone(), request.attempt), controller);
             let task = inner.clone();
             spawn_local(async move {
-                let outcome = task.provider.execute(&request, &signal).await;
+                let streaming = task.clone();
+                let id = request.task_id.clone();
+                let mut on_delta = move |text: &str| (streaming.hooks.on_delta)(&id, text);
+                let (outcome, usage) = task.provider.execute(&request, &signal, &mut on_delta).await;
                 task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
                 if task.stopped.get() {
                     return;
                 }
                 let (task_id, attempt) = (request.task_id, request.attempt);
+                let _ = task.events.unbounded_send(Event::UsageReported { task: task_id.clone(), usage });
                 let event = match outcome {
                     Ok(output) => Event::TaskSucceeded { task: task_id, attempt, output },
                     Err(error) => Event::TaskFailed { task: task_id, attempt, error },
@@ -170,10 +175,9 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             let task = inner.clone();
             spawn_local(async move {
                 let answer = task.provider.replan(&request).await;
-                let event = match answer.map_err(|e| e.message).and_then(|t| parse_plan(&t).map_err(|e| e.to_string()))
-                {
+                let event = match answer {
                     Ok(plan) => Event::ReplanReady(plan),
-                    Err(message) => Event::ReplanFailed(message),
+                    Err(error) => Event::ReplanFailed(error.message),
                 };
                 if !task.stopped.get() {
                     let _ = task.events.unbounded_send(event);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::replan::{ReplanRecord, ReplanRequest};
-use super::state::TaskState;
+use super::state::{TaskState, TaskUsage};
 use crate::plan::validate::Issue;
 use crate::plan::{Plan, Task, TaskId};
 
@@ -76,6 +76,13 @@ pub enum Event {
         attempt: u32,
         /// What went wrong.
         error: TaskError,
+    },
+    /// An attempt's LLM calls used this much (reported before its success or failure).
+    UsageReported {
+        /// Task id.
+        task: TaskId,
+        /// What the calls used.
+        usage: TaskUsage,
     },
     /// A timer the engine requested has fired.
     TimerFired(Timer),

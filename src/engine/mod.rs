@@ -21,4 +21,4 @@ pub use event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequ
 pub use progress::Progress;
 pub use replan::{ReplanRecord, ReplanRequest};
 pub use run::Run;
-pub use state::{TaskState, TaskStatus};
+pub use state::{TaskState, TaskStatus, TaskUsage};

@@ -207,6 +207,11 @@ impl Run {
                     self.fail_attempt(i, error, now_ms, &mut out);
                 }
             }
+            Event::UsageReported { task, usage } => {
+                if let Some(i) = self.topo.index_of(&task) {
+                    self.states[i].usage.add(&usage);
+                }
+            }
             Event::TimerFired(timer) => self.timer_fired(timer, now_ms, &mut out),
             Event::TaskArrived(task) => self.task_arrived(task, &mut out),
             Event::PlanComplete => self.plan_complete(&mut out),

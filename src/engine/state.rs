@@ -47,6 +47,38 @@ impl TaskStatus {
     }
 }
 
+/// Tokens, time and money one task's LLM calls used, summed over its attempts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaskUsage {
+    /// LLM calls made (tool rounds count separately).
+    pub calls: u32,
+    /// Prompt (input) tokens.
+    pub prompt_tokens: u64,
+    /// Completion (output) tokens.
+    pub completion_tokens: u64,
+    /// True when some count was estimated because the response carried no usage.
+    pub estimated: bool,
+    /// Time spent waiting for responses, in milliseconds.
+    pub latency_ms: f64,
+    /// Cost in US dollars, when the model's price is known.
+    pub cost_usd: Option<f64>,
+}
+
+impl TaskUsage {
+    /// Adds `other` to this usage.
+    pub fn add(&mut self, other: &TaskUsage) {
+        self.calls += other.calls;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+        self.estimated |= other.estimated;
+        self.latency_ms += other.latency_ms;
+        self.cost_usd = match (self.cost_usd, other.cost_usd) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 /// Everything the engine knows about one task; this is what a checkpoint stores.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaskState {
@@ -75,7 +107,40 @@ pub struct TaskState {
     /// True while a failed attempt waits for its backoff timer before the next one.
     #[serde(default)]
     pub retry_wait: bool,
+    /// LLM usage of the task so far.
+    #[serde(default)]
+    pub usage: TaskUsage,
     /// True when the task was running when the previous session stopped and is re-run.
     #[serde(default)]
     pub interrupted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_adds_up_and_keeps_estimates_and_unknown_costs_honest() {
+        let mut total = TaskUsage::default();
+        total.add(&TaskUsage {
+            calls: 1,
+            prompt_tokens: 10,
+            completion_tokens: 5,
+            estimated: false,
+            latency_ms: 100.0,
+            cost_usd: Some(0.5),
+        });
+        total.add(&TaskUsage {
+            calls: 1,
+            prompt_tokens: 1,
+            completion_tokens: 2,
+            estimated: true,
+            latency_ms: 50.0,
+            cost_usd: None,
+        });
+        assert_eq!((total.calls, total.prompt_tokens, total.completion_tokens), (2, 11, 7));
+        assert!(total.estimated);
+        assert_eq!(total.latency_ms, 150.0);
+        assert_eq!(total.cost_usd, Some(0.5));
+    }
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::chat::{ChatOutcome, ToolCall, Usage};
 use super::prompt::ChatMessage;
 use crate::engine::TaskError;
 
@@ -11,28 +12,117 @@ pub fn chat_url(base_url: &str) -> String {
     format!("{}/chat/completions", base_url.trim().trim_end_matches('/'))
 }
 
-/// The JSON body of a non-streaming chat request.
-pub fn chat_body(model: &str, messages: &[ChatMessage]) -> Value {
-    json!({ "model": model, "messages": messages, "stream": false })
+/// Optional parts of a chat request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatOptions {
+    /// Stream the answer as SSE, with token usage in the last chunk.
+    pub stream: bool,
+    /// A JSON Schema the answer must follow (OpenAI strict structured outputs, `response_format`).
+    pub json_schema: Option<Value>,
+    /// Ollama's `format` field: `"json"` or a JSON Schema.
+    pub ollama_format: Option<Value>,
+    /// Tool definitions in the OpenAI shape (`{"type": "function", "function": {…}}`).
+    pub tools: Vec<Value>,
 }
 
-/// The assistant text of a chat completion response body.
-pub fn parse_chat_response(body: &str) -> Result<String, TaskError> {
-    let value: Value = serde_json::from_str(body).map_err(|e| {
+/// Name under which [`ChatOptions::json_schema`] is sent.
+const SCHEMA_NAME: &str = "answer";
+
+/// The JSON body of a non-streaming chat request.
+pub fn chat_body(model: &str, messages: &[ChatMessage]) -> Value {
+    chat_body_with(model, messages, &ChatOptions::default())
+}
+
+/// The JSON body of a chat request with `options`.
+pub fn chat_body_with(model: &str, messages: &[ChatMessage], options: &ChatOptions) -> Value {
+    let mut body = json!({ "model": model, "messages": messages, "stream": options.stream });
+    if options.stream {
+        body["stream_options"] = json!({ "include_usage": true });
+    }
+    if let Some(schema) = &options.json_schema {
+        body["response_format"] =
+            json!({ "type": "json_schema", "json_schema": { "name": SCHEMA_NAME, "strict": true, "schema": schema } });
+    }
+    if let Some(format) = &options.ollama_format {
+        body["format"] = format.clone();
+    }
+    if !options.tools.is_empty() {
+        body["tools"] = Value::Array(options.tools.clone());
+    }
+    body
+}
+
+/// Parses a response body as JSON, or explains what came back instead.
+pub(crate) fn json_body(body: &str) -> Result<Value, TaskError> {
+    serde_json::from_str(body).map_err(|e| {
         let start: String = body.chars().take(80).collect();
         TaskError::retryable(format!(
             "the endpoint answered with something that is not JSON ({e}); it starts with: {start:?}"
         ))
-    })?;
-    if let Some(message) = value.pointer("/error/message").and_then(Value::as_str) {
+    })
+}
+
+/// The assistant text of a chat completion response body.
+pub fn parse_chat_response(body: &str) -> Result<String, TaskError> {
+    let outcome = parse_chat_outcome(body)?;
+    if outcome.text.trim().is_empty() {
+        return Err(TaskError::retryable("the model returned an empty answer"));
+    }
+    Ok(outcome.text)
+}
+
+/// The text, tool calls and usage of a chat completion response body.
+pub fn parse_chat_outcome(body: &str) -> Result<ChatOutcome, TaskError> {
+    let value = json_body(body)?;
+    if let Some(message) = error_message(&value) {
         return Err(TaskError::permanent(format!("the endpoint reported an error: {message}")));
     }
-    match value.pointer("/choices/0/message/content").and_then(Value::as_str) {
-        Some(text) if !text.trim().is_empty() => Ok(text.to_string()),
-        Some(_) => Err(TaskError::retryable("the model returned an empty answer")),
-        None => Err(TaskError::permanent(
-            "the response has no `choices[0].message.content`: is this a Chat Completions endpoint?",
-        )),
+    let Some(message) = value.pointer("/choices/0/message").filter(|m| m.is_object()) else {
+        return Err(TaskError::permanent(
+            "the response has no `choices[0].message`: is this a Chat Completions endpoint?",
+        ));
+    };
+    let text = message.get("content").and_then(Value::as_str).unwrap_or_default().to_string();
+    let tool_calls: Vec<ToolCall> = message
+        .get("tool_calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, call)| ToolCall {
+            id: call.get("id").and_then(Value::as_str).map_or_else(|| format!("call_{i}"), str::to_string),
+            name: call.pointer("/function/name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            arguments: match call.pointer("/function/arguments") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) if !other.is_null() => other.to_string(),
+                _ => "{}".to_string(),
+            },
+        })
+        .collect();
+    if text.trim().is_empty() && tool_calls.is_empty() {
+        return Err(TaskError::retryable("the model returned an empty answer"));
+    }
+    Ok(ChatOutcome { text, tool_calls, usage: value.get("usage").and_then(usage_from_json) })
+}
+
+/// Reported usage from an OpenAI `usage` object.
+pub(crate) fn usage_from_json(usage: &Value) -> Option<Usage> {
+    let count = |key: &str| usage.get(key).and_then(Value::as_u64);
+    match (count("prompt_tokens"), count("completion_tokens")) {
+        (None, None) => None,
+        (prompt, completion) => Some(Usage {
+            prompt_tokens: prompt.unwrap_or(0),
+            completion_tokens: completion.unwrap_or(0),
+            estimated: false,
+        }),
+    }
+}
+
+/// The message of an `error` in a response body: `{"error": {"message": …}}` or `{"error": "…"}` (Ollama).
+pub(crate) fn error_message(value: &Value) -> Option<&str> {
+    match value.get("error")? {
+        Value::String(message) => Some(message),
+        error => error.get("message").and_then(Value::as_str),
     }
 }
 
@@ -40,14 +130,21 @@ pub fn parse_chat_response(body: &str) -> Result<String, TaskError> {
 pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> TaskError {
     let detail = serde_json::from_str::<Value>(body)
         .ok()
-        .and_then(|v| v.pointer("/error/message").and_then(Value::as_str).map(str::to_string))
+        .and_then(|v| error_message(&v).map(str::to_string))
         .unwrap_or_else(|| body.chars().take(160).collect());
+    classify_http(status, &detail, retry_after)
+}
+
+/// The error for HTTP `status` with the provider's explanation `detail`, for every provider:
+/// whether it is worth retrying, and after how long (`retry_after` is the raw `Retry-After` header).
+pub fn classify_http(status: u16, detail: &str, retry_after: Option<&str>) -> TaskError {
     let (hint, retryable) = match status {
         401 | 403 => ("check the API key", false),
         404 => ("check the base URL and the model name", false),
         400 => ("the endpoint rejected the request", false),
         408 => ("the endpoint timed out", true),
         429 => ("rate limited; backing off", true),
+        529 => ("the provider is overloaded", true),
         500..=599 => ("the endpoint had a server error", true),
         _ => ("unexpected status", false),
     };
@@ -75,9 +172,32 @@ mod tests {
     #[test]
     fn builds_url_and_body() {
         assert_eq!(chat_url("http://localhost:11434/v1/ "), "http://localhost:11434/v1/chat/completions");
-        let body = chat_body("llama3", &[ChatMessage { role: "user".into(), content: "hi".into() }]);
+        let body = chat_body("llama3", &[ChatMessage::text("user", "hi")]);
         assert_eq!(body["model"], "llama3");
         assert_eq!(body["messages"][0]["content"], "hi");
+        assert_eq!(body["stream"], false);
+        assert!(body.get("stream_options").is_none() && body.get("tools").is_none());
+        assert_eq!(body["messages"][0].as_object().unwrap().len(), 2, "no null tool fields");
+    }
+
+    #[test]
+    fn body_options_add_streaming_schema_format_and_tools() {
+        let options = ChatOptions {
+            stream: true,
+            json_schema: Some(json!({"type": "object"})),
+            ollama_format: Some(json!("json")),
+            tools: vec![json!({"type": "function", "function": {"name": "search"}})],
+        };
+        let result = ChatMessage { tool_call_id: Some("c1".into()), ..ChatMessage::text("tool", "found") };
+        let body = chat_body_with("m", &[ChatMessage::text("user", "hi"), result], &options);
+        assert_eq!(body["stream"], true);
+        assert_eq!(body["stream_options"], json!({"include_usage": true}));
+        assert_eq!(body["response_format"]["type"], "json_schema");
+        assert_eq!(body["response_format"]["json_schema"]["strict"], true);
+        assert_eq!(body["response_format"]["json_schema"]["schema"], json!({"type": "object"}));
+        assert_eq!(body["format"], "json");
+        assert_eq!(body["tools"][0]["function"]["name"], "search");
+        assert_eq!(body["messages"][1], json!({"role": "tool", "content": "found", "tool_call_id": "c1"}));
     }
 
     #[test]
@@ -87,6 +207,30 @@ mod tests {
         assert!(parse_chat_response("<html>").unwrap_err().message.contains("not JSON"));
         assert!(parse_chat_response(r#"{"error":{"message":"bad model"}}"#).unwrap_err().message.contains("bad model"));
         assert!(parse_chat_response(r#"{"choices":[]}"#).unwrap_err().message.contains("choices[0]"));
+        assert!(parse_chat_response(r#"{"error":"model not found"}"#).unwrap_err().message.contains("not found"));
+        let empty = parse_chat_response(r#"{"choices":[{"message":{"content":" "}}]}"#).unwrap_err();
+        assert!(empty.retryable && empty.message.contains("empty answer"));
+    }
+
+    #[test]
+    fn parses_tool_calls_and_usage() {
+        let body = r#"{"choices":[{"message":{"role":"assistant","content":null,"tool_calls":[
+            {"id":"call_a","type":"function","function":{"name":"search","arguments":"{\"q\":\"rust\"}"}},
+            {"type":"function","function":{"name":"clock","arguments":{"tz":"UTC"}}}]}}],
+            "usage":{"prompt_tokens":12,"completion_tokens":5,"total_tokens":17}}"#;
+        let outcome = parse_chat_outcome(body).unwrap();
+        assert_eq!(outcome.text, "");
+        assert_eq!(
+            outcome.tool_calls,
+            vec![
+                ToolCall { id: "call_a".into(), name: "search".into(), arguments: r#"{"q":"rust"}"#.into() },
+                ToolCall { id: "call_1".into(), name: "clock".into(), arguments: r#"{"tz":"UTC"}"#.into() },
+            ]
+        );
+        assert_eq!(outcome.usage, Some(Usage { prompt_tokens: 12, completion_tokens: 5, estimated: false }));
+        assert!(parse_chat_response(body).unwrap_err().message.contains("empty answer"));
+        let plain = parse_chat_outcome(r#"{"choices":[{"message":{"content":"hi"}}]}"#).unwrap();
+        assert_eq!((plain.text.as_str(), plain.usage), ("hi", None));
     }
 
     #[test]
@@ -98,6 +242,11 @@ mod tests {
         assert_eq!(e.retry_after_ms, Some(3000));
         assert!(http_error(503, "down", None).retryable);
         assert!(!http_error(404, "", None).retryable);
+        let e = http_error(500, r#"{"error":"llama runner crashed"}"#, Some("0.5"));
+        assert!(e.retryable && e.message.ends_with("llama runner crashed"));
+        assert_eq!(e.retry_after_ms, Some(500));
+        let e = classify_http(529, "Overloaded", None);
+        assert!(e.retryable && !e.rate_limited && e.message.contains("overloaded"));
         assert!(network_error("http://x").message.contains("OLLAMA_ORIGINS"));
     }
 }

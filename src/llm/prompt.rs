@@ -8,18 +8,25 @@ use crate::engine::{ReplanRequest, TaskRequest};
 /// Version of the prompt set; recorded with each plan so answers can be traced to their prompt.
 pub const PROMPT_VERSION: &str = "2026-11-25.1";
 
-/// One chat message.
+/// One chat message, in the OpenAI Chat Completions shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
-    /// `system`, `user` or `assistant`.
+    /// `system`, `user`, `assistant` or `tool`.
     pub role: String,
     /// Message text.
     pub content: String,
+    /// For an assistant message that calls tools: the OpenAI `tool_calls` array.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_calls: Option<serde_json::Value>,
+    /// For a `tool` message: the id of the call it answers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_call_id: Option<String>,
 }
 
 impl ChatMessage {
-    fn new(role: &str, content: String) -> Self {
-        ChatMessage { role: role.to_string(), content }
+    /// A plain text message with this role.
+    pub fn text(role: &str, content: impl Into<String>) -> Self {
+        ChatMessage { role: role.to_string(), content: content.into(), tool_calls: None, tool_call_id: None }
     }
 }
 
@@ -40,7 +47,7 @@ pub fn decompose_messages(goal: &str, template: Option<Template>) -> Vec<ChatMes
         user.push_str("\n\n");
         user.push_str(template.shape_hint());
     }
-    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+    vec![ChatMessage::text("system", DECOMPOSE_RULES), ChatMessage::text("user", user)]
 }
 
 /// Messages executing one task: the goal, the task, and the results of its dependencies.
@@ -57,7 +64,7 @@ pub fn task_messages(request: &TaskRequest) -> Vec<ChatMessage> {
             user.push_str(&format!("\n\n### {} — {}\n{}", dep.id, dep.name, dep.result));
         }
     }
-    vec![ChatMessage::new("system", system.to_string()), ChatMessage::new("user", user)]
+    vec![ChatMessage::text("system", system), ChatMessage::text("user", user)]
 }
 
 /// Messages asking to decompose one task of a plan into subtasks.
@@ -67,7 +74,7 @@ pub fn expand_messages(goal: &str, task: &crate::plan::Task) -> Vec<ChatMessage>
          `depends_on` may only name sibling subtasks. Answer with JSON in the shape above.",
         task.id, task.name, task.description, task.id, task.id
     );
-    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+    vec![ChatMessage::text("system", DECOMPOSE_RULES), ChatMessage::text("user", user)]
 }
 
 /// Messages asking for a revised plan of the remaining work only, after failures.
@@ -83,7 +90,7 @@ pub fn replan_messages(request: &ReplanRequest) -> Vec<ChatMessage> {
          so the goal can still be reached: change, split, replace or drop tasks, avoiding what failed. Use new ids \
          for new tasks. Answer with the plan of the remaining tasks in the JSON shape above."
     ));
-    vec![ChatMessage::new("system", DECOMPOSE_RULES.to_string()), ChatMessage::new("user", user)]
+    vec![ChatMessage::text("system", DECOMPOSE_RULES), ChatMessage::text("user", user)]
 }
 
 #[cfg(test)]

@@ -1,18 +1,29 @@
-//! The browser-side provider: runs plan and task requests through the Demo simulation or `fetch`.
+//! The browser-side provider: runs plan, task, expansion, re-plan and connection-test requests
+//! through the Demo simulation, an OpenAI-compatible endpoint or Anthropic's Messages API, with
+//! SSE streaming, structured plans, one repair round, tool rounds and usage accounting.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde_json::Value;
 use web_sys::AbortSignal;
 
+use super::anthropic::{self, AnthropicOptions, AnthropicStream};
+use super::chat::{ChatOutcome, Usage};
+use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages};
 use super::demo::{demo_outcome, demo_plan_answer, demo_replan, demo_subtasks};
-use super::openai::{chat_body, chat_url, http_error, network_error, parse_chat_response};
+use super::openai::{self, chat_body_with, chat_url, network_error, ChatOptions};
+use super::openai_stream::ChatStream;
 use super::prompt::{decompose_messages, expand_messages, replan_messages, task_messages, ChatMessage};
 use super::settings::{ProviderKind, ProviderSettings};
+use super::sse::SseParser;
 use super::template::Template;
-use crate::engine::{ReplanRequest, TaskError, TaskRequest};
-use crate::plan::Task;
+use super::tools::{anthropic_tools, openai_tools, run_local_tool, MAX_TOOL_ROUNDS};
+use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
+use crate::plan::schema::plan_json_schema;
+use crate::plan::stream::PlanStream;
+use crate::plan::{Plan, Task};
 
 /// Characters per simulated token batch when the Demo provider streams a plan.
 const DEMO_STREAM_CHUNK_CHARS: usize = 40;
@@ -35,11 +46,29 @@ impl CallLog {
     }
 }
 
+/// A plan as the provider delivered it.
+#[derive(Debug, Clone)]
+pub struct PlanAnswer {
+    /// The plan (it may still have validation errors after the repair round; the UI lists them).
+    pub plan: Plan,
+    /// Repair rounds used (0 or 1).
+    pub repairs: u32,
+    /// What the calls used.
+    pub usage: TaskUsage,
+}
+
 /// A configured provider.
 #[derive(Debug, Clone)]
 pub struct Provider {
     settings: ProviderSettings,
     calls: CallLog,
+}
+
+/// What one call asks of the endpoint besides the messages.
+#[derive(Default)]
+struct CallShape {
+    plan_schema: bool,
+    tools: Vec<Value>,
 }
 
 impl Provider {
@@ -48,107 +77,383 @@ impl Provider {
         Provider { settings, calls }
     }
 
-    /// Asks for a plan for `goal`; returns the raw answer text for the tolerant parser.
-    pub async fn plan(&self, goal: &str, template: Option<Template>) -> Result<String, TaskError> {
-        match self.settings.kind {
-            ProviderKind::Demo => {
-                gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 2).await;
-                let template = template.unwrap_or_else(|| Template::detect(goal));
-                Ok(demo_plan_answer(goal, template, self.settings.demo.seed))
-            }
-            ProviderKind::OpenAiCompatible => self.chat(&decompose_messages(goal, template), None).await,
-        }
-    }
-
-    /// Streams the plan answer for `goal`: `on_chunk` receives the text as it arrives. The Demo
-    /// provider streams its answer at a simulated rate; an endpoint without streaming delivers the
-    /// whole answer as one chunk.
-    pub async fn plan_streamed(
+    /// Asks for a plan for `goal`. Tasks are handed to `on_task` as soon as they have streamed in.
+    /// An answer that is unreadable or invalid gets one repair round.
+    pub async fn plan(
         &self,
         goal: &str,
         template: Option<Template>,
-        mut on_chunk: impl FnMut(&str),
-    ) -> Result<(), TaskError> {
-        match self.settings.kind {
-            ProviderKind::Demo => {
-                let template = template.unwrap_or_else(|| Template::detect(goal));
-                let answer = demo_plan_answer(goal, template, self.settings.demo.seed);
-                let chars: Vec<char> = answer.chars().collect();
-                for piece in chars.chunks(DEMO_STREAM_CHUNK_CHARS) {
-                    gloo_timers::future::TimeoutFuture::new(DEMO_STREAM_CHUNK_MS).await;
-                    on_chunk(&piece.iter().collect::<String>());
+        mut on_task: impl FnMut(Task),
+    ) -> Result<PlanAnswer, TaskError> {
+        let mut stream = PlanStream::new();
+        if self.settings.kind == ProviderKind::Demo {
+            let template = template.unwrap_or_else(|| Template::detect(goal));
+            let answer = demo_plan_answer(goal, template, self.settings.demo.seed);
+            let chars: Vec<char> = answer.chars().collect();
+            for piece in chars.chunks(DEMO_STREAM_CHUNK_CHARS) {
+                gloo_timers::future::TimeoutFuture::new(DEMO_STREAM_CHUNK_MS).await;
+                stream.push(&piece.iter().collect::<String>()).into_iter().for_each(&mut on_task);
+            }
+            let plan = stream.finish().map_err(|e| TaskError::permanent(e.to_string()))?;
+            return Ok(PlanAnswer { plan, repairs: 0, usage: TaskUsage::default() });
+        }
+        let request = decompose_messages(goal, template);
+        let shape = || CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
+        let mut usage = TaskUsage::default();
+        let first = self
+            .call(
+                &request,
+                shape(),
+                None,
+                &mut |delta| stream.push(delta).into_iter().for_each(&mut on_task),
+                &mut usage,
+            )
+            .await?;
+        let problem = match check_plan_answer(&first.text) {
+            Ok(plan) => return Ok(PlanAnswer { plan, repairs: 0, usage }),
+            Err(problem) => problem,
+        };
+        let retry = repair_messages(&request, &first.text, &problem);
+        let second = self.call(&retry, shape(), None, &mut |_| {}, &mut usage).await?;
+        match check_plan_answer(&second.text) {
+            Ok(plan) => Ok(PlanAnswer { plan, repairs: 1, usage }),
+            Err(_) => match crate::plan::parse::parse_plan(&second.text) {
+                // Readable but invalid: shown with its validation errors, which block the run.
+                Ok(plan) => Ok(PlanAnswer { plan, repairs: 1, usage }),
+                Err(e) => {
+                    Err(TaskError::permanent(format!("the plan could not be read even after a repair round: {e}")))
                 }
-                Ok(())
-            }
-            ProviderKind::OpenAiCompatible => {
-                let answer = self.chat(&decompose_messages(goal, template), None).await?;
-                on_chunk(&answer);
-                Ok(())
-            }
+            },
         }
     }
 
-    /// Asks for subtasks of `task`; returns the raw answer text for the parser.
-    pub async fn expand(&self, goal: &str, task: &Task) -> Result<String, TaskError> {
-        match self.settings.kind {
+    /// Asks for subtasks of `task`; returns them as a plan.
+    pub async fn expand(&self, goal: &str, task: &Task) -> Result<Plan, TaskError> {
+        let text = match self.settings.kind {
             ProviderKind::Demo => {
                 gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 3).await;
-                Ok(demo_subtasks(task).to_json_pretty())
+                demo_subtasks(task).to_json_pretty()
             }
-            ProviderKind::OpenAiCompatible => self.chat(&expand_messages(goal, task), None).await,
-        }
+            _ => {
+                let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
+                self.call(&expand_messages(goal, task), shape, None, &mut |_| {}, &mut TaskUsage::default()).await?.text
+            }
+        };
+        crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
     }
 
-    /// Asks for a revised plan of the remaining work; returns the raw answer text for the parser.
-    pub async fn replan(&self, request: &ReplanRequest) -> Result<String, TaskError> {
-        match self.settings.kind {
+    /// Asks for a revised plan of the remaining work.
+    pub async fn replan(&self, request: &ReplanRequest) -> Result<Plan, TaskError> {
+        let text = match self.settings.kind {
             ProviderKind::Demo => {
                 gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 2).await;
-                Ok(demo_replan(request).to_json_pretty())
+                demo_replan(request).to_json_pretty()
             }
-            ProviderKind::OpenAiCompatible => self.chat(&replan_messages(request), None).await,
-        }
+            _ => {
+                let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
+                self.call(&replan_messages(request), shape, None, &mut |_| {}, &mut TaskUsage::default()).await?.text
+            }
+        };
+        crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
     }
 
-    /// Executes one attempt of a task; `signal` aborts it.
-    pub async fn execute(&self, request: &TaskRequest, signal: &AbortSignal) -> Result<String, TaskError> {
+    /// Executes one attempt of a task: tokens go to `on_delta` as they stream; the task's tools run
+    /// between rounds (at most [`MAX_TOOL_ROUNDS`]). Returns the result and what the calls used.
+    pub async fn execute(
+        &self,
+        request: &TaskRequest,
+        signal: &AbortSignal,
+        on_delta: &mut dyn FnMut(&str),
+    ) -> (Result<String, TaskError>, TaskUsage) {
         self.calls.record(&request.task_id);
-        match self.settings.kind {
-            ProviderKind::Demo => {
-                let (latency, outcome) = demo_outcome(&self.settings.demo, request);
-                gloo_timers::future::TimeoutFuture::new(latency).await;
-                if signal.aborted() {
-                    return Err(TaskError::retryable("aborted"));
-                }
-                outcome
+        let mut usage = TaskUsage::default();
+        if self.settings.kind == ProviderKind::Demo {
+            let (latency, outcome) = demo_outcome(&self.settings.demo, request);
+            gloo_timers::future::TimeoutFuture::new(latency).await;
+            if signal.aborted() {
+                return (Err(TaskError::retryable("aborted")), usage);
             }
-            ProviderKind::OpenAiCompatible => self.chat(&task_messages(request), Some(signal)).await,
+            if let Ok(text) = &outcome {
+                on_delta(text);
+                usage.add(&TaskUsage {
+                    calls: 1,
+                    latency_ms: latency as f64,
+                    cost_usd: Some(0.0),
+                    ..usage_of(Usage::estimate(&request.description, text))
+                });
+            }
+            return (outcome, usage);
+        }
+        let outcome = self.execute_with_tools(request, signal, on_delta, &mut usage).await;
+        (outcome, usage)
+    }
+
+    async fn execute_with_tools(
+        &self,
+        request: &TaskRequest,
+        signal: &AbortSignal,
+        on_delta: &mut dyn FnMut(&str),
+        usage: &mut TaskUsage,
+    ) -> Result<String, TaskError> {
+        let registry = self.settings.tools().map_err(TaskError::permanent)?;
+        let defs = registry.for_task_type(request.kind.as_deref());
+        let tools = match self.settings.kind {
+            ProviderKind::Anthropic => anthropic_tools(&defs),
+            _ => openai_tools(&defs),
+        };
+        let mut messages = task_messages(request);
+        for _ in 0..=MAX_TOOL_ROUNDS {
+            let shape = CallShape { plan_schema: false, tools: tools.clone() };
+            let outcome = self.call(&messages, shape, Some(signal), on_delta, usage).await?;
+            if outcome.tool_calls.is_empty() {
+                return Ok(outcome.text);
+            }
+            push_tool_calls(&mut messages, &outcome.text, &outcome.tool_calls);
+            for call in &outcome.tool_calls {
+                let result = match registry.get(&call.name) {
+                    None => Err(format!("there is no tool named {}", call.name)),
+                    Some(def) => match run_local_tool(def, &call.arguments) {
+                        Some(result) => result,
+                        None => self.run_http_tool(def, &call.arguments, signal).await,
+                    },
+                };
+                push_tool_result(&mut messages, &call.id, result);
+            }
+        }
+        Err(TaskError::permanent(format!("the model kept calling tools after {MAX_TOOL_ROUNDS} rounds")))
+    }
+
+    async fn run_http_tool(
+        &self,
+        def: &super::tools::ToolDef,
+        arguments: &str,
+        signal: &AbortSignal,
+    ) -> Result<String, String> {
+        let call = super::tools::http_call_for(def, arguments)?;
+        let builder = RequestBuilder::new(&call.url).method(method_of(&call.method)).abort_signal(Some(signal));
+        let response = match call.body {
+            Some(body) => {
+                builder.header("content-type", "application/json").body(body).map_err(|e| e.to_string())?.send().await
+            }
+            None => builder.send().await,
+        }
+        .map_err(|_| format!("could not reach {} (network error or CORS)", call.url))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        let text: String = text.chars().take(20_000).collect();
+        if (200..300).contains(&status) {
+            Ok(text)
+        } else {
+            Err(format!("HTTP {status}: {text}"))
         }
     }
 
-    async fn chat(&self, messages: &[ChatMessage], signal: Option<&AbortSignal>) -> Result<String, TaskError> {
+    /// Checks the endpoint: lists models where `/models` is offered, else makes a tiny request.
+    pub async fn test_connection(&self) -> Result<String, TaskError> {
+        if self.settings.kind == ProviderKind::Demo {
+            return Ok("The Demo provider runs inside this page: nothing to connect to.".into());
+        }
+        if let Some(problem) = self.settings.problem() {
+            return Err(TaskError::permanent(problem));
+        }
+        if self.settings.kind == ProviderKind::OpenAiCompatible {
+            let url = format!("{}/models", self.settings.base_url.trim().trim_end_matches('/'));
+            let response = self.with_auth(Request::get(&url)).send().await.map_err(|_| network_error(&url))?;
+            if response.ok() {
+                let body: Value = response.json().await.unwrap_or_default();
+                let ids: Vec<String> = body["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m["id"].as_str().map(str::to_string))
+                    .collect();
+                let listed = if ids.contains(&self.settings.model) { "is listed" } else { "is NOT listed" };
+                let shown: Vec<&str> = ids.iter().take(8).map(String::as_str).collect();
+                return Ok(format!(
+                    "Connected: {} models ({}…); {} {listed}.",
+                    ids.len(),
+                    shown.join(", "),
+                    self.settings.model
+                ));
+            }
+            if matches!(response.status(), 401 | 403) {
+                return Err(openai::http_error(response.status(), &response.text().await.unwrap_or_default(), None));
+            }
+        }
+        let started = js_sys::Date::now();
+        let messages = [ChatMessage::text("user", "Reply with the single word OK.")];
+        let outcome = self.call(&messages, CallShape::default(), None, &mut |_| {}, &mut TaskUsage::default()).await?;
+        Ok(format!(
+            "Connected: {} answered {:?} in {:.0} ms.",
+            self.settings.model,
+            outcome.text.chars().take(40).collect::<String>(),
+            js_sys::Date::now() - started
+        ))
+    }
+
+    fn with_auth(&self, mut builder: RequestBuilder) -> RequestBuilder {
+        match self.settings.kind {
+            ProviderKind::Anthropic => {
+                for (name, value) in anthropic::headers(&self.settings.api_key) {
+                    builder = builder.header(name, &value);
+                }
+            }
+            _ if !self.settings.api_key.is_empty() => {
+                builder = builder.header("Authorization", &format!("Bearer {}", self.settings.api_key));
+            }
+            _ => {}
+        }
+        for (name, value) in self.settings.headers().unwrap_or_default() {
+            builder = builder.header(&name, &value);
+        }
+        builder
+    }
+
+    /// One request/response with the endpoint: streamed when enabled (falling back to a plain
+    /// answer when the server does not stream), usage recorded into `usage`.
+    async fn call(
+        &self,
+        messages: &[ChatMessage],
+        shape: CallShape,
+        signal: Option<&AbortSignal>,
+        on_delta: &mut dyn FnMut(&str),
+        usage: &mut TaskUsage,
+    ) -> Result<ChatOutcome, TaskError> {
         if let Some(problem) = self.settings.problem() {
             return Err(TaskError::permanent(format!("provider settings: {problem}")));
         }
-        let url = chat_url(&self.settings.base_url);
-        let mut builder = Request::post(&url).abort_signal(signal);
-        if !self.settings.api_key.is_empty() {
-            builder = builder.header("Authorization", &format!("Bearer {}", self.settings.api_key));
-        }
-        let request = builder
-            .json(&chat_body(&self.settings.model, messages))
+        let started = js_sys::Date::now();
+        let stream = self.settings.stream;
+        let (url, body) = self.request_body(messages, &shape, stream);
+        let request = self
+            .with_auth(Request::post(&url).abort_signal(signal))
+            .json(&body)
             .map_err(|e| TaskError::permanent(format!("could not build the request: {e}")))?;
         let response = request.send().await.map_err(|_| match signal {
             Some(s) if s.aborted() => TaskError::retryable("aborted"),
             _ => network_error(&url),
         })?;
-        let status = response.status();
-        let retry_after = response.headers().get("retry-after");
-        let body =
-            response.text().await.map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
-        if !(200..300).contains(&status) {
-            return Err(http_error(status, &body, retry_after.as_deref()));
+        let outcome = self.read_response(response, on_delta).await?;
+        let prompt_text: String = messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n");
+        let used = outcome.usage.unwrap_or_else(|| Usage::estimate(&prompt_text, &outcome.text));
+        let cost = self
+            .settings
+            .prices()
+            .ok()
+            .and_then(|p| p.cost_usd(&self.settings.model, used.prompt_tokens, used.completion_tokens));
+        usage.add(&TaskUsage { calls: 1, latency_ms: js_sys::Date::now() - started, cost_usd: cost, ..usage_of(used) });
+        Ok(outcome)
+    }
+
+    fn request_body(&self, messages: &[ChatMessage], shape: &CallShape, stream: bool) -> (String, Value) {
+        let schema = shape.plan_schema.then(plan_json_schema);
+        match self.settings.kind {
+            ProviderKind::Anthropic => {
+                let options = AnthropicOptions {
+                    stream,
+                    tools: shape.tools.clone(),
+                    plan_schema: schema,
+                    ..AnthropicOptions::default()
+                };
+                (
+                    anthropic::messages_url(&self.settings.base_url),
+                    anthropic::messages_body(&self.settings.model, messages, &options),
+                )
+            }
+            _ => {
+                // Ollama takes the schema in `format`; other servers in OpenAI's `response_format`.
+                let is_ollama = self.settings.base_url.contains(":11434");
+                let options = ChatOptions {
+                    stream,
+                    json_schema: if is_ollama { None } else { schema.clone() },
+                    ollama_format: if is_ollama { schema } else { None },
+                    tools: shape.tools.clone(),
+                };
+                (chat_url(&self.settings.base_url), chat_body_with(&self.settings.model, messages, &options))
+            }
         }
-        parse_chat_response(&body)
+    }
+
+    async fn read_response(
+        &self,
+        response: Response,
+        on_delta: &mut dyn FnMut(&str),
+    ) -> Result<ChatOutcome, TaskError> {
+        let status = response.status();
+        let anthropic = self.settings.kind == ProviderKind::Anthropic;
+        if !(200..300).contains(&status) {
+            let retry_after = response.headers().get("retry-after");
+            let body = response.text().await.unwrap_or_default();
+            return Err(if anthropic {
+                anthropic::http_error(status, &body, retry_after.as_deref())
+            } else {
+                openai::http_error(status, &body, retry_after.as_deref())
+            });
+        }
+        let is_sse = response.headers().get("content-type").is_some_and(|t| t.contains("text/event-stream"));
+        if !is_sse {
+            let body =
+                response.text().await.map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
+            let outcome =
+                if anthropic { anthropic::parse_messages_outcome(&body) } else { openai::parse_chat_outcome(&body) }?;
+            on_delta(&outcome.text);
+            return Ok(outcome);
+        }
+        let Some(body) = response.body() else {
+            return Err(TaskError::retryable("the stream was empty"));
+        };
+        let mut parser = SseParser::new();
+        let mut openai_stream = ChatStream::new();
+        let mut anthropic_stream = AnthropicStream::new();
+        let mut failure: Option<TaskError> = None;
+        let mut feed = |events: Vec<super::sse::SseEvent>, failure: &mut Option<TaskError>| {
+            for event in events {
+                if failure.is_some() {
+                    return;
+                }
+                let delta =
+                    if anthropic { anthropic_stream.push_event(&event) } else { openai_stream.push_event(&event) };
+                match delta {
+                    Ok(Some(text)) => on_delta(&text),
+                    Ok(None) => {}
+                    Err(e) => *failure = Some(e),
+                }
+            }
+        };
+        let read = super::body_stream::read_text(body, |text| {
+            let events = parser.push(text);
+            feed(events, &mut failure);
+        })
+        .await;
+        let tail = parser.finish();
+        feed(tail, &mut failure);
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        read?;
+        if anthropic {
+            anthropic_stream.finish()
+        } else {
+            openai_stream.finish()
+        }
+    }
+}
+
+fn usage_of(usage: Usage) -> TaskUsage {
+    TaskUsage {
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        estimated: usage.estimated,
+        ..TaskUsage::default()
+    }
+}
+
+fn method_of(method: &str) -> gloo_net::http::Method {
+    match method.to_ascii_uppercase().as_str() {
+        "POST" => gloo_net::http::Method::POST,
+        "PUT" => gloo_net::http::Method::PUT,
+        "PATCH" => gloo_net::http::Method::PATCH,
+        "DELETE" => gloo_net::http::Method::DELETE,
+        _ => gloo_net::http::Method::GET,
     }
 }

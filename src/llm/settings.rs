@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cost::PriceTable;
 use super::demo::DemoConfig;
+use super::tools::{ToolDef, ToolRegistry};
 
 /// The kinds of provider the settings panel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -12,6 +14,8 @@ pub enum ProviderKind {
     Demo,
     /// Any OpenAI-compatible Chat Completions endpoint.
     OpenAiCompatible,
+    /// Anthropic's Messages API.
+    Anthropic,
 }
 
 impl ProviderKind {
@@ -20,15 +24,16 @@ impl ProviderKind {
         match self {
             ProviderKind::Demo => "demo",
             ProviderKind::OpenAiCompatible => "openai",
+            ProviderKind::Anthropic => "anthropic",
         }
     }
 
     /// The kind with this key (Demo for anything unknown).
     pub fn from_key(key: &str) -> ProviderKind {
-        if key == "openai" {
-            ProviderKind::OpenAiCompatible
-        } else {
-            ProviderKind::Demo
+        match key {
+            "openai" => ProviderKind::OpenAiCompatible,
+            "anthropic" => ProviderKind::Anthropic,
+            _ => ProviderKind::Demo,
         }
     }
 }
@@ -42,11 +47,38 @@ pub struct ProviderSettings {
     pub base_url: String,
     /// Model name.
     pub model: String,
-    /// API key: kept in memory only; `#[serde(skip)]` keeps it out of every serialised form.
+    /// API key: kept in memory only; `#[serde(skip)]` keeps it out of every serialised form
+    /// (it reaches localStorage only through an explicit "remember on this device").
     #[serde(skip)]
     pub api_key: String,
+    /// Whether the user asked to keep the key in this browser's localStorage.
+    #[serde(default)]
+    pub remember_key: bool,
+    /// Extra HTTP headers, one `Name: value` per line (e.g. OpenRouter's `HTTP-Referer`).
+    #[serde(default)]
+    pub extra_headers: String,
+    /// Stream answers (SSE) where the endpoint supports it.
+    #[serde(default = "yes")]
+    pub stream: bool,
+    /// Ask for plans with a JSON Schema (structured output) where the endpoint supports it.
+    #[serde(default = "yes")]
+    pub structured: bool,
+    /// Editable price table, one `model input_per_million output_per_million` per line.
+    #[serde(default = "default_price_table")]
+    pub price_table: String,
+    /// User-defined HTTP tools as a JSON array of tool definitions.
+    #[serde(default)]
+    pub user_tools: String,
     /// Demo provider settings.
     pub demo: DemoConfig,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_price_table() -> String {
+    PriceTable::default().to_text()
 }
 
 impl Default for ProviderSettings {
@@ -56,6 +88,12 @@ impl Default for ProviderSettings {
             base_url: "http://localhost:11434/v1".to_string(),
             model: "llama3.2".to_string(),
             api_key: String::new(),
+            remember_key: false,
+            extra_headers: String::new(),
+            stream: true,
+            structured: true,
+            price_table: default_price_table(),
+            user_tools: String::new(),
             demo: DemoConfig::default(),
         }
     }
@@ -74,7 +112,41 @@ impl ProviderSettings {
         if self.model.trim().is_empty() {
             return Some("enter a model name".to_string());
         }
-        None
+        if self.kind == ProviderKind::Anthropic && self.api_key.trim().is_empty() {
+            return Some("Anthropic needs an API key".to_string());
+        }
+        self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err())
+    }
+
+    /// The parsed price table, or what is wrong with it.
+    pub fn prices(&self) -> Result<PriceTable, String> {
+        PriceTable::parse_table(&self.price_table).map_err(|e| format!("price table: {e}"))
+    }
+
+    /// The tool registry: built-in tools plus the user's, or what is wrong with the user's.
+    pub fn tools(&self) -> Result<ToolRegistry, String> {
+        let user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&self.user_tools)
+                .map_err(|e| format!("user tools are not a JSON list of tools: {e}"))?
+        };
+        ToolRegistry::with_user_tools(user).map_err(|e| format!("user tools: {e}"))
+    }
+
+    /// The extra headers as `(name, value)` pairs, or which line is malformed.
+    pub fn headers(&self) -> Result<Vec<(String, String)>, String> {
+        self.extra_headers
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(n, line)| match line.split_once(':') {
+                Some((name, value)) if !name.trim().is_empty() && !name.trim().contains(' ') => {
+                    Ok((name.trim().to_string(), value.trim().to_string()))
+                }
+                _ => Err(format!("extra header line {} must look like `Name: value` (it is {line:?})", n + 1)),
+            })
+            .collect()
     }
 }
 
@@ -101,5 +173,45 @@ mod tests {
         s.model = " ".into();
         assert!(s.problem().unwrap().contains("model"));
         assert_eq!(ProviderKind::from_key(ProviderKind::OpenAiCompatible.key()), ProviderKind::OpenAiCompatible);
+        assert_eq!(ProviderKind::from_key("anthropic"), ProviderKind::Anthropic);
+    }
+
+    #[test]
+    fn parses_extra_headers_and_reports_bad_lines() {
+        let mut s = ProviderSettings {
+            kind: ProviderKind::OpenAiCompatible,
+            extra_headers: "HTTP-Referer: http://127.0.0.1\n\nX-Title:Planwright".into(),
+            ..ProviderSettings::default()
+        };
+        assert_eq!(
+            s.headers().unwrap(),
+            vec![("HTTP-Referer".into(), "http://127.0.0.1".into()), ("X-Title".into(), "Planwright".into())]
+        );
+        s.extra_headers = "no colon here".into();
+        assert!(s.problem().unwrap().contains("line 1"));
+    }
+
+    #[test]
+    fn price_table_and_user_tools_are_checked() {
+        let mut s = ProviderSettings { kind: ProviderKind::OpenAiCompatible, ..ProviderSettings::default() };
+        assert!(s.prices().unwrap().cost_usd("gpt-4o-mini", 1_000_000, 0).is_some());
+        s.price_table = "gpt-x one two".into();
+        assert!(s.problem().unwrap().starts_with("price table"));
+        s.price_table = default_price_table();
+        s.user_tools = "[{".into();
+        assert!(s.problem().unwrap().starts_with("user tools"));
+        s.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"}}]"#.into();
+        assert_eq!(s.problem(), None, "{:?}", s.tools().err());
+        assert!(s.tools().unwrap().get("weather").is_some());
+    }
+
+    #[test]
+    fn anthropic_needs_a_key() {
+        let s = ProviderSettings {
+            kind: ProviderKind::Anthropic,
+            base_url: "https://api.anthropic.com".into(),
+            ..ProviderSettings::default()
+        };
+        assert!(s.problem().unwrap().contains("API key"));
     }
 }

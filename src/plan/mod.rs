@@ -5,6 +5,7 @@ pub mod edit;
 pub mod graph;
 pub mod model;
 pub mod parse;
+pub mod schema;
 pub mod stream;
 pub mod validate;
 

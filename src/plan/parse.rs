@@ -67,16 +67,28 @@ const MAX_ATTEMPTS: usize = 1024;
 /// accepted. When nothing fits, the error of the longest candidate is returned, since that is most
 /// likely the intended plan.
 pub fn parse_plan(text: &str) -> Result<Plan, ParseError> {
+    find_in_answer(text, plan_from_json)
+}
+
+/// The first JSON object or array in `text`, found as [`parse_plan`] finds a plan (fenced blocks
+/// first, then the whole text) but accepting any object or array.
+pub(crate) fn first_json_value(text: &str) -> Result<Value, ParseError> {
+    find_in_answer(text, Ok)
+}
+
+/// The first candidate of `text` that `accept` maps successfully: fenced blocks first, then the
+/// whole text; otherwise the error of the longest candidate of the whole text.
+fn find_in_answer<T>(text: &str, accept: impl Fn(Value) -> Result<T, ParseError>) -> Result<T, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
     for range in fenced_blocks(text) {
-        if let Ok(plan) = scan(text, range) {
-            return Ok(plan);
+        if let Ok(found) = scan(text, range, &accept) {
+            return Ok(found);
         }
     }
-    match scan(text, 0..text.len()) {
-        Ok(plan) => Ok(plan),
+    match scan(text, 0..text.len(), &accept) {
+        Ok(found) => Ok(found),
         Err(Some(error)) => Err(error),
         Err(None) => Err(ParseError::NoJson { excerpt: excerpt(text) }),
     }
@@ -119,9 +131,13 @@ pub fn plan_from_json(value: Value) -> Result<Plan, ParseError> {
     Ok(Plan { tasks, critical_path })
 }
 
-/// Parses the candidates in `range` of `text`: the plan, or the error of the longest candidate
-/// (`None` when there was no candidate at all).
-fn scan(text: &str, range: Range<usize>) -> Result<Plan, Option<ParseError>> {
+/// Parses the candidates in `range` of `text`: the first one `accept` maps, or the error of the
+/// longest candidate (`None` when there was no candidate at all).
+fn scan<T>(
+    text: &str,
+    range: Range<usize>,
+    accept: &impl Fn(Value) -> Result<T, ParseError>,
+) -> Result<T, Option<ParseError>> {
     let bytes = text.as_bytes();
     // (start, end) of closed candidates that are not valid JSON.
     let mut broken: Vec<(usize, usize)> = Vec::new();
@@ -141,8 +157,8 @@ fn scan(text: &str, range: Range<usize>) -> Result<Plan, Option<ParseError>> {
         match serde_json::from_str::<Value>(snippet) {
             Ok(value) => {
                 if !broken.iter().any(|&(s, e)| s < start && e >= end) {
-                    match plan_from_json(value) {
-                        Ok(plan) => return Ok(plan),
+                    match accept(value) {
+                        Ok(found) => return Ok(found),
                         Err(error) => record(end - start, error),
                     }
                 }
@@ -600,5 +616,15 @@ mod tests {
         ] {
             assert!(parse_plan(&text).is_err());
         }
+    }
+
+    #[test]
+    fn first_json_value_accepts_any_object_or_array() {
+        let text = "Result:\n```json\n{\"a\": [1, 2]}\n```\nand {\"b\": 1}";
+        assert_eq!(first_json_value(text).unwrap(), serde_json::json!({"a": [1, 2]}));
+        assert_eq!(first_json_value("see [1, {\"x\": 2}] here").unwrap(), serde_json::json!([1, {"x": 2}]));
+        assert_eq!(first_json_value("  "), Err(ParseError::Empty));
+        assert!(matches!(first_json_value("no json"), Err(ParseError::NoJson { .. })));
+        assert!(matches!(first_json_value("{\"a\": }"), Err(ParseError::Syntax { .. })));
     }
 }

@@ -6,6 +6,7 @@ pub mod goal_form;
 pub mod import_panel;
 pub mod notice_banner;
 pub mod plan_graph;
+pub mod provider_fields;
 pub mod replan_history;
 pub mod run_bar;
 pub mod settings_panel;

@@ -134,5 +134,9 @@ pub async fn plan_goal(root: &HtmlElement, goal: &str) {
     .await;
     type_into(root, "goal-input", goal);
     click(root, "plan-button");
-    wait_until("the plan graph", 5_000.0, || !node_statuses(root).is_empty()).await;
+    // Tasks appear while the plan streams in; the plan is complete when it can be run.
+    wait_until("the complete plan", 10_000.0, || {
+        find(root, "[data-testid='run-button']").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
 }

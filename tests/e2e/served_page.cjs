@@ -54,7 +54,8 @@ await page.fill('#demo-failure', '0');
 await page.dispatchEvent('#demo-failure', 'change');
 await page.fill('[data-testid="goal-input"]', 'Write a briefing on the state of solid-state batteries for EVs');
 await page.click('[data-testid="plan-button"]');
-await page.waitForSelector('[data-testid="task-node"]');
+// Tasks stream onto the graph; the plan is complete when it can be run.
+await page.waitForSelector('[data-testid="run-button"]:not([disabled])', { timeout: 30000 });
 const total = (await statuses()).length;
 if (total < 5 || total > 12) fail(`expected 5-12 tasks, got ${total}`);
 await page.click('[data-testid="run-button"]');

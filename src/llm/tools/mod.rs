@@ -1,0 +1,94 @@
+//! Tools a task's LLM call may use: definitions, the per-type registry, the provider formats, and
+//! the local implementations (`calculate`, `extract_json`). HTTP tools are only described here
+//! ([`http_call_for`]); the browser adapter performs the fetch.
+
+mod args;
+mod builtin;
+mod calculate;
+mod extract;
+mod http;
+mod registry;
+mod run;
+mod schema;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
+pub use calculate::calculate;
+pub use extract::extract_json;
+pub use http::{http_call_for, HttpToolCall};
+pub use registry::ToolRegistry;
+pub use run::run_local_tool;
+pub use schema::{anthropic_tools, openai_tools};
+
+/// How many rounds of tool calls one task's LLM conversation may take before it must answer.
+pub const MAX_TOOL_ROUNDS: usize = 5;
+
+/// A tool as offered to the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolDef {
+    /// Function name the model calls, `[a-zA-Z0-9_-]{1,64}`.
+    pub name: String,
+    /// What the tool does, for the model.
+    pub description: String,
+    /// JSON Schema of the arguments object.
+    pub parameters: Value,
+    /// What runs when the model calls the tool.
+    pub kind: ToolKind,
+    /// Task types a user tool is offered to (case-insensitive); empty means every typed task.
+    /// Ignored for the built-in tools, which follow a fixed table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub for_types: Vec<String>,
+}
+
+/// The implementation behind a tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToolKind {
+    /// GET an http(s) URL given as the `url` argument (performed by the browser).
+    HttpGet,
+    /// Pick a value out of JSON found in text ([`extract_json`]), run locally.
+    ExtractJson,
+    /// Evaluate an arithmetic expression ([`calculate`]), run locally.
+    Calculate,
+    /// A user-defined HTTP endpoint (performed by the browser, see [`http_call_for`]).
+    UserHttp {
+        /// URL template; `{param}` placeholders are filled from the arguments.
+        url: String,
+        /// HTTP method: GET, POST, PUT, PATCH or DELETE.
+        method: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn tool_def_round_trips_through_json() {
+        let def = ToolDef {
+            name: "weather".to_string(),
+            description: "Weather for a city".to_string(),
+            parameters: json!({"type": "object"}),
+            kind: ToolKind::UserHttp { url: "https://w.example/{city}".to_string(), method: "GET".to_string() },
+            for_types: vec!["research".to_string()],
+        };
+        let text = serde_json::to_string(&def).unwrap();
+        assert!(text.contains(r#""kind":{"type":"user_http","url":"https://w.example/{city}","method":"GET"}"#));
+        assert_eq!(serde_json::from_str::<ToolDef>(&text).unwrap(), def);
+    }
+
+    #[test]
+    fn for_types_defaults_to_empty() {
+        let def: ToolDef = serde_json::from_str(
+            r#"{"name": "c", "description": "d", "parameters": {}, "kind": {"type": "calculate"}}"#,
+        )
+        .unwrap();
+        assert_eq!(def.kind, ToolKind::Calculate);
+        assert!(def.for_types.is_empty());
+        assert!(!serde_json::to_string(&def).unwrap().contains("for_types"));
+    }
+}

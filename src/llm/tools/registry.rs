@@ -1,0 +1,154 @@
+//! The set of tools available to a run, and which of them each task type gets.
+
+use super::builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
+use super::ToolDef;
+
+/// Longest accepted tool name (the OpenAI and Anthropic limit).
+const MAX_NAME_LEN: usize = 64;
+
+/// The built-in tools plus the user's tools.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolRegistry {
+    /// All tools: the built-ins first, then the user's in the order given.
+    pub tools: Vec<ToolDef>,
+}
+
+impl ToolRegistry {
+    /// The built-in tools plus `user`. Fails when a user tool's name is not `[a-zA-Z0-9_-]{1,64}`
+    /// or is already taken by a built-in or an earlier user tool.
+    pub fn with_user_tools(user: Vec<ToolDef>) -> Result<Self, String> {
+        let mut tools = builtin_tools();
+        for def in user {
+            check_name(&def.name)?;
+            if tools.iter().any(|t| t.name == def.name) {
+                return Err(format!("a tool named `{}` already exists: give the user tool another name", def.name));
+            }
+            tools.push(def);
+        }
+        Ok(ToolRegistry { tools })
+    }
+
+    /// The tool called `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&ToolDef> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+
+    /// The tools offered to a task of type `kind` (trimmed, case-insensitive).
+    ///
+    /// Built-ins follow a fixed table: `research` gets `http_get`, `extract_json`;
+    /// `analysis`/`analyze` get `calculate`, `extract_json`; `data`/`pipeline`/`code` get
+    /// `extract_json`, `calculate`; `writing`/`report`/`review` and other types get none. User tools
+    /// are offered to the types in their `for_types`, or to every typed task when that is empty.
+    /// An untyped task (`None` or blank) gets no tools at all.
+    pub fn for_task_type(&self, kind: Option<&str>) -> Vec<&ToolDef> {
+        let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
+            return Vec::new();
+        };
+        let builtins = builtin_names_for(&kind).iter().filter_map(|name| self.get(name));
+        let user = self
+            .tools
+            .iter()
+            .filter(|t| !is_builtin_name(&t.name))
+            .filter(|t| t.for_types.is_empty() || t.for_types.iter().any(|f| f.trim().eq_ignore_ascii_case(&kind)));
+        builtins.chain(user).collect()
+    }
+}
+
+/// The built-in tools a (lower-case) task type gets, in the order they are offered.
+fn builtin_names_for(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "research" => &[HTTP_GET, EXTRACT_JSON],
+        "analysis" | "analyze" => &[CALCULATE, EXTRACT_JSON],
+        "data" | "pipeline" | "code" => &[EXTRACT_JSON, CALCULATE],
+        // `writing`, `report`, `review` and unknown types.
+        _ => &[],
+    }
+}
+
+/// Whether `name` is one of the built-in tools.
+fn is_builtin_name(name: &str) -> bool {
+    [HTTP_GET, EXTRACT_JSON, CALCULATE].contains(&name)
+}
+
+/// Checks that `name` is `[a-zA-Z0-9_-]{1,64}`.
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a user tool has an empty name: use 1 to 64 letters, digits, `_` or `-`".to_string());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
+        return Err(format!("the tool name `{name}` contains {bad:?}: use only letters, digits, `_` or `-`"));
+    }
+    // Only ASCII is left, so bytes are characters.
+    if name.len() > MAX_NAME_LEN {
+        return Err(format!("the tool name `{name}` is {} characters long: use at most {MAX_NAME_LEN}", name.len()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::ToolKind;
+    use super::*;
+
+    fn user(name: &str, for_types: &[&str]) -> ToolDef {
+        ToolDef {
+            name: name.to_string(),
+            description: "user tool".to_string(),
+            parameters: json!({"type": "object"}),
+            kind: ToolKind::UserHttp { url: "https://api.example/x".to_string(), method: "GET".to_string() },
+            for_types: for_types.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    fn names(tools: &[&ToolDef]) -> Vec<String> {
+        tools.iter().map(|t| t.name.clone()).collect()
+    }
+
+    #[test]
+    fn builtins_follow_the_type_table() {
+        let registry = ToolRegistry::with_user_tools(Vec::new()).unwrap();
+        assert_eq!(registry.tools.len(), 3);
+        assert_eq!(names(&registry.for_task_type(Some("research"))), [HTTP_GET, EXTRACT_JSON]);
+        assert_eq!(names(&registry.for_task_type(Some(" Analysis "))), [CALCULATE, EXTRACT_JSON]);
+        assert_eq!(names(&registry.for_task_type(Some("analyze"))), [CALCULATE, EXTRACT_JSON]);
+        for kind in ["data", "pipeline", "CODE"] {
+            assert_eq!(names(&registry.for_task_type(Some(kind))), [EXTRACT_JSON, CALCULATE]);
+        }
+        for kind in [Some("writing"), Some("report"), Some("review"), Some("poetry"), Some(" "), None] {
+            assert!(registry.for_task_type(kind).is_empty(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn user_tools_are_offered_by_for_types() {
+        let registry =
+            ToolRegistry::with_user_tools(vec![user("everywhere", &[]), user("search", &["Research", "writing"])])
+                .unwrap();
+        assert_eq!(names(&registry.for_task_type(Some("research"))), [HTTP_GET, EXTRACT_JSON, "everywhere", "search"]);
+        assert_eq!(names(&registry.for_task_type(Some("writing"))), ["everywhere", "search"]);
+        assert_eq!(names(&registry.for_task_type(Some("code"))), [EXTRACT_JSON, CALCULATE, "everywhere"]);
+        assert_eq!(names(&registry.for_task_type(Some("poetry"))), ["everywhere"]);
+        assert!(registry.for_task_type(None).is_empty());
+        assert_eq!(registry.get("search").map(|t| t.for_types.len()), Some(2));
+        assert!(registry.get("nope").is_none());
+    }
+
+    #[test]
+    fn bad_or_clashing_user_names_are_rejected() {
+        let err = ToolRegistry::with_user_tools(vec![user("calculate", &[])]).unwrap_err();
+        assert!(err.contains("`calculate` already exists"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user("a", &[]), user("a", &[])]).unwrap_err();
+        assert!(err.contains("`a` already exists"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user("", &[])]).unwrap_err();
+        assert!(err.contains("empty name"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user("my tool", &[])]).unwrap_err();
+        assert!(err.contains("contains ' '"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user("é", &[])]).unwrap_err();
+        assert!(err.contains("contains 'é'"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user(&"x".repeat(65), &[])]).unwrap_err();
+        assert!(err.contains("65 characters long"), "{err}");
+        assert!(ToolRegistry::with_user_tools(vec![user(&"x".repeat(64), &[]), user("A-b_9", &[])]).is_ok());
+    }
+}

@@ -1,0 +1,113 @@
+//! Running the tools that need no network: `calculate` and `extract_json`.
+
+use serde_json::Value;
+
+use super::args::{describe, parse_arguments, string_arg};
+use super::{calculate, extract_json, ToolDef, ToolKind};
+
+/// Runs `def` locally with the model's `arguments_json`: `Some` with the result as text for
+/// [`ToolKind::Calculate`] and [`ToolKind::ExtractJson`], `None` for the HTTP tools (the browser
+/// adapter performs those, see [`super::http_call_for`]). Arguments that are not a JSON object or
+/// lack a field give `Some(Err(…))` with a message for the model.
+///
+/// A `calculate` result is the number in plain decimal; an `extract_json` result is the string
+/// itself when the value is a string, else compact JSON. `extract_json` also accepts `text` given
+/// as a JSON object or array instead of a string.
+pub fn run_local_tool(def: &ToolDef, arguments_json: &str) -> Option<Result<String, String>> {
+    match def.kind {
+        ToolKind::Calculate => Some(run_calculate(def, arguments_json)),
+        ToolKind::ExtractJson => Some(run_extract(def, arguments_json)),
+        ToolKind::HttpGet | ToolKind::UserHttp { .. } => None,
+    }
+}
+
+fn run_calculate(def: &ToolDef, arguments_json: &str) -> Result<String, String> {
+    let args = parse_arguments(&def.name, arguments_json)?;
+    let expression = string_arg(&def.name, &args, "expression")?;
+    let value = calculate(&expression).map_err(|e| format!("tool `{}`: {e}", def.name))?;
+    // Avoid printing "-0".
+    Ok(if value == 0.0 { 0.0 } else { value }.to_string())
+}
+
+fn run_extract(def: &ToolDef, arguments_json: &str) -> Result<String, String> {
+    let args = parse_arguments(&def.name, arguments_json)?;
+    let text = match args.get("text") {
+        Some(Value::String(text)) => text.clone(),
+        Some(json @ (Value::Object(_) | Value::Array(_))) => json.to_string(),
+        None | Some(Value::Null) => return Err(format!("tool `{}`: missing argument `text` (a string)", def.name)),
+        Some(other) => {
+            return Err(format!("tool `{}`: argument `text` must be a string, not {}", def.name, describe(other)))
+        }
+    };
+    let path = string_arg(&def.name, &args, "path")?;
+    match extract_json(&text, &path).map_err(|e| format!("tool `{}`: {e}", def.name))? {
+        Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
+    use super::*;
+
+    fn tool(name: &str) -> ToolDef {
+        builtin_tools().into_iter().find(|t| t.name == name).unwrap()
+    }
+
+    #[test]
+    fn calculate_runs_locally() {
+        let calc = tool(CALCULATE);
+        assert_eq!(run_local_tool(&calc, r#"{"expression": "(2 + 3) * 4"}"#), Some(Ok("20".to_string())));
+        assert_eq!(run_local_tool(&calc, r#"{"expression": "1 / 4"}"#), Some(Ok("0.25".to_string())));
+        assert_eq!(run_local_tool(&calc, r#"{"expression": "-0 * 1"}"#), Some(Ok("0".to_string())));
+        assert_eq!(run_local_tool(&calc, r#"{"expression": 7}"#), Some(Ok("7".to_string())));
+        assert_eq!(
+            run_local_tool(&calc, r#"{"expression": "1/0"}"#),
+            Some(Err("tool `calculate`: division by zero at position 2".to_string()))
+        );
+        assert_eq!(
+            run_local_tool(&calc, "{}"),
+            Some(Err("tool `calculate`: missing argument `expression` (a string)".to_string()))
+        );
+        let Some(Err(err)) = run_local_tool(&calc, "expression: 1+1") else { panic!("should fail") };
+        assert!(err.starts_with("tool `calculate`: the arguments are not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn extract_json_runs_locally() {
+        let extract = tool(EXTRACT_JSON);
+        let args =
+            serde_json::json!({"text": "Answer: {\"a\": {\"b\": [\"x\", {\"c\": 2}]}}", "path": "a.b"}).to_string();
+        assert_eq!(run_local_tool(&extract, &args), Some(Ok(r#"["x",{"c":2}]"#.to_string())));
+        let args = serde_json::json!({"text": {"a": ["hello"]}, "path": "a[0]"}).to_string();
+        assert_eq!(run_local_tool(&extract, &args), Some(Ok("hello".to_string())));
+        let args = serde_json::json!({"text": "{\"a\": 1}", "path": "b"}).to_string();
+        assert_eq!(
+            run_local_tool(&extract, &args),
+            Some(Err("tool `extract_json`: no key `b` at the top level (its keys are `a`)".to_string()))
+        );
+        assert_eq!(
+            run_local_tool(&extract, r#"{"path": "a"}"#),
+            Some(Err("tool `extract_json`: missing argument `text` (a string)".to_string()))
+        );
+        assert_eq!(
+            run_local_tool(&extract, r#"{"text": 5, "path": "a"}"#),
+            Some(Err("tool `extract_json`: argument `text` must be a string, not a number".to_string()))
+        );
+        assert_eq!(
+            run_local_tool(&extract, r#"{"text": "{}"}"#),
+            Some(Err("tool `extract_json`: missing argument `path` (a string)".to_string()))
+        );
+    }
+
+    #[test]
+    fn http_tools_are_left_to_the_browser() {
+        assert_eq!(run_local_tool(&tool(HTTP_GET), r#"{"url": "https://example.com"}"#), None);
+        let user = ToolDef {
+            kind: ToolKind::UserHttp { url: "https://x.example".to_string(), method: "GET".to_string() },
+            ..tool(HTTP_GET)
+        };
+        assert_eq!(run_local_tool(&user, "not even json"), None);
+    }
+}

@@ -1,0 +1,123 @@
+//! Provider choice, endpoint presets, credentials, extra headers and "Test connection".
+
+use leptos::prelude::*;
+
+use crate::app::actions::test_connection;
+use crate::app::settings_storage::set_remember_key;
+use crate::app::state::AppState;
+use crate::llm::presets::{preset, PRESETS};
+use crate::llm::settings::ProviderKind;
+
+/// A labelled text input bound to one string field of the provider settings.
+#[component]
+fn TextField(
+    id: &'static str,
+    test_id: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "")] placeholder: &'static str,
+    get: fn(&crate::llm::settings::ProviderSettings) -> String,
+    set: fn(&mut crate::llm::settings::ProviderSettings, String),
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            data-testid=test_id
+            type=kind
+            autocomplete="off"
+            placeholder=placeholder
+            prop:value=move || state.settings.with(get)
+            on:change=move |ev| state.settings.update(|s| set(s, event_target_value(&ev)))
+        />
+    }
+}
+
+/// Provider fields of the settings panel.
+#[component]
+pub fn ProviderFields() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let kind = move || state.settings.with(|s| s.kind);
+    let is_endpoint = move || kind() != ProviderKind::Demo;
+    let apply_preset = move |ev: leptos::ev::Event| {
+        if let Some(p) = preset(&event_target_value(&ev)) {
+            state.settings.update(|s| {
+                s.kind = p.kind;
+                s.base_url = p.base_url.to_string();
+                s.model = p.model.to_string();
+            });
+            state.info(format!("{}: {}", p.label, p.note));
+        }
+    };
+    view! {
+        <label for="provider">"Provider"</label>
+        <select
+            id="provider"
+            data-testid="provider-select"
+            prop:value=move || kind().key()
+            on:change=move |ev| state.settings.update(|s| s.kind = ProviderKind::from_key(&event_target_value(&ev)))
+        >
+            <option value="demo">"Demo (in-page, no network)"</option>
+            <option value="openai">"OpenAI-compatible (OpenAI, Ollama, llama.cpp, vLLM, LM Studio, OpenRouter)"</option>
+            <option value="anthropic">"Anthropic Messages"</option>
+        </select>
+        <div class="endpoint-fields" class:hidden=move || !is_endpoint()>
+            <label for="preset">"Preset"</label>
+            <select id="preset" data-testid="preset-select" on:change=apply_preset>
+                <option value="">"Choose a preset to fill in the fields…"</option>
+                {PRESETS.iter().map(|p| view! { <option value=p.key>{p.label}</option> }).collect_view()}
+            </select>
+            <TextField id="base-url" test_id="base-url-input" label="Base URL" kind="url"
+                placeholder="http://localhost:11434/v1" get=|s| s.base_url.clone() set=|s, v| s.base_url = v/>
+            <TextField id="model" test_id="model-input" label="Model" placeholder="gpt-4o-mini, llama3.2, …"
+                get=|s| s.model.clone() set=|s, v| s.model = v/>
+            <TextField id="api-key" test_id="api-key-input" label="API key" kind="password"
+                placeholder="kept in this tab's memory only" get=|s| s.api_key.clone() set=|s, v| s.api_key = v/>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="remember-key-input"
+                    prop:checked=move || state.settings.with(|s| s.remember_key)
+                    on:change=move |ev| set_remember_key(&state, event_target_checked(&ev))/>
+                "Remember the key on this device"
+            </label>
+            <p class="warning" class:hidden=move || !state.settings.with(|s| s.remember_key)>
+                "The key is stored unencrypted in this browser's localStorage; any script on this origin can read it."
+            </p>
+            <label for="extra-headers">"Extra headers (one `Name: value` per line)"</label>
+            <textarea id="extra-headers" data-testid="extra-headers-input" rows="2"
+                prop:value=move || state.settings.with(|s| s.extra_headers.clone())
+                on:change=move |ev| state.settings.update(|s| s.extra_headers = event_target_value(&ev))></textarea>
+            <div class="row">
+                <button data-testid="test-connection-button" on:click=move |_| test_connection(state)>"Test connection"</button>
+            </div>
+        </div>
+        <div class="demo-fields" class:hidden=is_endpoint>
+            <label for="demo-seed">"Demo seed"</label>
+            <input
+                id="demo-seed"
+                type="number"
+                min="0"
+                prop:value=move || state.settings.with(|s| s.demo.seed.to_string())
+                on:change=move |ev| {
+                    if let Ok(seed) = event_target_value(&ev).parse() {
+                        state.settings.update(|s| s.demo.seed = seed)
+                    }
+                }
+            />
+            <label for="demo-failure">"Demo failure rate per attempt (0–1)"</label>
+            <input
+                id="demo-failure"
+                type="number"
+                min="0"
+                max="1"
+                step="0.05"
+                prop:value=move || state.settings.with(|s| s.demo.failure_rate.to_string())
+                on:change=move |ev| {
+                    if let Ok(rate) = event_target_value(&ev).parse::<f64>() {
+                        state.settings.update(|s| s.demo.failure_rate = rate.clamp(0.0, 1.0))
+                    }
+                }
+            />
+        </div>
+    }
+}
