@@ -298,8 +298,14 @@ fn drive(state: AppState, run: Run, record: WorkflowRecord) {
             let _ = state.issues.try_set(validate(&plan));
             let _ = state.plan.try_set(Some(plan));
         }),
-        on_delta: Box::new(move |task, text| {
-            let _ = state.live_output.try_update(|live| live.entry(task.to_string()).or_default().push_str(text));
+        on_delta: Box::new(move |task, attempt, text| {
+            let _ = state.live_output.try_update(|live| {
+                let entry = live.entry(task.to_string()).or_insert((attempt, String::new()));
+                if entry.0 != attempt {
+                    *entry = (attempt, String::new());
+                }
+                entry.1.push_str(text);
+            });
         }),
         on_replan: Box::new(move |record| {
             let text = if record.accepted {

@@ -99,8 +99,8 @@ pub struct AppState {
     pub import_text: RwSignal<String>,
     /// Start tasks while the plan is still streaming in (skips the look before running).
     pub stream_dispatch: RwSignal<bool>,
-    /// Text streamed so far per task (the live view of answers in progress; not persisted).
-    pub live_output: RwSignal<HashMap<TaskId, String>>,
+    /// Text streamed so far per task, with the attempt it belongs to (live view; not persisted).
+    pub live_output: RwSignal<HashMap<TaskId, (u32, String)>>,
     /// Task being expanded (waiting for the provider's subtasks).
     pub expanding: RwSignal<Option<TaskId>>,
     /// The running driver, if any.

@@ -27,9 +27,12 @@ pub struct DriverHooks {
     pub on_plan: Box<dyn Fn(Plan)>,
     /// Called when a re-plan was applied or refused.
     pub on_replan: Box<dyn Fn(ReplanRecord)>,
-    /// Called with `(task id, text)` as a task's answer streams in.
-    pub on_delta: Box<dyn Fn(&str, &str)>,
+    /// Called as a task's answer streams in.
+    pub on_delta: DeltaHook,
 }
+
+/// Receives `(task id, attempt, text)` for each streamed piece of a task's answer.
+pub type DeltaHook = Box<dyn Fn(&str, u32, &str)>;
 
 struct Inner {
     run: RefCell<Run>,
@@ -133,8 +136,8 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             let task = inner.clone();
             spawn_local(async move {
                 let streaming = task.clone();
-                let id = request.task_id.clone();
-                let mut on_delta = move |text: &str| (streaming.hooks.on_delta)(&id, text);
+                let (id, attempt) = (request.task_id.clone(), request.attempt);
+                let mut on_delta = move |text: &str| (streaming.hooks.on_delta)(&id, attempt, text);
                 let (outcome, usage) = task.provider.execute(&request, &signal, &mut on_delta).await;
                 task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
                 if task.stopped.get() {

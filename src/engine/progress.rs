@@ -1,6 +1,6 @@
 //! Counts of tasks by status, for progress bars and summaries.
 
-use super::state::{TaskState, TaskStatus};
+use super::state::{TaskState, TaskStatus, TaskUsage};
 
 /// How many tasks are in each status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,9 +49,72 @@ impl Progress {
     }
 }
 
+/// Usage of a whole run plus its wall time.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunTotals {
+    /// Summed usage of every task.
+    pub usage: TaskUsage,
+    /// From the first start to the last finish, in milliseconds (0 before anything started).
+    pub wall_ms: f64,
+}
+
+impl RunTotals {
+    /// Totals over `states`.
+    pub fn of<'a>(states: impl IntoIterator<Item = &'a TaskState>) -> RunTotals {
+        let mut totals = RunTotals::default();
+        let (mut first, mut last) = (f64::INFINITY, f64::NEG_INFINITY);
+        for state in states {
+            totals.usage.add(&state.usage);
+            if let Some(start) = state.started_at_ms {
+                first = first.min(start);
+                last = last.max(state.finished_at_ms.unwrap_or(start));
+            }
+        }
+        if first.is_finite() && last >= first {
+            totals.wall_ms = last - first;
+        }
+        totals
+    }
+
+    /// One line for the UI, e.g. `1,234 tokens (estimated) · $0.0012 · 12.3 s`.
+    pub fn summary(&self) -> String {
+        let tokens = self.usage.prompt_tokens + self.usage.completion_tokens;
+        let mut text = format!("{tokens} tokens");
+        if self.usage.estimated {
+            text.push_str(" (estimated)");
+        }
+        if let Some(cost) = self.usage.cost_usd {
+            text.push_str(&format!(" · ${cost:.4}"));
+        }
+        text.push_str(&format!(" · {:.1} s", self.wall_ms / 1000.0));
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_sum_usage_and_span_the_run() {
+        let s = |start: f64, end: f64, tokens: u64| TaskState {
+            started_at_ms: Some(start),
+            finished_at_ms: Some(end),
+            usage: TaskUsage {
+                calls: 1,
+                prompt_tokens: tokens,
+                completion_tokens: 1,
+                cost_usd: Some(0.5),
+                ..TaskUsage::default()
+            },
+            ..TaskState::default()
+        };
+        let totals = RunTotals::of(&[s(1_000.0, 3_000.0, 10), s(2_000.0, 6_000.0, 20)]);
+        assert_eq!(totals.usage.prompt_tokens, 30);
+        assert_eq!(totals.wall_ms, 5_000.0);
+        assert_eq!(totals.summary(), "32 tokens · $1.0000 · 5.0 s");
+        assert_eq!(RunTotals::of(&[]).wall_ms, 0.0);
+    }
 
     #[test]
     fn counts_each_status_and_treats_missing_as_pending() {

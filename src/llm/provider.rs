@@ -97,7 +97,7 @@ impl Provider {
             let plan = stream.finish().map_err(|e| TaskError::permanent(e.to_string()))?;
             return Ok(PlanAnswer { plan, repairs: 0, usage: TaskUsage::default() });
         }
-        let request = decompose_messages(goal, template);
+        let request = decompose_messages(&self.settings.prompts, goal, template);
         let shape = || CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
         let mut usage = TaskUsage::default();
         let first = self
@@ -136,7 +136,15 @@ impl Provider {
             }
             _ => {
                 let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
-                self.call(&expand_messages(goal, task), shape, None, &mut |_| {}, &mut TaskUsage::default()).await?.text
+                self.call(
+                    &expand_messages(&self.settings.prompts, goal, task),
+                    shape,
+                    None,
+                    &mut |_| {},
+                    &mut TaskUsage::default(),
+                )
+                .await?
+                .text
             }
         };
         crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
@@ -151,7 +159,15 @@ impl Provider {
             }
             _ => {
                 let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
-                self.call(&replan_messages(request), shape, None, &mut |_| {}, &mut TaskUsage::default()).await?.text
+                self.call(
+                    &replan_messages(&self.settings.prompts, request),
+                    shape,
+                    None,
+                    &mut |_| {},
+                    &mut TaskUsage::default(),
+                )
+                .await?
+                .text
             }
         };
         crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
@@ -201,7 +217,7 @@ impl Provider {
             ProviderKind::Anthropic => anthropic_tools(&defs),
             _ => openai_tools(&defs),
         };
-        let mut messages = task_messages(request);
+        let mut messages = task_messages(&self.settings.prompts, request);
         for _ in 0..=MAX_TOOL_ROUNDS {
             let shape = CallShape { plan_schema: false, tools: tools.clone() };
             let outcome = self.call(&messages, shape, Some(signal), on_delta, usage).await?;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::PriceTable;
 use super::demo::DemoConfig;
+use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolRegistry};
 
 /// The kinds of provider the settings panel offers.
@@ -69,6 +70,9 @@ pub struct ProviderSettings {
     /// User-defined HTTP tools as a JSON array of tool definitions.
     #[serde(default)]
     pub user_tools: String,
+    /// The prompts in force (built-in unless edited).
+    #[serde(default)]
+    pub prompts: PromptSet,
     /// Demo provider settings.
     pub demo: DemoConfig,
 }
@@ -94,6 +98,7 @@ impl Default for ProviderSettings {
             structured: true,
             price_table: default_price_table(),
             user_tools: String::new(),
+            prompts: PromptSet::default(),
             demo: DemoConfig::default(),
         }
     }

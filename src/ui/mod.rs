@@ -1,6 +1,7 @@
 //! Leptos components, one per file. They read and write [`crate::app::state::AppState`] and call
 //! [`crate::app::actions`]; no business logic lives here.
 
+pub mod advanced_settings;
 pub mod app;
 pub mod goal_form;
 pub mod import_panel;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::advanced_settings::AdvancedSettings;
 use crate::app::actions::test_connection;
 use crate::app::settings_storage::set_remember_key;
 use crate::app::state::AppState;
@@ -90,6 +91,7 @@ pub fn ProviderFields() -> impl IntoView {
             <div class="row">
                 <button data-testid="test-connection-button" on:click=move |_| test_connection(state)>"Test connection"</button>
             </div>
+            <AdvancedSettings/>
         </div>
         <div class="demo-fields" class:hidden=is_endpoint>
             <label for="demo-seed">"Demo seed"</label>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::actions::{control, start_run};
 use crate::app::state::{AppState, Phase};
-use crate::engine::{Event, Progress, RunStatus};
+use crate::engine::{Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
 
 /// Run button, progress bar and counts.
@@ -25,6 +25,7 @@ pub fn RunBar() -> impl IntoView {
         Phase::Finished => "Run again",
         _ => "Run",
     };
+    let totals = move || state.tasks.with(|tasks| RunTotals::of(tasks.values()).summary());
     let status = move || state.run_status.get();
     let can_pause = move || status() == RunStatus::Running;
     let can_resume = move || matches!(status(), RunStatus::Paused | RunStatus::Cancelled);
@@ -44,6 +45,7 @@ pub fn RunBar() -> impl IntoView {
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", progress.get().percent_done())>
                 <div class="progress-fill" style:width=move || format!("{:.1}%", progress.get().percent_done())></div>
             </div>
+            <span class="counts" data-testid="run-totals" title="Tokens, cost and wall time of the run">{totals}</span>
             <span class="counts" data-testid="run-counts">
                 {move || {
                     let p = progress.get();

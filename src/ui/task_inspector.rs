@@ -22,6 +22,29 @@ pub fn TaskInspector() -> impl IntoView {
                 view! { <button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{d.clone()}</button> }
             })
             .collect_view();
+        let usage = &task_state.usage;
+        let usage_line = (usage.calls > 0).then(|| {
+            let mut text = format!(
+                "{} prompt + {} completion tokens{} in {} call(s), {:.0} ms",
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                if usage.estimated { " (estimated)" } else { "" },
+                usage.calls,
+                usage.latency_ms
+            );
+            if let Some(cost) = usage.cost_usd {
+                text.push_str(&format!(", ${cost:.4}"));
+            }
+            view! { <dt>"Usage"</dt><dd data-testid="inspector-usage">{text}</dd> }
+        });
+        let live_id = id.clone();
+        let live = move || {
+            let running = state.tasks.with(|t| t.get(&live_id).map(|s| s.status)) == Some(TaskStatus::Running);
+            let text = state.live_output.with(|l| l.get(&live_id).map(|(_, text)| text.clone())).unwrap_or_default();
+            (running && !text.is_empty()).then(|| {
+                view! { <h3>"Streaming…"</h3><pre class="result-text live" data-testid="inspector-live">{text}</pre> }
+            })
+        };
         let attempts = if task_state.interrupted {
             format!("{} (interrupted by a reload, re-run)", task_state.attempts)
         } else {
@@ -53,7 +76,9 @@ pub fn TaskInspector() -> impl IntoView {
                 <dt>"Depends on"</dt><dd>{deps}</dd>
                 {parent}
                 <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>
+                {usage_line}
             </dl>
+            {live}
             {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}
             {task_state.result.map(|r| view! { <h3>"Result"</h3><pre class="result-text" data-testid="inspector-result">{r}</pre> })}
         })

@@ -1,0 +1,86 @@
+//! Advanced provider settings: streaming and structured-output switches, the price table, user
+//! tools, and the prompts (viewable, editable, resettable).
+
+use leptos::prelude::*;
+
+use crate::app::state::AppState;
+use crate::llm::prompt::PromptSet;
+use crate::llm::settings::ProviderSettings;
+
+/// A settings text area whose text is checked on change; a bad edit is kept in the box and
+/// explained, and the previous valid value stays in force.
+#[component]
+fn CheckedText(
+    test_id: &'static str,
+    label: &'static str,
+    rows: u32,
+    get: fn(&ProviderSettings) -> String,
+    set: fn(&mut ProviderSettings, String),
+    check: fn(&ProviderSettings) -> Result<(), String>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let problem = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let mut candidate = state.settings.get_untracked();
+        set(&mut candidate, event_target_value(&ev));
+        match check(&candidate) {
+            Ok(()) => {
+                problem.set(None);
+                state.settings.set(candidate);
+            }
+            Err(message) => problem.set(Some(message)),
+        }
+    };
+    view! {
+        <label>{label}</label>
+        <textarea data-testid=test_id rows=rows spellcheck="false" prop:value=move || state.settings.with(get) on:change=on_change></textarea>
+        {move || problem.get().map(|p| view! { <p class="warning" role="alert">{p}</p> })}
+    }
+}
+
+/// The "Advanced" section of the settings panel.
+#[component]
+pub fn AdvancedSettings() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let reset_prompts = move |_| {
+        state.settings.update(|s| s.prompts = PromptSet::default());
+        state.info("Prompts reset to the built-in set.");
+    };
+    view! {
+        <details class="advanced">
+            <summary>"Advanced: streaming, prices, tools, prompts"</summary>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="stream-input" prop:checked=move || state.settings.with(|s| s.stream)
+                    on:change=move |ev| state.settings.update(|s| s.stream = event_target_checked(&ev))/>
+                "Stream answers (SSE); falls back to plain answers"
+            </label>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="structured-input" prop:checked=move || state.settings.with(|s| s.structured)
+                    on:change=move |ev| state.settings.update(|s| s.structured = event_target_checked(&ev))/>
+                "Ask for plans with a JSON Schema (structured output)"
+            </label>
+            <CheckedText test_id="price-table-input" label="Prices (model, $ per million input tokens, $ per million output tokens)" rows=5
+                get=|s| s.price_table.clone() set=|s, v| s.price_table = v check=|s| s.prices().map(|_| ())/>
+            <CheckedText test_id="user-tools-input" label="User HTTP tools (JSON list: name, description, parameters, kind, for_types)" rows=4
+                get=|s| s.user_tools.clone() set=|s, v| s.user_tools = v check=|s| s.tools().map(|_| ())/>
+            <p class="hint">{move || state.settings.with(|s| format!("Prompt set: {}", s.prompts.version))}</p>
+            <CheckedText test_id="planner-prompt-input" label="Planner system prompt (plans, expansions, re-plans)" rows=6
+                get=|s| s.prompts.planner.clone()
+                set=|s, v| { s.prompts.planner = v; s.prompts.version = "custom".into(); }
+                check=|s| if s.prompts.planner.trim().is_empty() { Err("the planner prompt cannot be empty".into()) } else { Ok(()) }/>
+            <CheckedText test_id="worker-prompt-input" label="Worker system prompt (task execution)" rows=3
+                get=|s| s.prompts.worker.clone()
+                set=|s, v| { s.prompts.worker = v; s.prompts.version = "custom".into(); }
+                check=|s| if s.prompts.worker.trim().is_empty() { Err("the worker prompt cannot be empty".into()) } else { Ok(()) }/>
+            <label for="dependency-budget">"Characters of dependency results per task"</label>
+            <input id="dependency-budget" type="number" min="200" max="200000"
+                prop:value=move || state.settings.with(|s| s.prompts.dependency_budget.to_string())
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() {
+                        state.settings.update(|s| s.prompts.dependency_budget = n.clamp(200, 200_000));
+                    }
+                }/>
+            <div class="row"><button on:click=reset_prompts>"Reset prompts"</button></div>
+        </details>
+    }
+}
