@@ -178,6 +178,22 @@ pub fn expand_task(state: AppState, id: String) {
     });
 }
 
+/// Sets the type of task `id` before the run (it decides the task's tools) and re-validates.
+pub fn set_task_type(state: AppState, id: &str, kind: Option<String>) {
+    if state.run_status.get_untracked() != RunStatus::Idle {
+        state.error("A task's type can only change before the run starts.");
+        return;
+    }
+    let Some(mut plan) = state.plan.get_untracked() else { return };
+    if let Some(task) = plan.tasks.iter_mut().find(|t| t.id == id) {
+        task.kind = kind;
+    }
+    let goal = state.plan_goal.get_untracked();
+    let selected = state.selected.get_untracked();
+    show_plan(state, &goal, plan);
+    state.selected.set(selected);
+}
+
 /// Parses the import box as a plan and shows it; a bad plan gets a clear message and changes nothing.
 pub fn import_plan(state: AppState) {
     let text = state.import_text.get_untracked();

@@ -50,13 +50,25 @@ pub fn demo_plan(goal: &str, template: Template, seed: u64) -> Plan {
             description: description.clone(),
             depends_on: deps.iter().map(|d| id_of(d)).collect(),
             can_parallelize: true,
-            kind: None,
+            kind: Some(kind_for(name).to_string()),
             parent: None,
         })
         .collect();
     let mut plan = Plan { tasks, critical_path: Vec::new() };
     plan.critical_path = critical_path(&plan);
     plan
+}
+
+/// The task type a demo step gets from the verb its name starts with (it selects the step's tools).
+fn kind_for(name: &str) -> &'static str {
+    let verb = name.split_whitespace().next().unwrap_or_default();
+    match verb {
+        "Research" | "Scope" => "research",
+        "Identify" | "Assess" | "Consolidate" | "Profile" | "Map" => "analysis",
+        "Review" => "review",
+        "Draft" | "Write" => "writing",
+        _ => "data",
+    }
 }
 
 /// The Demo provider's answer to a plan request: the plan as a fenced JSON block inside prose,
@@ -315,6 +327,14 @@ mod tests {
         assert_eq!(ids, vec!["T4.1", "T4.2", "T4.3"]);
         assert_eq!(plan.tasks[2].depends_on, vec!["T4.1", "T4.2"]);
         assert!(validate(&plan).is_empty());
+    }
+
+    #[test]
+    fn demo_tasks_are_typed_by_their_verb() {
+        let plan = demo_plan("Write a briefing on batteries", Template::ResearchReport, 1);
+        assert_eq!(plan.tasks[0].kind.as_deref(), Some("research"));
+        assert!(plan.tasks.iter().any(|t| t.kind.as_deref() == Some("analysis")));
+        assert!(plan.tasks.iter().any(|t| t.kind.as_deref() == Some("writing")));
     }
 
     #[test]

@@ -77,9 +77,11 @@ Rules:
 - `depends_on` lists the ids of tasks whose results this task needs; no cycles, no self-dependencies.
 - Tasks that do not need each other must not depend on each other, so they can run in parallel.
 - `can_parallelize` is true when the task can run beside others.
+- `type` is one of research, analysis, data, code, writing, review: it decides which tools the task gets
+  (research: http_get, extract_json; analysis, data, code: calculate, extract_json; writing, review: none).
 - `critical_path` is the longest chain of dependent task ids, first to last.
 - Answer with JSON only, no prose, exactly in this shape:
-{\"tasks\":[{\"id\":\"T1\",\"name\":\"...\",\"description\":\"...\",\"depends_on\":[],\"can_parallelize\":true}],\"critical_path\":[\"T1\"]}";
+{\"tasks\":[{\"id\":\"T1\",\"name\":\"...\",\"description\":\"...\",\"depends_on\":[],\"can_parallelize\":true,\"type\":\"research\"}],\"critical_path\":[\"T1\"]}";
 
 /// Messages asking for a plan for `goal`, optionally shaped like `template`.
 pub fn decompose_messages(prompts: &PromptSet, goal: &str, template: Option<Template>) -> Vec<ChatMessage> {
@@ -145,6 +147,7 @@ mod tests {
         let m = decompose_messages(&PromptSet::default(), "Plan a launch", Some(Template::DataPipeline));
         assert_eq!(m[0].role, "system");
         assert!(m[0].content.contains("JSON only"));
+        assert!(m[0].content.contains("`type` is one of research"));
         assert!(m[1].content.starts_with("Goal: Plan a launch"));
         assert!(m[1].content.contains("data pipeline"));
         assert_eq!(decompose_messages(&PromptSet::default(), "x", None)[1].content, "Goal: x");

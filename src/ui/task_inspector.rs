@@ -2,9 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::app::actions::{control, expand_task};
+use crate::app::actions::{control, expand_task, set_task_type};
 use crate::app::state::AppState;
 use crate::engine::{Event, TaskStatus};
+
+/// Task types the decomposer is asked to use; each selects a set of tools.
+const TASK_TYPES: [&str; 6] = ["research", "analysis", "data", "code", "writing", "review"];
 
 /// The inspector panel for the selected task.
 #[component]
@@ -37,6 +40,27 @@ pub fn TaskInspector() -> impl IntoView {
             }
             view! { <dt>"Usage"</dt><dd data-testid="inspector-usage">{text}</dd> }
         });
+        let tools: Vec<String> = state
+            .settings
+            .with_untracked(|s| s.tools().ok())
+            .map(|r| r.for_task_type(task.kind.as_deref()).iter().map(|t| t.name.clone()).collect())
+            .unwrap_or_default();
+        let tools = if tools.is_empty() { "none".to_string() } else { tools.join(", ") };
+        let type_id = task.id.clone();
+        let current_type = task.kind.clone().unwrap_or_default();
+        let editable = state.run_status.get_untracked() == crate::engine::RunStatus::Idle;
+        let type_select = view! {
+            <select data-testid="inspector-type" disabled=!editable
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    set_task_type(state, &type_id, (!value.is_empty()).then_some(value));
+                }>
+                {std::iter::once("").chain(TASK_TYPES).map(|k| {
+                    let label = if k.is_empty() { "untyped" } else { k };
+                    view! { <option value=k selected=current_type == k>{label}</option> }
+                }).collect_view()}
+            </select>
+        };
         let live_id = id.clone();
         let live = move || {
             let running = state.tasks.with(|t| t.get(&live_id).map(|s| s.status)) == Some(TaskStatus::Running);
@@ -73,6 +97,8 @@ pub fn TaskInspector() -> impl IntoView {
             <p class="description">{task.description.clone()}</p>
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
+                <dt>"Type"</dt><dd>{type_select}</dd>
+                <dt>"Tools"</dt><dd data-testid="inspector-tools">{tools}</dd>
                 <dt>"Depends on"</dt><dd>{deps}</dd>
                 {parent}
                 <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>

@@ -44,16 +44,20 @@ pub fn mount_app(db_name: &str, calls: CallLog, settings: ProviderSettings) -> M
 
 /// Mounts a fresh app with explicit run settings.
 pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings, config: RunConfig) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let env = AppEnv {
+    mount_env(AppEnv {
         db_name: db_name.to_string(),
         calls,
         settings_key: None,
         initial_settings: Some(settings),
         initial_run_config: Some(config),
-    };
+    })
+}
+
+/// Mounts a fresh app with a whole environment.
+pub fn mount_env(env: AppEnv) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App env=env/> }.into_any());
     Mounted { _handle: handle, root }
 }

@@ -5,6 +5,7 @@ mod controls;
 mod dom;
 mod expand_and_stream;
 mod provider_ui;
+mod providers;
 mod resume;
 mod run_flow;
 mod store_round_trip;

@@ -100,3 +100,47 @@ async fn an_unreachable_endpoint_explains_cors_and_ollama_origins() {
     wait_until("the network error", 10_000.0, || text_of(&app.root, "notice").contains("OLLAMA_ORIGINS")).await;
     assert!(text_of(&app.root, "notice").contains("CORS"));
 }
+
+#[wasm_bindgen_test]
+async fn the_key_is_remembered_only_when_asked_and_forgotten_when_unticked() {
+    use planwright::app::state::AppEnv;
+    let settings_key = unique_db("settings");
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let app = mount_env(AppEnv {
+        db_name: unique_db("remember"),
+        calls: CallLog::default(),
+        settings_key: Some(settings_key.clone()),
+        initial_settings: Some(endpoint("ok")),
+        initial_run_config: Some(quick_config()),
+    });
+    plan_with(&app, "Compare two databases").await;
+    wait_until("the plan", 10_000.0, || node_statuses(&app.root).len() == 4).await;
+    let everything = || {
+        (0..storage.length().unwrap())
+            .filter_map(|i| storage.key(i).unwrap())
+            .filter_map(|k| storage.get_item(&k).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(everything().contains("\"model\":\"ok\""), "settings are saved");
+    assert!(!everything().contains(SECRET), "the key is not saved unless asked");
+    click(&app.root, "remember-key-input");
+    wait_until("the key to be remembered", 2_000.0, || everything().contains(SECRET)).await;
+    click(&app.root, "remember-key-input");
+    wait_until("the key to be forgotten", 2_000.0, || !everything().contains(SECRET)).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_task_gets_only_the_tools_of_its_type_and_the_user_can_change_the_type() {
+    let app = mount_app(&unique_db("types"), CallLog::default(), demo_settings(10, 0.0));
+    plan_goal(&app.root, "Write a briefing on heat pumps").await;
+    let node: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(&app.root, "[data-task-id='T1']").unwrap());
+    node.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+    wait_until("the research tools", 2_000.0, || text_of(&app.root, "inspector-tools") == "http_get, extract_json")
+        .await;
+    let select = find(&app.root, "[data-testid='inspector-type']").unwrap();
+    js_sys::Reflect::set(&select, &"value".into(), &"writing".into()).unwrap();
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    wait_until("no tools for writing", 2_000.0, || text_of(&app.root, "inspector-tools") == "none").await;
+}
