@@ -441,8 +441,12 @@ impl Provider {
             feed(events, &mut failure);
         })
         .await;
-        let tail = parser.finish();
-        feed(tail, &mut failure);
+        // A last event without its closing blank line is only complete when the body ended
+        // normally; after a cut connection it is a fragment, and the cut is the error to report.
+        if read.is_ok() {
+            let tail = parser.finish();
+            feed(tail, &mut failure);
+        }
         if let Some(e) = failure {
             return Err(e);
         }
