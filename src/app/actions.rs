@@ -7,8 +7,10 @@ use leptos::task::spawn_local;
 
 use super::settings_storage::save_settings;
 use super::state::{AppState, Phase};
+use crate::driver::broadcast::{Change, TabMessage};
 use crate::driver::clock::now_ms;
 use crate::driver::run_loop::{Driver, DriverHooks};
+use crate::driver::tab_lock::{acquire, lock_name, TabLock};
 use crate::engine::{Event, Run, RunStatus, TaskState};
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
@@ -284,6 +286,10 @@ pub fn start_run(state: AppState) {
 /// Sends a user action (pause, resume, cancel, retry, skip) to the run. After a reload of a finished
 /// run there is no driver yet: one is started from the task states on screen first.
 pub fn control(state: AppState, event: Event) {
+    if state.read_only.get_untracked().is_some() {
+        state.error("Another tab runs this workflow: take over first.");
+        return;
+    }
     if state.driver.with_value(Option::is_none) {
         let (Some(plan), Some(id)) = (state.plan.get_untracked(), state.workflow_id.get_untracked()) else {
             state.error("There is no run to control yet: press Run first.");
@@ -302,8 +308,92 @@ pub fn control(state: AppState, event: Event) {
     }
 }
 
-/// Hands `run` to a new driver and mirrors its state into the signals.
+/// Hands `run` of a new (or this tab's own) workflow to a driver at once, taking the workflow's tab
+/// lock alongside.
 fn drive(state: AppState, run: Run, record: WorkflowRecord) {
+    let name = lock_name(&record.id);
+    start_driver(state, run, record, None);
+    spawn_local(async move {
+        let lock = match acquire(&name, false).await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return state.error("Another tab holds this workflow's lock; two tabs may now run it."),
+            Err((lock, warning)) => {
+                state.info(warning);
+                lock
+            }
+        };
+        if let Some(driver) = state.driver.try_get_value().flatten() {
+            driver.set_lock(lock);
+        }
+    });
+}
+
+/// Resumes a saved workflow only if no other tab executes it; otherwise shows it read-only.
+fn drive_if_free(state: AppState, run: Run, record: WorkflowRecord) {
+    mirror(&state, &run);
+    spawn_local(async move {
+        match acquire(&lock_name(&record.id), false).await {
+            Ok(Some(lock)) => start_driver(state, run, record, Some(lock)),
+            Ok(None) => {
+                let _ = state.read_only.try_set(Some(record.id.clone()));
+                state.info(
+                    "This workflow is running in another tab: shown here live and read-only. Take over to run it here.",
+                );
+            }
+            Err((lock, warning)) => {
+                state.info(warning);
+                start_driver(state, run, record, Some(lock));
+            }
+        }
+    });
+}
+
+/// Waits until the other tab lets go of the shown workflow, then resumes it here from the store.
+pub fn take_over(state: AppState) {
+    let Some(id) = state.read_only.get_untracked() else { return };
+    state.info("Waiting for the other tab to let go of this workflow…");
+    spawn_local(async move {
+        let lock = match acquire(&lock_name(&id), true).await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return,
+            Err((lock, _)) => lock,
+        };
+        let Some(store) = state.store.try_get_value().flatten() else { return };
+        match load_workflow(&store, &id).await {
+            Ok(Some((record, saved, _))) => {
+                let _ = state.read_only.try_set(None);
+                let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
+                run.set_replan_history(record.replans.clone());
+                state.info("This tab runs the workflow now.");
+                start_driver(state, run, record, Some(lock));
+            }
+            Ok(None) => state.error("The workflow is gone from storage."),
+            Err(e) => state.error(e),
+        }
+    });
+}
+
+/// Applies a change another tab made to the workflow this tab shows read-only.
+pub fn apply_remote(state: AppState, message: TabMessage) {
+    if state.read_only.try_get_untracked().flatten().as_deref() != Some(message.workflow_id.as_str()) {
+        return;
+    }
+    match message.change {
+        Change::Task(id, task_state) => {
+            let _ = state.tasks.try_update(|tasks| tasks.insert(id, task_state));
+        }
+        Change::Status(status) => {
+            let _ = state.run_status.try_set(status);
+        }
+        Change::Plan(plan) => {
+            let _ = state.issues.try_set(validate(&plan));
+            let _ = state.plan.try_set(Some(plan));
+        }
+    }
+}
+
+/// Starts a driver for `run` and mirrors its state into the signals.
+fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<TabLock>) {
     stop_driver(&state);
     mirror(&state, &run);
     state.phase.set(Phase::Running);
@@ -333,7 +423,7 @@ fn drive(state: AppState, run: Run, record: WorkflowRecord) {
             state.replans.update(|r| r.push(record));
         }),
     };
-    let driver = Driver::start(run, record, provider(&state), state.store.get_value(), hooks);
+    let driver = Driver::start(run, record, provider(&state), state.store.get_value(), hooks, lock);
     state.driver.set_value(Some(driver));
 }
 
@@ -388,6 +478,12 @@ type Loaded = (WorkflowRecord, HashMap<String, TaskState>, Vec<String>);
 
 async fn load_current(store: &Store) -> Result<Option<Loaded>, String> {
     let Some(record) = store.current_workflow().await.map_err(|e| e.to_string())? else { return Ok(None) };
+    load_workflow(store, &record.id).await
+}
+
+/// A stored workflow with its task states and the problems met reading them.
+async fn load_workflow(store: &Store, id: &str) -> Result<Option<Loaded>, String> {
+    let Some(record) = store.workflow(id).await.map_err(|e| e.to_string())? else { return Ok(None) };
     let (tasks, problems) = store.tasks(&record.id).await.map_err(|e| e.to_string())?;
     let saved = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
     Ok(Some((record, saved, problems)))
@@ -413,8 +509,14 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
     let total = record.plan.tasks.len();
     match record.status {
         RunStatus::Running => {
-            state.info(format!("Resumed the run of \"{}\": {done} of {total} tasks were already done.", record.goal));
-            drive(state, run, record);
+            if problems.is_empty() {
+                state.info(format!(
+                    "Resumed the run of \"{}\": {done} of {total} tasks were already done.",
+                    record.goal
+                ));
+            }
+            state.phase.set(Phase::Running);
+            drive_if_free(state, run, record);
         }
         RunStatus::Paused | RunStatus::Cancelled => {
             state.info(format!(
@@ -422,7 +524,8 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
                 record.goal
             ));
             run.handle(Event::Pause, now_ms());
-            drive(state, run, record);
+            state.phase.set(Phase::Running);
+            drive_if_free(state, run, record);
         }
         RunStatus::Finished | RunStatus::Halted => {
             mirror(&state, &run);

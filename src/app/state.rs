@@ -101,6 +101,8 @@ pub struct AppState {
     pub stream_dispatch: RwSignal<bool>,
     /// Text streamed so far per task, with the attempt it belongs to (live view; not persisted).
     pub live_output: RwSignal<HashMap<TaskId, (u32, String)>>,
+    /// Set while another tab executes the shown workflow: this tab shows it live, read-only.
+    pub read_only: RwSignal<Option<String>>,
     /// Task being expanded (waiting for the provider's subtasks).
     pub expanding: RwSignal<Option<TaskId>>,
     /// The running driver, if any.
@@ -132,6 +134,7 @@ impl AppState {
             import_text: RwSignal::new(String::new()),
             stream_dispatch: RwSignal::new(false),
             expanding: RwSignal::new(None),
+            read_only: RwSignal::new(None),
             live_output: RwSignal::new(HashMap::new()),
             driver: StoredValue::new_local(None),
             store: StoredValue::new_local(None),

@@ -10,12 +10,14 @@ use futures::StreamExt;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 
+use super::broadcast::{Broadcaster, Change, TabMessage};
 use super::clock::now_ms;
+use super::tab_lock::TabLock;
 use crate::engine::{Command, Event, ReplanRecord, Run};
 use crate::llm::provider::Provider;
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
-use crate::store::record::{TaskRecord, WorkflowRecord};
+use crate::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord};
 
 /// Callbacks through which the driver reports to the UI.
 pub struct DriverHooks {
@@ -43,6 +45,8 @@ struct Inner {
     events: UnboundedSender<Event>,
     in_flight: RefCell<HashMap<(String, u32), AbortController>>,
     stopped: Cell<bool>,
+    broadcaster: Option<Broadcaster>,
+    lock: RefCell<Option<TabLock>>,
 }
 
 /// Drives one [`Run`] in the page. Dropping it does not stop it; call [`Driver::stop`].
@@ -52,13 +56,15 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts driving `run` (fresh or restored) for `workflow`, checkpointing to `store` when there is one.
+    /// Starts driving `run` (fresh or restored) for `workflow`, checkpointing to `store` when there
+    /// is one; `lock` is the tab lock on the workflow, released when the driver stops.
     pub fn start(
         run: Run,
         workflow: WorkflowRecord,
         provider: Provider,
         store: Option<Store>,
         hooks: DriverHooks,
+        lock: Option<TabLock>,
     ) -> Driver {
         let (events, mut receiver) = unbounded::<Event>();
         let inner = Rc::new(Inner {
@@ -70,6 +76,8 @@ impl Driver {
             events,
             in_flight: RefCell::new(HashMap::new()),
             stopped: Cell::new(false),
+            broadcaster: Broadcaster::open(),
+            lock: RefCell::new(lock),
         });
         let looped = inner.clone();
         spawn_local(async move {
@@ -105,6 +113,15 @@ impl Driver {
         let _ = self.inner.events.unbounded_send(event);
     }
 
+    /// Hands the driver the tab lock on its workflow (taken after the start for a brand-new workflow).
+    pub fn set_lock(&self, lock: TabLock) {
+        if self.inner.stopped.get() {
+            drop(lock);
+        } else {
+            *self.inner.lock.borrow_mut() = Some(lock);
+        }
+    }
+
     /// Stops the loop and aborts every request in flight; nothing more is written.
     pub fn stop(&self) {
         self.inner.stopped.set(true);
@@ -112,6 +129,9 @@ impl Driver {
             controller.abort();
         }
         self.inner.events.close_channel();
+        if let Some(mut lock) = self.inner.lock.borrow_mut().take() {
+            lock.release();
+        }
     }
 }
 
@@ -120,8 +140,17 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
         Command::Checkpoint { task, state } => {
             if let Some(store) = &inner.store {
                 let workflow_id = inner.workflow.borrow().id.clone();
+                let event = EventRecord {
+                    workflow_id: workflow_id.clone(),
+                    task_id: task.clone(),
+                    status: state.status.as_str().to_string(),
+                    attempt: state.attempts,
+                    at_ms: now_ms(),
+                };
                 let record = TaskRecord { workflow_id, task_id: task, state };
-                if let Err(e) = store.put_task(&record).await {
+                let result = store.checkpoint(&record, &event).await;
+                broadcast(inner, Change::Task(record.task_id.clone(), record.state.clone()));
+                if let Err(e) = result {
                     (inner.hooks.on_error)(format!("{e} — the run continues, but a reload may lose this step"));
                 }
             }
@@ -142,6 +171,25 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
                 task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
                 if task.stopped.get() {
                     return;
+                }
+                if let Some(store) = &task.store {
+                    let workflow_id = task.workflow.borrow().id.clone();
+                    let response = match &outcome {
+                        Ok(text) => text.clone(),
+                        Err(e) => format!("error: {}", e.message),
+                    };
+                    let prompt = task.provider.prompt_text(&request);
+                    let call = CallRecord::capped(
+                        &workflow_id,
+                        &request.task_id,
+                        request.attempt,
+                        now_ms(),
+                        &prompt,
+                        &response,
+                    );
+                    if let Err(e) = store.put_call(&call).await {
+                        (task.hooks.on_error)(e.to_string());
+                    }
                 }
                 let (task_id, attempt) = (request.task_id, request.attempt);
                 let _ = task.events.unbounded_send(Event::UsageReported { task: task_id.clone(), usage });
@@ -165,9 +213,13 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
                 let _ = events.unbounded_send(Event::TimerFired(timer));
             });
         }
-        Command::RunStatusChanged(status) => save_workflow(inner, |w| w.status = status).await,
+        Command::RunStatusChanged(status) => {
+            save_workflow(inner, |w| w.status = status).await;
+            broadcast(inner, Change::Status(status));
+        }
         Command::PlanChanged(plan) => {
             (inner.hooks.on_plan)(plan.clone());
+            broadcast(inner, Change::Plan(plan.clone()));
             save_workflow(inner, |w| w.plan = plan).await;
         }
         Command::ReplanRecorded(record) => {
@@ -195,6 +247,13 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             ));
         }
         Command::Refused(message) => (inner.hooks.on_error)(message),
+    }
+}
+
+/// Tells read-only tabs showing this workflow what changed.
+fn broadcast(inner: &Rc<Inner>, change: Change) {
+    if let Some(broadcaster) = &inner.broadcaster {
+        broadcaster.post(&TabMessage { workflow_id: inner.workflow.borrow().id.clone(), change });
     }
 }
 

@@ -173,6 +173,15 @@ impl Provider {
         crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
     }
 
+    /// The prompt a task's request sends, as text (for the call log).
+    pub fn prompt_text(&self, request: &TaskRequest) -> String {
+        task_messages(&self.settings.prompts, request)
+            .iter()
+            .map(|m| format!("[{}]\n{}", m.role, m.content))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
     /// Executes one attempt of a task: tokens go to `on_delta` as they stream; the task's tools run
     /// between rounds (at most [`MAX_TOOL_ROUNDS`]). Returns the result and what the calls used.
     pub async fn execute(

@@ -5,8 +5,12 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{ReplanRecord, RunConfig, RunStatus, TaskState};
 use crate::plan::{Plan, TaskId};
 
-/// Version of the record layout; bumped with a migration when it changes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the record layout; bumped with a migration when it changes. Version 2 added the
+/// `events` and `calls` stores; workflow and task records are unchanged from version 1.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Longest prompt or response kept in a call record, in characters.
+pub const CALL_TEXT_CAP: usize = 20_000;
 
 /// One workflow: a goal, its plan and where the run is. Holds no provider settings, so no secret
 /// can reach storage through it.
@@ -44,6 +48,72 @@ pub struct TaskRecord {
     pub state: TaskState,
 }
 
+/// One entry of a workflow's append-only event log: a task state change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Owning workflow id.
+    pub workflow_id: String,
+    /// Task whose state changed.
+    pub task_id: TaskId,
+    /// Its new status (`pending`, `running`, …).
+    pub status: String,
+    /// Attempt number at the change.
+    pub attempt: u32,
+    /// When, ms since the epoch.
+    pub at_ms: f64,
+}
+
+/// One LLM call of a task: what was sent, what came back, what it used. Long texts are capped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallRecord {
+    /// Owning workflow id.
+    pub workflow_id: String,
+    /// Task id.
+    pub task_id: TaskId,
+    /// Attempt number.
+    pub attempt: u32,
+    /// When the answer was in, ms since the epoch.
+    pub at_ms: f64,
+    /// The prompt sent (capped).
+    pub prompt: String,
+    /// The raw answer (capped).
+    pub response: String,
+    /// Whether either text was cut to [`CALL_TEXT_CAP`] characters.
+    pub trimmed: bool,
+}
+
+impl CallRecord {
+    /// A call record with `prompt` and `response` capped to [`CALL_TEXT_CAP`] characters each.
+    pub fn capped(workflow_id: &str, task_id: &str, attempt: u32, at_ms: f64, prompt: &str, response: &str) -> Self {
+        let cap = |text: &str| -> (String, bool) {
+            let total = text.chars().count();
+            if total <= CALL_TEXT_CAP {
+                (text.to_string(), false)
+            } else {
+                let kept: String = text.chars().take(CALL_TEXT_CAP).collect();
+                (format!("{kept}\n[trimmed: {} of {total} characters kept]", CALL_TEXT_CAP), true)
+            }
+        };
+        let (prompt, p) = cap(prompt);
+        let (response, r) = cap(response);
+        CallRecord {
+            workflow_id: workflow_id.into(),
+            task_id: task_id.into(),
+            attempt,
+            at_ms,
+            prompt,
+            response,
+            trimmed: p || r,
+        }
+    }
+}
+
+/// IndexedDB key of an event or call record: workflow id, NUL, zero-padded time, NUL, task id,
+/// NUL, attempt — unique, ordered by time within a workflow, and inside [`task_key_range`].
+pub fn log_key(workflow_id: &str, at_ms: f64, task_id: &str, attempt: u32) -> String {
+    format!("{workflow_id}\u{0}{:016.3}\u{0}{task_id}\u{0}{attempt}", at_ms.max(0.0))
+}
+
 /// IndexedDB key of a task record: workflow id, a NUL separator, task id (so a key range selects
 /// exactly one workflow's tasks).
 pub fn task_key(workflow_id: &str, task_id: &str) -> String {
@@ -68,6 +138,27 @@ mod tests {
         }
         let other = task_key("wf10", "T1");
         assert!(!(low <= other && other <= high));
+    }
+
+    #[test]
+    fn log_keys_order_by_time_and_stay_in_the_workflow_range() {
+        let (low, high) = task_key_range("wf1");
+        let early = log_key("wf1", 999.5, "T9", 1);
+        let late = log_key("wf1", 1_000_000.0, "T1", 1);
+        assert!(early < late);
+        assert!(low <= early && late <= high);
+    }
+
+    #[test]
+    fn call_records_cap_long_texts_and_say_so() {
+        let long = "y".repeat(CALL_TEXT_CAP + 5);
+        let record = CallRecord::capped("w", "T1", 1, 0.0, "short", &long);
+        assert!(record.trimmed);
+        assert_eq!(record.prompt, "short");
+        assert!(record
+            .response
+            .ends_with(&format!("[trimmed: {CALL_TEXT_CAP} of {} characters kept]", CALL_TEXT_CAP + 5)));
+        assert!(!CallRecord::capped("w", "T1", 1, 0.0, "a", "b").trimmed);
     }
 
     #[test]

@@ -11,9 +11,10 @@ use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
 use super::validation_list::ValidationList;
-use crate::app::actions::{restore_on_load, stop_driver};
+use crate::app::actions::{apply_remote, restore_on_load, stop_driver};
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
+use crate::driver::broadcast::listen;
 
 /// The whole Planwright page.
 #[component]
@@ -26,7 +27,12 @@ pub fn App(
     provide_context(state);
     load_settings(&state);
     restore_on_load(state);
-    on_cleanup(move || stop_driver(&state));
+    // Changes another tab makes to a workflow shown here read-only.
+    let listener = StoredValue::new_local(listen(move |message| apply_remote(state, message)));
+    on_cleanup(move || {
+        stop_driver(&state);
+        listener.set_value(None);
+    });
 
     view! {
         <div class="app">

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::actions::{control, start_run};
+use crate::app::actions::{control, start_run, take_over};
 use crate::app::state::{AppState, Phase};
 use crate::engine::{Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
@@ -19,6 +19,7 @@ pub fn RunBar() -> impl IntoView {
         state.plan.with(Option::is_some)
             && !state.issues.with(|i| has_errors(i))
             && matches!(state.phase.get(), Phase::Ready | Phase::Finished)
+            && state.read_only.with(Option::is_none)
     };
     let label = move || match state.phase.get() {
         Phase::Running => "Running…",
@@ -41,6 +42,11 @@ pub fn RunBar() -> impl IntoView {
             <button data-testid="cancel-button" disabled=move || !can_cancel() on:click=move |_| control(state, Event::Cancel)
                 title="Abort the requests in flight">"Cancel"</button>
             <span class="run-status" data-testid="run-status">{move || status().as_str()}</span>
+            {move || state.read_only.get().map(|_| view! {
+                <span class="read-only" data-testid="read-only">"Running in another tab (read-only)"</span>
+                <button data-testid="take-over-button" on:click=move |_| take_over(state)
+                    title="Wait for the other tab to let go, then run the workflow here">"Take over"</button>
+            })}
             <div class="progress" role="progressbar" aria-label="Run progress"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", progress.get().percent_done())>
                 <div class="progress-fill" style:width=move || format!("{:.1}%", progress.get().percent_done())></div>

@@ -1,6 +1,7 @@
 //! Headless-Chromium tests of the app, the IndexedDB store and resume.
 #![cfg(target_arch = "wasm32")]
 
+mod checkpoints;
 mod controls;
 mod dom;
 mod expand_and_stream;
