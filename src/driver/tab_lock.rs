@@ -64,7 +64,7 @@ pub async fn acquire(name: &str, wait: bool) -> Result<Option<TabLock>, (TabLock
     };
     let outcome = request.call3(&locks, &name.into(), &options, &callback);
     // The request promise settles only when the lock is released; the grant shows in the slot.
-    if let Ok(promise) = outcome.and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from)) {
+    if let Ok(promise) = outcome.and_then(|p| p.dyn_into::<Promise>()) {
         wasm_bindgen_futures::spawn_local(async move {
             let _ = JsFuture::from(promise).await;
         });

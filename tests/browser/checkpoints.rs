@@ -32,6 +32,9 @@ fn completed(app: &Mounted) -> Vec<String> {
 
 /// Runs the demo plan, drops the app when `crash_when` holds, mounts a fresh one on the same
 /// database, and returns the calls per task, the tasks completed before the crash, and the results.
+/// When to drop the app.
+type CrashPoint = Box<dyn Fn(&Mounted, &CallLog) -> bool>;
+
 async fn crash_and_resume(
     crash_when: impl Fn(&Mounted, &CallLog) -> bool,
 ) -> (HashMap<String, usize>, Vec<String>, HashMap<String, String>) {
@@ -68,10 +71,10 @@ async fn uninterrupted_results() -> HashMap<String, String> {
 async fn crashes_before_during_and_after_a_request_resume_to_the_uninterrupted_result() {
     let expected = uninterrupted_results().await;
     // Before the first request has answered; during requests; right after a response arrived.
-    let before: Box<dyn Fn(&Mounted, &CallLog) -> bool> = Box::new(|_, calls| !calls.calls().is_empty());
-    let during: Box<dyn Fn(&Mounted, &CallLog) -> bool> =
+    let before: CrashPoint = Box::new(|_, calls| !calls.calls().is_empty());
+    let during: CrashPoint =
         Box::new(|app, _| completed(app).len() >= 2 && node_statuses(&app.root).iter().any(|(_, s)| s == "running"));
-    let after: Box<dyn Fn(&Mounted, &CallLog) -> bool> = Box::new(|app, _| completed(app).len() == 1);
+    let after: CrashPoint = Box::new(|app, _| completed(app).len() == 1);
     for (point, crash_when) in [("before", before), ("during", during), ("after", after)] {
         let (per_task, done_before, results) = crash_and_resume(crash_when).await;
         for id in &done_before {
