@@ -476,6 +476,19 @@ pub fn restore_on_load(state: AppState) {
 
 type Loaded = (WorkflowRecord, HashMap<String, TaskState>, Vec<String>);
 
+/// Shows saved workflow `id` as after a reload: its plan and task states, resuming it if it was running.
+pub async fn open_saved(state: AppState, store: &Store, id: &str) {
+    match load_workflow(store, id).await {
+        Ok(Some((record, saved, problems))) => {
+            let _ = state.read_only.try_set(None);
+            let _ = state.phase.try_set(Phase::Loading);
+            resume(state, record, saved, problems);
+        }
+        Ok(None) => state.error("That workflow is no longer stored."),
+        Err(e) => state.error(e),
+    }
+}
+
 async fn load_current(store: &Store) -> Result<Option<Loaded>, String> {
     let Some(record) = store.current_workflow().await.map_err(|e| e.to_string())? else { return Ok(None) };
     load_workflow(store, &record.id).await

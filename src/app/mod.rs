@@ -1,5 +1,7 @@
 //! Application wiring: reactive state and the actions behind the controls.
 
 pub mod actions;
+pub mod download;
+pub mod history;
 pub mod settings_storage;
 pub mod state;

@@ -28,15 +28,31 @@ pub fn save_settings(state: &AppState) {
     }
 }
 
+/// Suffix of the localStorage key holding the history retention in days.
+const RETENTION_SUFFIX: &str = ".retention_days";
+
+/// Saves the history retention setting.
+pub fn save_retention(state: &AppState) {
+    let Some(key) = state.env.with_value(|env| env.settings_key.clone()) else { return };
+    if let Some(storage) = local_storage() {
+        let _ =
+            storage.set_item(&format!("{key}{RETENTION_SUFFIX}"), &state.retention_days.get_untracked().to_string());
+    }
+}
+
 /// Ticks or unticks "remember the key on this device"; unticking deletes the stored key at once.
 pub fn set_remember_key(state: &AppState, remember: bool) {
     state.settings.update(|s| s.remember_key = remember);
     save_settings(state);
 }
 
-/// Loads saved provider settings, if any.
+/// Loads saved provider settings and the retention setting, if any.
 pub fn load_settings(state: &AppState) {
     let Some(key) = state.env.with_value(|env| env.settings_key.clone()) else { return };
+    let retention = local_storage().and_then(|s| s.get_item(&format!("{key}{RETENTION_SUFFIX}")).ok().flatten());
+    if let Some(days) = retention.and_then(|d| d.parse::<u32>().ok()) {
+        state.retention_days.set(days);
+    }
     let saved = local_storage().and_then(|s| s.get_item(&key).ok().flatten());
     if let Some(mut settings) = saved.and_then(|json| serde_json::from_str::<ProviderSettings>(&json).ok()) {
         if settings.remember_key {

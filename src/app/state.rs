@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::driver::run_loop::Driver;
-use crate::engine::{ReplanRecord, RunConfig, RunStatus, TaskState};
+use crate::engine::{Progress, ReplanRecord, RunConfig, RunStatus, TaskState};
 use crate::llm::provider::CallLog;
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -26,6 +26,21 @@ pub enum Phase {
     Running,
     /// The run ended.
     Finished,
+}
+
+/// One workflow in the history sidebar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryItem {
+    /// Workflow id.
+    pub id: String,
+    /// Its goal.
+    pub goal: String,
+    /// Run status at the last write.
+    pub status: RunStatus,
+    /// Task counts by status.
+    pub progress: Progress,
+    /// Last update, ms since the epoch.
+    pub updated_ms: f64,
 }
 
 /// A message banner.
@@ -101,6 +116,10 @@ pub struct AppState {
     pub stream_dispatch: RwSignal<bool>,
     /// Text streamed so far per task, with the attempt it belongs to (live view; not persisted).
     pub live_output: RwSignal<HashMap<TaskId, (u32, String)>>,
+    /// Saved workflows, newest first.
+    pub history: RwSignal<Vec<HistoryItem>>,
+    /// Finished workflows older than this many days are deleted (0: keep all).
+    pub retention_days: RwSignal<u32>,
     /// Set while another tab executes the shown workflow: this tab shows it live, read-only.
     pub read_only: RwSignal<Option<String>>,
     /// Task being expanded (waiting for the provider's subtasks).
@@ -135,6 +154,8 @@ impl AppState {
             stream_dispatch: RwSignal::new(false),
             expanding: RwSignal::new(None),
             read_only: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            retention_days: RwSignal::new(30),
             live_output: RwSignal::new(HashMap::new()),
             driver: StoredValue::new_local(None),
             store: StoredValue::new_local(None),

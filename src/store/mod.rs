@@ -3,3 +3,4 @@
 #[cfg(target_arch = "wasm32")]
 pub mod indexed_db;
 pub mod record;
+pub mod retention;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::goal_form::GoalForm;
+use super::history_sidebar::HistorySidebar;
 use super::import_panel::ImportPanel;
 use super::notice_banner::NoticeBanner;
 use super::plan_graph::PlanGraph;
@@ -46,6 +47,7 @@ pub fn App(
                     <GoalForm/>
                     <SettingsPanel/>
                     <ImportPanel/>
+                    <HistorySidebar/>
                 </section>
                 <section class="center-column">
                     <RunBar/>

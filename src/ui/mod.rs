@@ -4,6 +4,7 @@
 pub mod advanced_settings;
 pub mod app;
 pub mod goal_form;
+pub mod history_sidebar;
 pub mod import_panel;
 pub mod notice_banner;
 pub mod plan_graph;

@@ -1,0 +1,136 @@
+//! The history of workflows: list, open, duplicate, delete, export, retention, clear all.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::{open_saved, stop_driver};
+use super::download::download;
+use super::state::{AppState, HistoryItem};
+use crate::driver::clock::now_ms;
+use crate::engine::{Progress, RunStatus};
+use crate::store::indexed_db::Store;
+use crate::store::record::SCHEMA_VERSION;
+use crate::store::retention::expired;
+
+fn store_of(state: &AppState) -> Option<Store> {
+    state.store.try_get_value().flatten()
+}
+
+/// Reloads the history list from storage (applying the retention setting first).
+pub fn refresh_history(state: AppState) {
+    let Some(store) = store_of(&state) else { return };
+    spawn_local(async move {
+        let (mut workflows, problems) = match store.workflows().await {
+            Ok(found) => found,
+            Err(e) => return state.error(e.to_string()),
+        };
+        let days = state.retention_days.get_untracked();
+        for id in expired(&workflows, now_ms(), days) {
+            if let Err(e) = store.delete_workflow(&id).await {
+                state.error(e.to_string());
+            }
+        }
+        workflows.retain(|w| !expired(std::slice::from_ref(w), now_ms(), days).contains(&w.id));
+        let mut items = Vec::with_capacity(workflows.len());
+        for w in workflows {
+            let (tasks, _) = store.tasks(&w.id).await.unwrap_or_default();
+            let progress = Progress::count(w.plan.tasks.len(), tasks.iter().map(|t| &t.state));
+            items.push(HistoryItem { id: w.id, goal: w.goal, status: w.status, progress, updated_ms: w.updated_ms });
+        }
+        let _ = state.history.try_set(items);
+        if !problems.is_empty() {
+            state.error(format!("Some saved workflows were skipped: {}", problems.join("; ")));
+        }
+    });
+}
+
+/// Opens workflow `id` (resuming it if it was running).
+pub fn open_workflow(state: AppState, id: String) {
+    let Some(store) = store_of(&state) else { return };
+    stop_driver(&state);
+    spawn_local(async move {
+        if let Err(e) = store.set_current(&id).await {
+            return state.error(e.to_string());
+        }
+        open_saved(state, &store, &id).await;
+    });
+}
+
+/// Copies workflow `id`'s goal and plan into a new workflow that has not run yet.
+pub fn duplicate_workflow(state: AppState, id: String) {
+    let Some(store) = store_of(&state) else { return };
+    spawn_local(async move {
+        let Ok(Some(mut record)) = store.workflow(&id).await else {
+            return state.error("That workflow could not be read.");
+        };
+        let now = now_ms();
+        record.id = format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64);
+        record.status = RunStatus::Idle;
+        record.created_ms = now;
+        record.updated_ms = now;
+        record.replans.clear();
+        record.schema_version = SCHEMA_VERSION;
+        if let Err(e) = store.put_workflow(&record).await {
+            return state.error(e.to_string());
+        }
+        stop_driver(&state);
+        open_saved(state, &store, &record.id).await;
+        refresh_history(state);
+    });
+}
+
+/// Deletes workflow `id` with its tasks, events and calls (stopping it first if it is shown).
+pub fn delete_workflow(state: AppState, id: String) {
+    let Some(store) = store_of(&state) else { return };
+    if state.workflow_id.get_untracked().as_deref() == Some(id.as_str()) {
+        stop_driver(&state);
+        state.workflow_id.set(None);
+    }
+    spawn_local(async move {
+        match store.delete_workflow(&id).await {
+            Ok(()) => state.info("Workflow deleted."),
+            Err(e) => state.error(e.to_string()),
+        }
+        refresh_history(state);
+    });
+}
+
+/// Downloads workflow `id`'s plan as JSON (no settings, no key: the record holds none).
+pub fn export_workflow(state: AppState, id: String) {
+    let Some(store) = store_of(&state) else { return };
+    spawn_local(async move {
+        match store.workflow(&id).await {
+            Ok(Some(record)) => {
+                let name = format!("planwright-plan-{}.json", record.id);
+                if let Err(e) = download(&name, "application/json", &record.plan.to_json_pretty()) {
+                    state.error(e);
+                }
+            }
+            _ => state.error("That workflow could not be read."),
+        }
+    });
+}
+
+/// Deletes every workflow after the user confirms.
+pub fn clear_all(state: AppState) {
+    let confirmed = web_sys::window()
+        .and_then(|w| {
+            w.confirm_with_message("Delete every saved workflow and its results? This cannot be undone.").ok()
+        })
+        .unwrap_or(false);
+    if !confirmed {
+        return;
+    }
+    let Some(store) = store_of(&state) else { return };
+    stop_driver(&state);
+    spawn_local(async move {
+        let ids: Vec<String> = state.history.get_untracked().into_iter().map(|h| h.id).collect();
+        for id in ids {
+            if let Err(e) = store.delete_workflow(&id).await {
+                state.error(e.to_string());
+            }
+        }
+        state.info("Every saved workflow was deleted.");
+        refresh_history(state);
+    });
+}
