@@ -164,7 +164,8 @@ pub fn expand_task(state: AppState, id: String) {
             Ok(answer) => answer.tasks,
             Err(error) => return state.error(format!("Expanding {id} failed: {}", error.message)),
         };
-        let running = state.driver.with_value(Option::is_some) && state.run_status.get_untracked() != RunStatus::Idle;
+        let Some(has_driver) = state.driver.try_with_value(Option::is_some) else { return };
+        let running = has_driver && state.run_status.try_get_untracked() != Some(RunStatus::Idle);
         if running {
             control(state, Event::Expand { task: id, subtasks });
             return;

@@ -24,7 +24,7 @@ pub fn refresh_history(state: AppState) {
             Ok(found) => found,
             Err(e) => return state.error(e.to_string()),
         };
-        let days = state.retention_days.get_untracked();
+        let Some(days) = state.retention_days.try_get_untracked() else { return };
         for id in expired(&workflows, now_ms(), days) {
             if let Err(e) = store.delete_workflow(&id).await {
                 state.error(e.to_string());
@@ -124,7 +124,8 @@ pub fn clear_all(state: AppState) {
     let Some(store) = store_of(&state) else { return };
     stop_driver(&state);
     spawn_local(async move {
-        let ids: Vec<String> = state.history.get_untracked().into_iter().map(|h| h.id).collect();
+        let ids: Vec<String> =
+            state.history.try_get_untracked().unwrap_or_default().into_iter().map(|h| h.id).collect();
         for id in ids {
             if let Err(e) = store.delete_workflow(&id).await {
                 state.error(e.to_string());

@@ -165,11 +165,11 @@ impl AppState {
 
     /// Shows an error banner.
     pub fn error(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice { is_error: true, text: text.into() }));
+        let _ = self.notice.try_set(Some(Notice { is_error: true, text: text.into() }));
     }
 
     /// Shows an information banner.
     pub fn info(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice { is_error: false, text: text.into() }));
+        let _ = self.notice.try_set(Some(Notice { is_error: false, text: text.into() }));
     }
 }

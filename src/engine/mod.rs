@@ -3,6 +3,7 @@
 //! hierarchy, user controls, bounded re-planning and streamed dispatch.
 
 pub mod backoff;
+pub mod caption;
 pub mod config;
 pub mod event;
 pub mod progress;

@@ -11,6 +11,7 @@ use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
+use super::theme_switch::ThemeSwitch;
 use super::validation_list::ValidationList;
 use crate::app::actions::{apply_remote, restore_on_load, stop_driver};
 use crate::app::settings_storage::load_settings;
@@ -40,6 +41,7 @@ pub fn App(
             <header class="app-header">
                 <h1>"Planwright"</h1>
                 <p class="tagline">"Make an LLM agent follow an explicit, executable, resumable plan."</p>
+                <ThemeSwitch/>
             </header>
             <NoticeBanner/>
             <main class="app-main">

@@ -13,4 +13,5 @@ pub mod replan_history;
 pub mod run_bar;
 pub mod settings_panel;
 pub mod task_inspector;
+pub mod theme_switch;
 pub mod validation_list;

@@ -5,6 +5,7 @@ mod checkpoints;
 mod controls;
 mod dom;
 mod expand_and_stream;
+mod graph_view;
 mod history;
 mod provider_ui;
 mod providers;
