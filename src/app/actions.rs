@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::settings_storage::save_settings;
+use super::share::plan_from_location;
 use super::state::{AppState, Phase};
 use crate::driver::broadcast::{Change, TabMessage};
 use crate::driver::clock::now_ms;
@@ -458,11 +459,15 @@ pub fn restore_on_load(state: AppState) {
             Err(e) => {
                 state.error(e.to_string());
                 state.phase.set(Phase::Ready);
+                open_shared_plan(state);
                 return;
             }
         };
         if state.store.try_set_value(Some(store.clone())).is_some() {
             return; // unmounted meanwhile
+        }
+        if open_shared_plan(state) {
+            return;
         }
         match load_current(&store).await {
             Ok(Some((record, saved, problems))) => resume(state, record, saved, problems),
@@ -473,6 +478,26 @@ pub fn restore_on_load(state: AppState) {
             }
         }
     });
+}
+
+/// Imports the plan of a share link the page was opened with; true if there was one.
+fn open_shared_plan(state: AppState) -> bool {
+    match plan_from_location() {
+        None => false,
+        Some(Ok(plan)) => {
+            show_plan(state, "Shared plan", plan);
+            state.goal.set("Shared plan".into());
+            if state.notice.get_untracked().is_none() {
+                state.info("Opened the plan from the share link.");
+            }
+            true
+        }
+        Some(Err(message)) => {
+            state.phase.set(Phase::Ready);
+            state.error(format!("The share link could not be opened: {message}"));
+            true
+        }
+    }
 }
 
 type Loaded = (WorkflowRecord, HashMap<String, TaskState>, Vec<String>);

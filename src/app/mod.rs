@@ -4,4 +4,5 @@ pub mod actions;
 pub mod download;
 pub mod history;
 pub mod settings_storage;
+pub mod share;
 pub mod state;

@@ -15,6 +15,7 @@ mod run_controls;
 mod run_replan;
 pub mod simulator;
 pub mod state;
+pub mod timeline;
 pub mod topology;
 
 pub use config::RunConfig;

@@ -6,6 +6,7 @@ pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod schema;
+pub mod share;
 pub mod stream;
 pub mod validate;
 

@@ -12,6 +12,7 @@ use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
 use super::theme_switch::ThemeSwitch;
+use super::timeline_chart::TimelineChart;
 use super::validation_list::ValidationList;
 use crate::app::actions::{apply_remote, restore_on_load, stop_driver};
 use crate::app::settings_storage::load_settings;
@@ -55,6 +56,7 @@ pub fn App(
                     <RunBar/>
                     <ValidationList/>
                     <PlanGraph/>
+                    <TimelineChart/>
                 </section>
                 <section class="right-column">
                     <TaskInspector/>

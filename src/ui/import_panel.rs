@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::actions::import_plan;
+use crate::app::share::{copy_plan_json, download_plan, share_link};
 use crate::app::state::AppState;
 
 /// Import box and export button.
@@ -17,7 +18,7 @@ pub fn ImportPanel() -> impl IntoView {
     };
     view! {
         <details class="panel import">
-            <summary>"Import / export plan JSON"</summary>
+            <summary>"Import / export / share"</summary>
             <textarea
                 data-testid="import-input"
                 rows="8"
@@ -28,6 +29,14 @@ pub fn ImportPanel() -> impl IntoView {
             <div class="row">
                 <button data-testid="import-button" on:click=move |_| import_plan(state)>"Import"</button>
                 <button on:click=export disabled=move || state.plan.with(Option::is_none)>"Show current plan"</button>
+            </div>
+            <div class="row">
+                <button data-testid="share-link-button" disabled=move || state.plan.with(Option::is_none)
+                    on:click=move |_| share_link(state) title="A link that carries the plan (never your settings or key)">"Share link"</button>
+                <button data-testid="copy-json-button" disabled=move || state.plan.with(Option::is_none)
+                    on:click=move |_| copy_plan_json(state)>"Copy JSON"</button>
+                <button data-testid="download-json-button" disabled=move || state.plan.with(Option::is_none)
+                    on:click=move |_| download_plan(state)>"Download"</button>
             </div>
         </details>
     }

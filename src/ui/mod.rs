@@ -14,4 +14,5 @@ pub mod run_bar;
 pub mod settings_panel;
 pub mod task_inspector;
 pub mod theme_switch;
+pub mod timeline_chart;
 pub mod validation_list;

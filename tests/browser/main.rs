@@ -11,6 +11,7 @@ mod provider_ui;
 mod providers;
 mod resume;
 mod run_flow;
+mod share;
 mod store_round_trip;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

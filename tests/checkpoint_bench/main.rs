@@ -18,14 +18,17 @@
 //! visible (the reported figure is the later poll, i.e. an upper bound).
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskRequest, TaskState, TaskStatus, TaskUsage};
+use planwright::layout::{layout, LayoutOptions};
 use planwright::llm::demo::{demo_outcome, DemoConfig};
 use planwright::llm::provider::CallLog;
 use planwright::llm::settings::ProviderSettings;
+use planwright::plan::critical_path::critical_path;
+use planwright::plan::validate::validate;
 use planwright::plan::{Plan, Task};
 use planwright::store::indexed_db::Store;
 use planwright::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord, SCHEMA_VERSION};
@@ -295,6 +298,49 @@ async fn idle_poll_gap_ms() -> f64 {
     median(&gaps)
 }
 
+/// Times the pure and storage steps of the app's resume path on their own (not part of `c`): loading
+/// the workflow and its task records, rebuilding the run, and what the page computes from the plan.
+async fn resume_breakdown(db: &str) -> String {
+    let t0 = perf_now();
+    let store = Store::open(db).await.expect("open IndexedDB");
+    let t1 = perf_now();
+    let record = store.current_workflow().await.expect("read workflow").expect("a current workflow");
+    let t2 = perf_now();
+    let (tasks, problems) = store.tasks(&record.id).await.expect("read tasks");
+    assert!(problems.is_empty());
+    let saved: HashMap<String, TaskState> = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
+    let t3 = perf_now();
+    let run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
+    let t4 = perf_now();
+    let issues = validate(&record.plan);
+    let t5 = perf_now();
+    let geometry = layout(&record.plan, &LayoutOptions::default());
+    let t6 = perf_now();
+    let path = critical_path(&record.plan);
+    let t7 = perf_now();
+    let mut write = workflow(&record.id, RunStatus::Running);
+    write.updated_ms = js_sys::Date::now();
+    store.put_workflow(&write).await.expect("save workflow");
+    let t8 = perf_now();
+    assert_eq!(run.task_states().filter(|(_, s)| s.status == TaskStatus::Completed).count(), TASKS / 2);
+    format!(
+        "open {:.1}, read workflow {:.1}, read {} task records {:.1}, Run::restore {:.1}, validate {:.1} \
+         ({} issues), layout {:.1} ({} nodes), critical_path {:.1} ({} tasks), put_workflow {:.1} ms",
+        t1 - t0,
+        t2 - t1,
+        saved.len(),
+        t3 - t2,
+        t4 - t3,
+        t5 - t4,
+        issues.len(),
+        t6 - t5,
+        geometry.nodes.len(),
+        t7 - t6,
+        path.len(),
+        t8 - t7
+    )
+}
+
 #[wasm_bindgen_test]
 async fn checkpoint_benchmark() {
     // (a, b) Task state writes during a 1,000-task run.
@@ -336,6 +382,9 @@ async fn checkpoint_benchmark() {
         gloo_timers::future::TimeoutFuture::new(50).await;
     }
     let resume = median(&resumes);
+    let db = unique("bench-breakdown");
+    seed_half_done(&db).await;
+    console_log!("resume breakdown (measured apart): {}", resume_breakdown(&db).await);
     console_log!(
         "checkpoint: write_median_ms={write_median:.2} write_p99_ms={write_p99:.2} resume_ms_1000={resume:.0}"
     );

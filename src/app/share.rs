@@ -1,0 +1,75 @@
+//! Share links (the plan compressed in the URL fragment), clipboard copy and file export.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::download::download;
+use super::state::AppState;
+use crate::plan::share::{decode_fragment, encode_plan};
+use crate::plan::Plan;
+
+/// Copies `text` to the clipboard (asynchronously; failures are reported on the banner).
+fn copy_to_clipboard(state: AppState, text: String, what: &'static str) {
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined());
+    let write = clipboard
+        .as_ref()
+        .and_then(|c| js_sys::Reflect::get(c, &"writeText".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let (Some(clipboard), Some(write)) = (clipboard, write) else {
+        return state.info(format!("The clipboard is not available here; the {what} is in the box below."));
+    };
+    match write.call1(&clipboard, &text.into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+        Some(promise) => leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => state.info(format!("The {what} was copied to the clipboard.")),
+                Err(_) => state.info(format!("The browser refused the clipboard; the {what} is in the box below.")),
+            }
+        }),
+        None => state.info(format!("The {what} is in the box below.")),
+    }
+}
+
+/// Puts a share link for the current plan in the box and on the clipboard. The link holds only the
+/// plan: never settings or the API key.
+pub fn share_link(state: AppState) {
+    let Some(plan) = state.plan.get_untracked() else { return };
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
+    let base = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+    let link = format!("{base}#{}", encode_plan(&plan));
+    state.import_text.set(link.clone());
+    copy_to_clipboard(state, link, "share link");
+}
+
+/// Copies the current plan's JSON to the clipboard (and shows it in the box).
+pub fn copy_plan_json(state: AppState) {
+    let Some(plan) = state.plan.get_untracked() else { return };
+    let json = plan.to_json_pretty();
+    state.import_text.set(json.clone());
+    copy_to_clipboard(state, json, "plan JSON");
+}
+
+/// Downloads the current plan as a JSON file.
+pub fn download_plan(state: AppState) {
+    let Some(plan) = state.plan.get_untracked() else { return };
+    if let Err(e) = download("planwright-plan.json", "application/json", &plan.to_json_pretty()) {
+        state.error(e);
+    }
+}
+
+/// The plan in the page's URL fragment, if the page was opened from a share link; the fragment is
+/// removed so a reload does not import it again.
+pub fn plan_from_location() -> Option<Result<Plan, String>> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    if !hash.contains("plan=") {
+        return None;
+    }
+    if let Ok(history) = window.history() {
+        let path = window.location().pathname().unwrap_or_default();
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    Some(decode_fragment(&hash))
+}

@@ -1,0 +1,52 @@
+//! Share links round-trip a plan (and never carry the key); the timeline draws the run.
+
+use planwright::llm::provider::CallLog;
+use planwright::llm::settings::ProviderSettings;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::dom::*;
+
+#[wasm_bindgen_test]
+async fn a_share_link_opens_the_same_plan_in_a_fresh_app_and_holds_no_key() {
+    let settings = ProviderSettings { api_key: "sk-share-secret".into(), ..demo_settings(10, 0.0) };
+    let first = mount_app(&unique_db("share-a"), CallLog::default(), settings);
+    plan_goal(&first.root, "Review the pull request that adds OAuth login").await;
+    let planned = node_statuses(&first.root);
+    click(&first.root, "share-link-button");
+    let link_box = find(&first.root, "[data-testid='import-input']").unwrap();
+    wait_until("the link", 2_000.0, || {
+        js_sys::Reflect::get(&link_box, &"value".into()).unwrap().as_string().unwrap_or_default().contains("#plan=v1.")
+    })
+    .await;
+    let link = js_sys::Reflect::get(&link_box, &"value".into()).unwrap().as_string().unwrap();
+    assert!(!link.contains("sk-share-secret"));
+    assert!(link.len() < 2_000, "the plan is compressed: {} characters", link.len());
+    drop(first);
+
+    let fragment = link.split_once('#').unwrap().1.to_string();
+    web_sys::window().unwrap().location().set_hash(&fragment).unwrap();
+    let second = mount_app(&unique_db("share-b"), CallLog::default(), demo_settings(10, 0.0));
+    wait_until("the shared plan", 5_000.0, || node_statuses(&second.root) == planned).await;
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(!hash.contains("plan="), "the fragment is cleared so a reload does not import again: {hash}");
+
+    // A damaged link is refused with a message.
+    drop(second);
+    web_sys::window().unwrap().location().set_hash("plan=v1.@@@").unwrap();
+    let third = mount_app(&unique_db("share-c"), CallLog::default(), demo_settings(10, 0.0));
+    wait_until("the refusal", 5_000.0, || text_of(&third.root, "notice").contains("share link could not be opened"))
+        .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_shows_one_bar_per_started_task_within_the_concurrency_limit() {
+    let app = mount_app(&unique_db("timeline"), CallLog::default(), demo_settings(40, 0.0));
+    plan_goal(&app.root, "Research the history of tea").await;
+    let total = node_statuses(&app.root).len();
+    click(&app.root, "run-button");
+    wait_until("the run to finish", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
+    wait_until("every bar", 2_000.0, || find_all(&app.root, "[data-testid='timeline-bar']").len() == total).await;
+    let heading = app.root.query_selector(".timeline h2").unwrap().unwrap().text_content().unwrap();
+    let lanes: usize = heading.split(" · ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!((1..=3).contains(&lanes), "{heading}");
+}
