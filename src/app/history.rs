@@ -44,6 +44,17 @@ pub fn refresh_history(state: AppState) {
     });
 }
 
+/// Loads the recorded calls of task `task_id` of the shown workflow into the inspector.
+pub fn load_calls(state: AppState, task_id: String) {
+    let (Some(store), Some(workflow_id)) = (store_of(&state), state.workflow_id.get_untracked()) else {
+        return state.selected_calls.set(Vec::new());
+    };
+    spawn_local(async move {
+        let calls = store.calls(&workflow_id).await.unwrap_or_default();
+        let _ = state.selected_calls.try_set(calls.into_iter().filter(|c| c.task_id == task_id).collect());
+    });
+}
+
 /// Opens workflow `id` (resuming it if it was running).
 pub fn open_workflow(state: AppState, id: String) {
     let Some(store) = store_of(&state) else { return };

@@ -73,3 +73,30 @@ pub fn plan_from_location() -> Option<Result<Plan, String>> {
     }
     Some(decode_fragment(&hash))
 }
+
+/// Fixed colours for an exported SVG (the page's theme variables do not travel with the file).
+const SVG_EXPORT_STYLE: &str = "<style>.edge{fill:none;stroke:#9aa3b5;stroke-width:1.5}.edge.critical{stroke:#7048e8;stroke-width:3}\
+.edge.invalid{stroke:#e03131;stroke-dasharray:6 3}marker path{fill:#9aa3b5}rect{fill:#eef0f4;stroke:#9aa3b5;stroke-width:1.5}\
+.status-running rect{fill:#e3ecff;stroke:#3b5bdb}.status-completed rect{fill:#e3f6e8;stroke:#2f9e44}\
+.status-failed rect{fill:#ffe3e3;stroke:#e03131}.status-blocked rect,.status-skipped rect{fill:#fff3d6;stroke:#e8a10c}\
+.node-name{font:600 13px sans-serif;fill:#1d2330}.node-status{font:11px sans-serif;fill:#5d6678}</style>";
+
+/// Downloads the graph as it is drawn now, as a standalone SVG file.
+pub fn download_svg(state: AppState) {
+    let svg = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid='plan-graph']").ok().flatten());
+    let Some(svg) = svg else { return state.error("There is no graph to export yet.") };
+    let markup = svg.outer_html();
+    let Some(open_end) = markup.find('>') else { return };
+    let (head, tail) = markup.split_at(open_end + 1);
+    let head = if head.contains("xmlns=") {
+        head.to_string()
+    } else {
+        head.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1)
+    };
+    let file = format!("{head}{SVG_EXPORT_STYLE}{tail}");
+    if let Err(e) = download("planwright-graph.svg", "image/svg+xml", &file) {
+        state.error(e);
+    }
+}

@@ -116,6 +116,8 @@ pub struct AppState {
     pub stream_dispatch: RwSignal<bool>,
     /// Text streamed so far per task, with the attempt it belongs to (live view; not persisted).
     pub live_output: RwSignal<HashMap<TaskId, (u32, String)>>,
+    /// Recorded LLM calls of the selected task (prompt and raw response), oldest first.
+    pub selected_calls: RwSignal<Vec<crate::store::record::CallRecord>>,
     /// Saved workflows, newest first.
     pub history: RwSignal<Vec<HistoryItem>>,
     /// Finished workflows older than this many days are deleted (0: keep all).
@@ -155,6 +157,7 @@ impl AppState {
             expanding: RwSignal::new(None),
             read_only: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
+            selected_calls: RwSignal::new(Vec::new()),
             retention_days: RwSignal::new(30),
             live_output: RwSignal::new(HashMap::new()),
             driver: StoredValue::new_local(None),

@@ -49,6 +49,27 @@ impl Progress {
     }
 }
 
+/// Estimated time left in milliseconds: the mean duration of finished tasks times the tasks still
+/// to run, spread over `max_parallel` slots. `None` until a task has finished or when none remain.
+pub fn eta_ms<'a>(states: impl IntoIterator<Item = &'a TaskState>, total: usize, max_parallel: usize) -> Option<f64> {
+    let mut finished = 0usize;
+    let mut spent = 0.0;
+    let mut terminal = 0usize;
+    for state in states {
+        if state.status.is_terminal() {
+            terminal += 1;
+        }
+        if let (TaskStatus::Completed, Some(start), Some(end)) =
+            (state.status, state.started_at_ms, state.finished_at_ms)
+        {
+            finished += 1;
+            spent += (end - start).max(0.0);
+        }
+    }
+    let left = total.saturating_sub(terminal);
+    (finished > 0 && left > 0).then(|| spent / finished as f64 * left as f64 / max_parallel.max(1) as f64)
+}
+
 /// Usage of a whole run plus its wall time.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunTotals {
@@ -94,6 +115,19 @@ impl RunTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eta_spreads_the_mean_duration_over_the_slots() {
+        let done = TaskState {
+            status: TaskStatus::Completed,
+            started_at_ms: Some(0.0),
+            finished_at_ms: Some(2_000.0),
+            ..TaskState::default()
+        };
+        assert_eq!(eta_ms(&[done.clone()], 7, 3), Some(4_000.0));
+        assert_eq!(eta_ms(&[], 7, 3), None);
+        assert_eq!(eta_ms(&[done], 1, 3), None);
+    }
 
     #[test]
     fn totals_sum_usage_and_span_the_run() {

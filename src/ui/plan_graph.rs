@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::share::download_svg;
 use crate::app::state::AppState;
 use crate::engine::caption::caption;
 use crate::engine::{TaskState, TaskStatus};
@@ -206,6 +207,7 @@ pub fn PlanGraph() -> impl IntoView {
                 <button data-testid="zoom-out" aria-label="Zoom out" on:click=move |_| zoom_by(0.8)>"−"</button>
                 <button data-testid="zoom-fit" on:click=move |_| fit()>"Fit"</button>
                 <button data-testid="zoom-reset" on:click=move |_| zoom.set(1.0)>"100%"</button>
+                <button data-testid="export-svg" on:click=move |_| download_svg(state) title="Download the graph as an SVG file">"SVG"</button>
                 <span class="hint">{move || format!("{:.0}% · drag to pan · Ctrl+wheel to zoom", zoom.get() * 100.0)}</span>
             </div>
             <div class="graph-scroll" node_ref=container on:wheel=on_wheel on:pointerdown=on_pointer_down

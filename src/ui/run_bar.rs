@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::actions::{control, start_run, take_over};
 use crate::app::state::{AppState, Phase};
-use crate::engine::{Event, Progress, RunStatus, RunTotals};
+use crate::engine::{eta_ms, Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
 
 /// Run button, progress bar and counts.
@@ -58,6 +58,12 @@ pub fn RunBar() -> impl IntoView {
                     let mut text = format!("{} / {} done · {} running · {} failed · {} blocked", p.completed, p.total, p.running, p.failed, p.blocked);
                     if p.skipped > 0 {
                         text.push_str(&format!(" · {} skipped", p.skipped));
+                    }
+                    if state.run_status.get() == RunStatus::Running {
+                        let parallel = state.run_config.with(|c| c.max_parallel);
+                        if let Some(eta) = state.tasks.with(|t| eta_ms(t.values(), p.total, parallel)) {
+                            text.push_str(&format!(" · about {:.0} s left", eta / 1000.0));
+                        }
                     }
                     text
                 }}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::actions::{control, expand_task, set_task_type};
+use crate::app::history::load_calls;
 use crate::app::state::AppState;
 use crate::engine::{Event, TaskStatus};
 
@@ -13,6 +14,27 @@ const TASK_TYPES: [&str; 6] = ["research", "analysis", "data", "code", "writing"
 #[component]
 pub fn TaskInspector() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Reload the selected task's recorded calls when it is selected or its state changes.
+    Effect::new(move |_| {
+        if let Some(id) = state.selected.get() {
+            state.tasks.with(|t| t.get(&id).map(|s| (s.status, s.attempts)));
+            load_calls(state, id);
+        }
+    });
+    let calls = move || {
+        state.selected_calls.get().last().map(|call| {
+            let trimmed = if call.trimmed { " (long texts trimmed)" } else { "" };
+            view! {
+                <details class="calls" data-testid="inspector-calls">
+                    <summary>{format!("Last LLM call: attempt {}{trimmed}", call.attempt)}</summary>
+                    <h3>"Prompt sent"</h3>
+                    <pre class="result-text" data-testid="inspector-prompt">{call.prompt.clone()}</pre>
+                    <h3>"Raw response"</h3>
+                    <pre class="result-text" data-testid="inspector-response">{call.response.clone()}</pre>
+                </details>
+            }
+        })
+    };
     let details = move || {
         let id = state.selected.get()?;
         let task = state.plan.with(|p| p.as_ref().and_then(|p| p.task(&id).cloned()))?;
@@ -114,6 +136,7 @@ pub fn TaskInspector() -> impl IntoView {
             {move || details().map(|v| v.into_any()).unwrap_or_else(|| view! {
                 <p class="hint">"Select a task in the graph (click, or Tab then Enter) to see its details and result."</p>
             }.into_any())}
+            {calls}
         </aside>
     }
 }

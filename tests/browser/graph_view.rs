@@ -55,3 +55,20 @@ async fn the_theme_switch_sets_the_document_theme() {
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     wait_until("the system theme", 2_000.0, || root.get_attribute("data-theme").is_none()).await;
 }
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_the_prompt_sent_and_the_raw_response() {
+    let app = mount_app(&unique_db("calls"), CallLog::default(), demo_settings(10, 0.0));
+    plan_goal(&app.root, "Research the history of tea").await;
+    click(&app.root, "run-button");
+    wait_until("the run to finish", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
+    let node: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(find(&app.root, "[data-task-id='T2']").unwrap());
+    node.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+    wait_until("the recorded call", 5_000.0, || {
+        text_of(&app.root, "inspector-prompt").contains("Your task (T2)")
+            && text_of(&app.root, "inspector-response").starts_with("[Demo result]")
+    })
+    .await;
+    assert!(text_of(&app.root, "inspector-prompt").contains("### T1"), "the dependency's result was sent");
+}
