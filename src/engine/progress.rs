@@ -124,7 +124,7 @@ mod tests {
             finished_at_ms: Some(2_000.0),
             ..TaskState::default()
         };
-        assert_eq!(eta_ms(&[done.clone()], 7, 3), Some(4_000.0));
+        assert_eq!(eta_ms(std::slice::from_ref(&done), 7, 3), Some(4_000.0));
         assert_eq!(eta_ms(&[], 7, 3), None);
         assert_eq!(eta_ms(&[done], 1, 3), None);
     }
