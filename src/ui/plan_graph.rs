@@ -19,6 +19,8 @@ use crate::plan::TaskId;
 const MAX_LABEL_CHARS: usize = 24;
 /// Zoom limits.
 const ZOOM_MIN: f64 = 0.2;
+/// "Fit" never shrinks below this, so labels stay readable; larger plans scroll (or zoom out).
+const FIT_MIN: f64 = 0.55;
 const ZOOM_MAX: f64 = 3.0;
 
 fn short_label(name: &str) -> String {
@@ -76,7 +78,7 @@ pub fn PlanGraph() -> impl IntoView {
         if let (Some(el), Some(g)) = (container.get_untracked(), geometry.get_untracked()) {
             let width = el.client_width() as f64 - 8.0;
             let height = (el.client_height() as f64 - 8.0).max(240.0);
-            zoom.set((width / g.width).min(height / g.height).clamp(ZOOM_MIN, 1.0));
+            zoom.set((width / g.width).min(height / g.height).clamp(FIT_MIN, 1.0));
         }
     };
     // Fit a new plan to the panel.

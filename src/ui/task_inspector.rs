@@ -22,7 +22,8 @@ pub fn TaskInspector() -> impl IntoView {
         }
     });
     let calls = move || {
-        state.selected_calls.get().last().map(|call| {
+        let selected = state.selected.get()?;
+        state.selected_calls.get().into_iter().rev().find(|c| c.task_id == selected).map(|call| {
             let trimmed = if call.trimmed { " (long texts trimmed)" } else { "" };
             view! {
                 <details class="calls" data-testid="inspector-calls">

@@ -85,6 +85,20 @@ await page.click('[data-testid="import-button"]');
 await waitFor('the cycle error', async () => /T1 -> T2 -> T1/.test(await page.textContent('[data-testid="validation-issues"]')));
 if (!(await page.isDisabled('[data-testid="run-button"]'))) fail('a plan with a cycle must not be runnable');
 await page.screenshot({ path: `${shots}/cycle-refused.png` });
+
+// A 30-task plan mid-run, for a look at a larger graph (saved under target/screenshots).
+const tasks = [];
+for (let i = 1; i <= 30; i++) {
+  const layer = Math.floor((i - 1) / 5);
+  const deps = layer === 0 ? [] : [`T${(layer - 1) * 5 + ((i * 7) % 5) + 1}`, `T${(layer - 1) * 5 + ((i * 3) % 5) + 1}`];
+  tasks.push({ id: `T${i}`, name: `Step ${i} of the plan`, description: `Task ${i}`, depends_on: [...new Set(deps)], type: 'analysis' });
+}
+await page.fill('[data-testid="import-input"]', JSON.stringify({ tasks }));
+await page.click('[data-testid="import-button"]');
+await waitFor('the 30-task graph', async () => (await statuses()).length === 30);
+await page.click('[data-testid="run-button"]');
+await waitFor('some of the 30 tasks done', async () => (await statuses()).filter(([, s]) => s === 'completed').length >= 8);
+await page.screenshot({ path: `${shots}/plan-30-mid-run.png`, fullPage: true });
 await browser.close();
 server.close();
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
