@@ -9,6 +9,8 @@ use crate::engine::timeline::timeline;
 const WIDTH: f64 = 1000.0;
 /// Height of one lane.
 const LANE: f64 = 22.0;
+/// Above this many tasks the chart is drawn only when asked, so it never slows a large run down.
+const AUTO_DRAW_TASKS: usize = 300;
 
 /// The timeline panel (hidden until a task has started).
 #[component]
@@ -20,7 +22,19 @@ pub fn TimelineChart() -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
+    let show_large = RwSignal::new(false);
     let chart = move || {
+        let large = state.plan.with(|p| p.as_ref().is_some_and(|p| p.tasks.len() > AUTO_DRAW_TASKS));
+        if large && !show_large.get() {
+            return Some(
+                view! {
+                    <section class="panel timeline" aria-label="Run timeline">
+                        <button on:click=move |_| show_large.set(true)>"Show the timeline"</button>
+                    </section>
+                }
+                .into_any(),
+            );
+        }
         let t = state.tasks.with(|tasks| timeline(tasks.iter(), now.get()));
         if t.bars.is_empty() {
             return None;
@@ -52,15 +66,18 @@ pub fn TimelineChart() -> impl IntoView {
                 }
             })
             .collect_view();
-        Some(view! {
-            <section class="panel timeline" aria-label="Run timeline">
-                <h2>{format!("Timeline · {} lane(s) · {:.1} s", t.lanes, span / 1000.0)}</h2>
-                <svg class="timeline-chart" data-testid="timeline" viewBox=format!("0 0 {WIDTH} {height}")
-                    width="100%">
-                    {bars}
-                </svg>
-            </section>
-        })
+        Some(
+            view! {
+                <section class="panel timeline" aria-label="Run timeline">
+                    <h2>{format!("Timeline · {} lane(s) · {:.1} s", t.lanes, span / 1000.0)}</h2>
+                    <svg class="timeline-chart" data-testid="timeline" viewBox=format!("0 0 {WIDTH} {height}")
+                        width="100%">
+                        {bars}
+                    </svg>
+                </section>
+            }
+            .into_any(),
+        )
     };
     move || chart()
 }
