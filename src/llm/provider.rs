@@ -129,47 +129,31 @@ impl Provider {
 
     /// Asks for subtasks of `task`; returns them as a plan.
     pub async fn expand(&self, goal: &str, task: &Task) -> Result<Plan, TaskError> {
-        let text = match self.settings.kind {
-            ProviderKind::Demo => {
-                gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 3).await;
-                demo_subtasks(task).to_json_pretty()
-            }
-            _ => {
-                let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
-                self.call(
-                    &expand_messages(&self.settings.prompts, goal, task),
-                    shape,
-                    None,
-                    &mut |_| {},
-                    &mut TaskUsage::default(),
-                )
-                .await?
-                .text
-            }
-        };
-        crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
+        let demo = || demo_subtasks(task);
+        self.plan_call(demo, self.settings.demo.latency_ms / 3, &expand_messages(&self.settings.prompts, goal, task))
+            .await
     }
 
     /// Asks for a revised plan of the remaining work.
     pub async fn replan(&self, request: &ReplanRequest) -> Result<Plan, TaskError> {
-        let text = match self.settings.kind {
-            ProviderKind::Demo => {
-                gloo_timers::future::TimeoutFuture::new(self.settings.demo.latency_ms / 2).await;
-                demo_replan(request).to_json_pretty()
-            }
-            _ => {
-                let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
-                self.call(
-                    &replan_messages(&self.settings.prompts, request),
-                    shape,
-                    None,
-                    &mut |_| {},
-                    &mut TaskUsage::default(),
-                )
-                .await?
-                .text
-            }
-        };
+        let demo = || demo_replan(request);
+        self.plan_call(demo, self.settings.demo.latency_ms / 2, &replan_messages(&self.settings.prompts, request)).await
+    }
+
+    /// One plan-shaped request: the Demo's answer after `demo_delay_ms`, or the endpoint's answer
+    /// to `messages` (structured where enabled), parsed as a plan.
+    async fn plan_call(
+        &self,
+        demo: impl FnOnce() -> Plan,
+        demo_delay_ms: u32,
+        messages: &[ChatMessage],
+    ) -> Result<Plan, TaskError> {
+        if self.settings.kind == ProviderKind::Demo {
+            gloo_timers::future::TimeoutFuture::new(demo_delay_ms).await;
+            return Ok(demo());
+        }
+        let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
+        let text = self.call(messages, shape, None, &mut |_| {}, &mut TaskUsage::default()).await?.text;
         crate::plan::parse::parse_plan(&text).map_err(|e| TaskError::permanent(e.to_string()))
     }
 

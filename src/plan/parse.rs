@@ -439,7 +439,7 @@ fn task_label(number: usize, id: Option<&str>, name: Option<&str>) -> String {
 }
 
 /// `a string`, `an object`… for error messages.
-fn describe(value: &Value) -> &'static str {
+pub(crate) fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

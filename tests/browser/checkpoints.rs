@@ -127,6 +127,20 @@ fn sample_workflow(id: &str, schema_version: u32) -> WorkflowRecord {
     }
 }
 
+/// Task T1 of `wf-old`, completed with the result `kept`.
+fn completed_t1() -> TaskRecord {
+    TaskRecord {
+        workflow_id: "wf-old".into(),
+        task_id: "T1".into(),
+        state: TaskState {
+            status: TaskStatus::Completed,
+            attempts: 1,
+            result: Some("kept".into()),
+            ..TaskState::default()
+        },
+    }
+}
+
 /// Writes raw values into a database as schema version 1 had it (no events/calls stores).
 async fn write_v1(db_name: &str, workflow: &str, tasks: &[(String, String)]) {
     let db = Database::open(db_name)
@@ -152,16 +166,7 @@ async fn write_v1(db_name: &str, workflow: &str, tasks: &[(String, String)]) {
 #[wasm_bindgen_test]
 async fn a_schema_1_database_migrates_and_corrupted_records_are_skipped_with_a_message() {
     let db = unique_db("migrate");
-    let done = TaskRecord {
-        workflow_id: "wf-old".into(),
-        task_id: "T1".into(),
-        state: TaskState {
-            status: TaskStatus::Completed,
-            attempts: 1,
-            result: Some("kept".into()),
-            ..TaskState::default()
-        },
-    };
+    let done = completed_t1();
     write_v1(
         &db,
         &serde_json::to_string(&sample_workflow("wf-old", 1)).unwrap(),
@@ -199,16 +204,7 @@ async fn a_schema_1_database_migrates_and_corrupted_records_are_skipped_with_a_m
 #[wasm_bindgen_test]
 async fn the_app_shows_the_skipped_record_and_resumes_the_rest() {
     let db = unique_db("corrupt-app");
-    let done = TaskRecord {
-        workflow_id: "wf-old".into(),
-        task_id: "T1".into(),
-        state: TaskState {
-            status: TaskStatus::Completed,
-            attempts: 1,
-            result: Some("kept".into()),
-            ..TaskState::default()
-        },
-    };
+    let done = completed_t1();
     write_v1(
         &db,
         &serde_json::to_string(&sample_workflow("wf-old", 1)).unwrap(),

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+pub(super) use crate::plan::parse::describe;
+
 /// The arguments object of a call to `tool`. Blank arguments count as `{}`; a JSON string that
 /// itself holds an object (double-encoded arguments) is unwrapped.
 pub(super) fn parse_arguments(tool: &str, arguments_json: &str) -> Result<Map<String, Value>, String> {
@@ -27,18 +29,6 @@ pub(super) fn string_arg(tool: &str, args: &Map<String, Value>, name: &str) -> R
         Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(v.to_string()),
         None | Some(Value::Null) => Err(format!("tool `{tool}`: missing argument `{name}` (a string)")),
         Some(other) => Err(format!("tool `{tool}`: argument `{name}` must be a string, not {}", describe(other))),
-    }
-}
-
-/// "a number", "an object", … for error messages.
-pub(super) fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
