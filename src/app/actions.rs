@@ -528,14 +528,40 @@ async fn load_workflow(store: &Store, id: &str) -> Result<Option<Loaded>, String
     Ok(Some((record, saved, problems)))
 }
 
+/// Plans larger than this are drawn once a resumed run has sent its first request again (or after
+/// [`DEFERRED_DRAW_MAX_MS`]), so drawing a big graph does not hold up the run.
+const DEFERRED_DRAW_TASKS: usize = 200;
+/// Longest wait before a large plan is drawn anyway, in milliseconds.
+const DEFERRED_DRAW_MAX_MS: f64 = 2_000.0;
+
+/// Shows `plan` and its validation: at once, or for a large plan of a run that resumes, as soon as
+/// the run has dispatched again.
+fn show_plan_soon(state: AppState, plan: Plan, resuming: bool) {
+    let show = move |plan: Plan| {
+        let _ = state.issues.try_set(validate(&plan));
+        let _ = state.plan.try_set(Some(plan));
+    };
+    if !resuming || plan.tasks.len() <= DEFERRED_DRAW_TASKS {
+        return show(plan);
+    }
+    let calls = state.env.with_value(|env| env.calls.clone());
+    let before = calls.calls().len();
+    let started = now_ms();
+    spawn_local(async move {
+        while calls.calls().len() == before && now_ms() - started < DEFERRED_DRAW_MAX_MS {
+            gloo_timers::future::TimeoutFuture::new(10).await;
+        }
+        show(plan);
+    });
+}
+
 fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskState>, problems: Vec<String>) {
     if state.phase.try_get_untracked() != Some(Phase::Loading) {
         return; // the user already started something else
     }
     state.goal.set(record.goal.clone());
     state.plan_goal.set(record.goal.clone());
-    state.issues.set(validate(&record.plan));
-    state.plan.set(Some(record.plan.clone()));
+    show_plan_soon(state, record.plan.clone(), record.status == RunStatus::Running);
     state.workflow_id.set(Some(record.id.clone()));
     state.run_config.set(record.config.clone());
     if !problems.is_empty() {

@@ -214,7 +214,10 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             });
         }
         Command::RunStatusChanged(status) => {
-            save_workflow(inner, |w| w.status = status).await;
+            // A resumed run restarting reports the status its record already holds: no rewrite.
+            if inner.workflow.borrow().status != status {
+                save_workflow(inner, |w| w.status = status).await;
+            }
             broadcast(inner, Change::Status(status));
         }
         Command::PlanChanged(plan) => {
