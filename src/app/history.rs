@@ -16,10 +16,20 @@ fn store_of(state: &AppState) -> Option<Store> {
     state.store.try_get_value().flatten()
 }
 
-/// Reloads the history list from storage (applying the retention setting first).
+/// Quiet time before a requested history refresh runs; requests within it are merged, so a burst
+/// of status changes (a resume, a run starting) reads storage once.
+const REFRESH_QUIET_MS: u32 = 250;
+
+/// Reloads the history list from storage (applying the retention setting first), shortly.
 pub fn refresh_history(state: AppState) {
     let Some(store) = store_of(&state) else { return };
+    let generation = state.history_generation.get_value().wrapping_add(1);
+    state.history_generation.set_value(generation);
     spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(REFRESH_QUIET_MS).await;
+        if state.history_generation.try_get_value() != Some(generation) {
+            return; // a later request supersedes this one
+        }
         let (mut workflows, problems) = match store.workflows().await {
             Ok(found) => found,
             Err(e) => return state.error(e.to_string()),

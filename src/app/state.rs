@@ -120,6 +120,8 @@ pub struct AppState {
     pub selected_calls: RwSignal<Vec<crate::store::record::CallRecord>>,
     /// Saved workflows, newest first.
     pub history: RwSignal<Vec<HistoryItem>>,
+    /// Counts history refresh requests, so a burst of them runs once.
+    pub history_generation: StoredValue<u64>,
     /// Finished workflows older than this many days are deleted (0: keep all).
     pub retention_days: RwSignal<u32>,
     /// Set while another tab executes the shown workflow: this tab shows it live, read-only.
@@ -157,6 +159,7 @@ impl AppState {
             expanding: RwSignal::new(None),
             read_only: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
+            history_generation: StoredValue::new(0),
             selected_calls: RwSignal::new(Vec::new()),
             retention_days: RwSignal::new(30),
             live_output: RwSignal::new(HashMap::new()),
