@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::chat::{ChatOutcome, ToolCall, Usage};
+use super::chat::{ChatOutcome, StreamDecoder, ToolCall, Usage};
 use super::openai::{classify_http, json_body};
 use super::prompt::ChatMessage;
 use super::sse::SseEvent;
@@ -235,10 +235,31 @@ impl AnthropicStream {
         AnthropicStream::default()
     }
 
+    /// Applies a `content_block_delta`, returning the text it adds to the answer.
+    fn apply_delta(&mut self, value: &Value) -> Option<String> {
+        let delta = &value["delta"];
+        match delta["type"].as_str() {
+            Some("text_delta") => {
+                let text = delta["text"].as_str().filter(|t| !t.is_empty())?;
+                self.text.push_str(text);
+                Some(text.to_string())
+            }
+            Some("input_json_delta") => {
+                let piece = delta["partial_json"].as_str().filter(|p| !p.is_empty())?;
+                let block = self.blocks.get_mut(&value["index"].as_u64().unwrap_or(0))?;
+                block.input.push_str(piece);
+                (block.tool.as_deref() == Some(SUBMIT_PLAN_TOOL)).then(|| piece.to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl StreamDecoder for AnthropicStream {
     /// Takes in one SSE event and returns the text it added, if any: a `text_delta`, or a piece of
     /// the [`SUBMIT_PLAN_TOOL`] input (so a streamed plan can be parsed as it arrives). Errors
     /// for an `error` event or data that is not JSON. Events after `message_stop` are ignored.
-    pub fn push_event(&mut self, event: &SseEvent) -> Result<Option<String>, TaskError> {
+    fn push_event(&mut self, event: &SseEvent) -> Result<Option<String>, TaskError> {
         let data = event.data.trim();
         if self.done || data.is_empty() {
             return Ok(None);
@@ -275,29 +296,10 @@ impl AnthropicStream {
         Ok(None)
     }
 
-    /// Applies a `content_block_delta`, returning the text it adds to the answer.
-    fn apply_delta(&mut self, value: &Value) -> Option<String> {
-        let delta = &value["delta"];
-        match delta["type"].as_str() {
-            Some("text_delta") => {
-                let text = delta["text"].as_str().filter(|t| !t.is_empty())?;
-                self.text.push_str(text);
-                Some(text.to_string())
-            }
-            Some("input_json_delta") => {
-                let piece = delta["partial_json"].as_str().filter(|p| !p.is_empty())?;
-                let block = self.blocks.get_mut(&value["index"].as_u64().unwrap_or(0))?;
-                block.input.push_str(piece);
-                (block.tool.as_deref() == Some(SUBMIT_PLAN_TOOL)).then(|| piece.to_string())
-            }
-            _ => None,
-        }
-    }
-
     /// The whole answer, once the stream has ended: like [`parse_messages_outcome`]. Errors
     /// (retryable) when nothing arrived, when `message_stop` is missing, or when the answer has
     /// neither text nor tool calls.
-    pub fn finish(self) -> Result<ChatOutcome, TaskError> {
+    fn finish(self: Box<Self>) -> Result<ChatOutcome, TaskError> {
         if !self.done {
             if self.events == 0 {
                 return Err(TaskError::retryable("the stream was empty"));
@@ -363,7 +365,7 @@ pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> TaskErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::sse::SseParser;
+    use crate::llm::chat::decode_sse;
 
     #[test]
     fn builds_url_and_headers() {
@@ -504,19 +506,7 @@ mod tests {
 
     /// Runs an SSE body through the parser and an [`AnthropicStream`]: the deltas and the outcome.
     fn run(body: &str) -> (Vec<String>, Result<ChatOutcome, TaskError>) {
-        let mut parser = SseParser::new();
-        let mut events = parser.push(body);
-        events.extend(parser.finish());
-        let mut stream = AnthropicStream::new();
-        let mut deltas = Vec::new();
-        for event in &events {
-            match stream.push_event(event) {
-                Ok(Some(delta)) => deltas.push(delta),
-                Ok(None) => {}
-                Err(error) => return (deltas, Err(error)),
-            }
-        }
-        (deltas, stream.finish())
+        decode_sse(body, Box::new(AnthropicStream::new()))
     }
 
     fn sse(events: &[(&str, Value)]) -> String {

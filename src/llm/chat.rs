@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::sse::SseEvent;
+use crate::engine::TaskError;
+
 /// What one chat call produced.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ChatOutcome {
@@ -49,6 +52,36 @@ impl Usage {
 /// A rough token count: one token per four characters, rounded up.
 pub fn estimate_tokens(text: &str) -> u64 {
     (text.chars().count() as u64).div_ceil(4)
+}
+
+/// Turns one provider's streamed (SSE) answer into text deltas and, at the end, the outcome.
+pub trait StreamDecoder {
+    /// Takes one event; returns the answer text it adds, if any.
+    fn push_event(&mut self, event: &SseEvent) -> Result<Option<String>, TaskError>;
+
+    /// Ends the stream: the whole outcome, or why the stream was not a complete answer.
+    fn finish(self: Box<Self>) -> Result<ChatOutcome, TaskError>;
+}
+
+/// Runs a whole SSE body through the parser and `decoder`: the deltas, then the outcome (or the
+/// first error). For the decoders' tests.
+#[cfg(test)]
+pub(crate) fn decode_sse(
+    body: &str,
+    mut decoder: Box<dyn StreamDecoder>,
+) -> (Vec<String>, Result<ChatOutcome, TaskError>) {
+    let mut parser = super::sse::SseParser::new();
+    let mut events = parser.push(body);
+    events.extend(parser.finish());
+    let mut deltas = Vec::new();
+    for event in &events {
+        match decoder.push_event(event) {
+            Ok(Some(delta)) => deltas.push(delta),
+            Ok(None) => {}
+            Err(error) => return (deltas, Err(error)),
+        }
+    }
+    (deltas, decoder.finish())
 }
 
 #[cfg(test)]

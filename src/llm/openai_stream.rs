@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::chat::{ChatOutcome, ToolCall, Usage};
+use super::chat::{ChatOutcome, StreamDecoder, ToolCall, Usage};
 use super::openai::{classify_http, error_message, usage_from_json};
 use super::sse::SseEvent;
 use crate::engine::TaskError;
@@ -31,10 +31,12 @@ impl ChatStream {
     pub fn new() -> Self {
         ChatStream::default()
     }
+}
 
+impl StreamDecoder for ChatStream {
     /// Takes in one SSE event and returns the content it added, if any. Errors for an `error`
     /// object in the stream or a chunk that is not JSON. Events after `[DONE]` are ignored.
-    pub fn push_event(&mut self, event: &SseEvent) -> Result<Option<String>, TaskError> {
+    fn push_event(&mut self, event: &SseEvent) -> Result<Option<String>, TaskError> {
         let data = event.data.trim();
         if self.done || data.is_empty() {
             return Ok(None);
@@ -86,7 +88,7 @@ impl ChatStream {
     /// The whole answer, once the stream has ended. A stream counts as complete when `[DONE]` or a
     /// `finish_reason` arrived (some servers omit `[DONE]`); otherwise it is an error, as is an
     /// answer with neither content nor tool calls. All these errors are retryable.
-    pub fn finish(self) -> Result<ChatOutcome, TaskError> {
+    fn finish(self: Box<Self>) -> Result<ChatOutcome, TaskError> {
         if !self.done && !self.finished {
             if self.chunks == 0 {
                 return Err(TaskError::retryable("the stream was empty"));
@@ -125,23 +127,11 @@ fn stream_error(chunk: &Value) -> TaskError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::sse::SseParser;
+    use crate::llm::chat::decode_sse;
 
     /// Runs an SSE body through the parser and a [`ChatStream`]: the deltas and the outcome.
     fn run(body: &str) -> (Vec<String>, Result<ChatOutcome, TaskError>) {
-        let mut parser = SseParser::new();
-        let mut events = parser.push(body);
-        events.extend(parser.finish());
-        let mut stream = ChatStream::new();
-        let mut deltas = Vec::new();
-        for event in &events {
-            match stream.push_event(event) {
-                Ok(Some(delta)) => deltas.push(delta),
-                Ok(None) => {}
-                Err(error) => return (deltas, Err(error)),
-            }
-        }
-        (deltas, stream.finish())
+        decode_sse(body, Box::new(ChatStream::new()))
     }
 
     fn chunk(delta: &str) -> String {
@@ -240,6 +230,6 @@ mod tests {
         assert_eq!(stream.push_event(&event(&chunk(r#"{"content":"x"}"#)[6..])).unwrap(), Some("x".to_string()));
         assert_eq!(stream.push_event(&event("[DONE]")).unwrap(), None);
         assert_eq!(stream.push_event(&event("not json")).unwrap(), None);
-        assert_eq!(stream.finish().unwrap().text, "x");
+        assert_eq!(Box::new(stream).finish().unwrap().text, "x");
     }
 }

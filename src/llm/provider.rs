@@ -10,7 +10,7 @@ use serde_json::Value;
 use web_sys::AbortSignal;
 
 use super::anthropic::{self, AnthropicOptions, AnthropicStream};
-use super::chat::{ChatOutcome, Usage};
+use super::chat::{ChatOutcome, StreamDecoder, Usage};
 use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages};
 use super::demo::{demo_outcome, demo_plan_answer, demo_replan, demo_subtasks};
 use super::openai::{self, chat_body_with, chat_url, network_error, ChatOptions};
@@ -412,17 +412,15 @@ impl Provider {
             return Err(TaskError::retryable("the stream was empty"));
         };
         let mut parser = SseParser::new();
-        let mut openai_stream = ChatStream::new();
-        let mut anthropic_stream = AnthropicStream::new();
+        let mut decoder: Box<dyn StreamDecoder> =
+            if anthropic { Box::new(AnthropicStream::new()) } else { Box::new(ChatStream::new()) };
         let mut failure: Option<TaskError> = None;
         let mut feed = |events: Vec<super::sse::SseEvent>, failure: &mut Option<TaskError>| {
             for event in events {
                 if failure.is_some() {
                     return;
                 }
-                let delta =
-                    if anthropic { anthropic_stream.push_event(&event) } else { openai_stream.push_event(&event) };
-                match delta {
+                match decoder.push_event(&event) {
                     Ok(Some(text)) => on_delta(&text),
                     Ok(None) => {}
                     Err(e) => *failure = Some(e),
@@ -444,11 +442,7 @@ impl Provider {
             return Err(e);
         }
         read?;
-        if anthropic {
-            anthropic_stream.finish()
-        } else {
-            openai_stream.finish()
-        }
+        decoder.finish()
     }
 }
 
