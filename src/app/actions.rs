@@ -125,7 +125,7 @@ fn plan_and_run_streamed(state: AppState, goal: String) {
     stop_driver(&state);
     state.notice.set(None);
     state.issues.set(Vec::new());
-    state.tasks.set(HashMap::new());
+    state.tasks.clear();
     state.replans.set(Vec::new());
     state.selected.set(None);
     state.plan_goal.set(goal.clone());
@@ -218,7 +218,7 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     let issues = validate(&plan);
     let blocked = has_errors(&issues);
     state.issues.set(issues);
-    state.tasks.set(HashMap::new());
+    state.tasks.clear();
     state.replans.set(Vec::new());
     state.run_status.set(RunStatus::Idle);
     state.selected.set(None);
@@ -382,7 +382,7 @@ pub fn apply_remote(state: AppState, message: TabMessage) {
     }
     match message.change {
         Change::Task(id, task_state) => {
-            let _ = state.tasks.try_update(|tasks| tasks.insert(id, task_state));
+            state.tasks.set(id, task_state);
         }
         Change::Status(status) => {
             let _ = state.run_status.try_set(status);
@@ -431,8 +431,7 @@ fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<
 
 /// Copies the run's task states and status into the signals (ignored after unmount).
 fn mirror(state: &AppState, run: &Run) {
-    let states: HashMap<_, _> = run.task_states().map(|(id, s)| (id.clone(), s.clone())).collect();
-    let _ = state.tasks.try_set(states);
+    state.tasks.sync(run.task_states());
     let _ = state.run_status.try_set(run.status());
     let phase = match run.status() {
         RunStatus::Finished | RunStatus::Halted => Phase::Finished,

@@ -6,3 +6,4 @@ pub mod history;
 pub mod settings_storage;
 pub mod share;
 pub mod state;
+pub mod task_board;

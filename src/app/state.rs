@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use super::task_board::TaskBoard;
 use crate::driver::run_loop::Driver;
-use crate::engine::{Progress, ReplanRecord, RunConfig, RunStatus, TaskState};
+use crate::engine::{Progress, ReplanRecord, RunConfig, RunStatus};
 use crate::llm::provider::CallLog;
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -99,7 +100,7 @@ pub struct AppState {
     /// Goal the current plan was made for.
     pub plan_goal: RwSignal<String>,
     /// Task states of the current run.
-    pub tasks: RwSignal<HashMap<TaskId, TaskState>>,
+    pub tasks: TaskBoard,
     /// Run status.
     pub run_status: RwSignal<RunStatus>,
     /// Re-plans of the current run.
@@ -148,7 +149,7 @@ impl AppState {
             issues: RwSignal::new(Vec::new()),
             workflow_id: RwSignal::new(None),
             plan_goal: RwSignal::new(String::new()),
-            tasks: RwSignal::new(HashMap::new()),
+            tasks: TaskBoard::default(),
             run_status: RwSignal::new(RunStatus::Idle),
             replans: RwSignal::new(Vec::new()),
             phase: RwSignal::new(Phase::Loading),

@@ -30,19 +30,24 @@ const DEMO_STREAM_CHUNK_CHARS: usize = 40;
 /// Delay between simulated token batches (40 chars every 50 ms: 800 chars/s).
 const DEMO_STREAM_CHUNK_MS: u32 = 50;
 
-/// Shared log of task executions started through a provider (task ids, in order); tests count
-/// provider calls with it.
+/// Shared log of task executions started through a provider (task ids and start times, in order);
+/// tests count provider calls with it, and the checkpoint benchmark times the first one.
 #[derive(Debug, Clone, Default)]
-pub struct CallLog(Rc<RefCell<Vec<String>>>);
+pub struct CallLog(Rc<RefCell<Vec<(String, f64)>>>);
 
 impl CallLog {
     fn record(&self, task_id: &str) {
-        self.0.borrow_mut().push(task_id.to_string());
+        self.0.borrow_mut().push((task_id.to_string(), js_sys::Date::now()));
     }
 
     /// Every task id executed so far, in call order.
     pub fn calls(&self) -> Vec<String> {
-        self.0.borrow().clone()
+        self.0.borrow().iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// When the first call started, in milliseconds since the epoch.
+    pub fn first_started_ms(&self) -> Option<f64> {
+        self.0.borrow().first().map(|(_, at)| *at)
     }
 }
 

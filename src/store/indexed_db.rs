@@ -42,7 +42,17 @@ impl std::fmt::Display for StoreError {
 }
 
 fn err(context: &str) -> impl Fn(indexed_db_futures::error::Error) -> StoreError + '_ {
-    move |e| StoreError(format!("{context}: {e}"))
+    move |e| {
+        let text = e.to_string();
+        if text.contains("QuotaExceeded") {
+            StoreError(format!(
+                "{context}: storage is full (the browser's quota for this page is used up; delete old \
+                 workflows in History to free space) — {text}"
+            ))
+        } else {
+            StoreError(format!("{context}: {text}"))
+        }
+    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, String> {

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::app::share::download_svg;
 use crate::app::state::AppState;
 use crate::engine::caption::caption;
-use crate::engine::{TaskState, TaskStatus};
+use crate::engine::TaskStatus;
 use crate::layout::{layout, Geometry, LayoutOptions};
 use crate::plan::critical_path::critical_path;
 use crate::plan::validate::IssueKind;
@@ -112,7 +112,6 @@ pub fn PlanGraph() -> impl IntoView {
     };
     let end_drag = move |_| drag.set_value(None);
 
-    let task_state = move |id: &str| state.tasks.with(|tasks| tasks.get(id).cloned().unwrap_or_default());
     let draw = move |g: Geometry| {
         let plan = state.plan.get_untracked().unwrap_or_default();
         let id_at = |index: usize| plan.tasks.get(index).map(|t| t.id.clone()).unwrap_or_default();
@@ -140,18 +139,25 @@ pub fn PlanGraph() -> impl IntoView {
                 let deps = task.depends_on.clone();
                 let (id_status, id_select, id_key, id_crit, id_sel, id_title, id_bad) =
                     (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                let snapshot = Memo::new(move |_| task_state(&id_status));
-                let ready = Memo::new(move |_| {
-                    state.tasks.with(|t| deps.iter().all(|d| t.get(d).is_some_and(|s: &TaskState| s.status.is_done())))
-                });
-                let status = move || snapshot.with(|s| s.status.as_str());
+                let snapshot = state.tasks.cell(&id_status);
+                let dep_cells: Vec<_> = deps.iter().map(|d| state.tasks.cell(d)).collect();
+                let ready = Memo::new(move |_| dep_cells.iter().all(|c| c.with(|s| s.status.is_done())));
+                let snap_line = snapshot.clone();
+                let status_of = Memo::new(move |_| snapshot.with(|s| s.status));
+                let status = move || status_of.get().as_str();
                 let label = short_label(&task.name);
                 let title = format!("{} — {}\n{}", task.id, task.name, task.description);
-                let line = move || snapshot.with(|s| caption(&id, s, ready.get(), now.get()));
+                // Only a running task's caption follows the clock.
+                let line = move || {
+                    snap_line.with(|s| {
+                        let t = if s.status == TaskStatus::Running { now.get() } else { now.get_untracked() };
+                        caption(&id, s, ready.get(), t)
+                    })
+                };
                 view! {
                     <g
                         class=move || format!("task-node status-{}", status())
-                        class:ready=move || ready.get() && snapshot.with(|s| s.status == TaskStatus::Pending)
+                        class:ready=move || ready.get() && status_of.get() == TaskStatus::Pending
                         class:critical=move || critical.with(|c| c.contains(&id_crit))
                         class:invalid=move || bad_nodes.with(|b| b.contains(&id_bad))
                         class:selected=move || state.selected.with(|s| s.as_deref() == Some(id_sel.as_str()))

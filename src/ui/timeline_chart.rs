@@ -24,7 +24,8 @@ pub fn TimelineChart() -> impl IntoView {
     }
     let show_large = RwSignal::new(false);
     let chart = move || {
-        let large = state.plan.with(|p| p.as_ref().is_some_and(|p| p.tasks.len() > AUTO_DRAW_TASKS));
+        let planned = state.plan.with(|p| p.as_ref().map_or(0, |p| p.tasks.len()));
+        let large = planned.max(state.tasks.with(|t| t.len())) > AUTO_DRAW_TASKS;
         if large && !show_large.get() {
             return Some(
                 view! {

@@ -1,6 +1,6 @@
 //! Checkpoints against real crashes and bad conditions: resume after the app is dropped at several
 //! points, two app instances on one workflow, migration from schema 1, corrupted records, and an
-//! unavailable database.
+//! unavailable database or a full one.
 
 use std::collections::HashMap;
 
@@ -233,4 +233,52 @@ async fn an_unavailable_database_shows_a_banner_and_the_run_continues_in_memory(
     click(&app.root, "run-button");
     wait_until("the run to finish in memory", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
     assert!(node_statuses(&app.root).iter().all(|(_, s)| s == "completed"));
+}
+
+/// Makes every IndexedDB `put` fail the way a full disk does (a `QuotaExceededError`) until dropped.
+struct QuotaExceeded;
+
+impl QuotaExceeded {
+    fn start() -> Self {
+        js_sys::eval(
+            "globalThis.__planwrightPut = IDBObjectStore.prototype.put; \
+             IDBObjectStore.prototype.put = function () { \
+               throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };",
+        )
+        .expect("patch IDBObjectStore.put");
+        QuotaExceeded
+    }
+}
+
+impl Drop for QuotaExceeded {
+    fn drop(&mut self) {
+        let _ = js_sys::eval("IDBObjectStore.prototype.put = globalThis.__planwrightPut;");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_full_storage_quota_shows_a_banner_and_the_run_finishes_in_memory() {
+    let db = unique_db("quota");
+    let app = mount_app(&db, CallLog::default(), demo_settings(10, 0.0));
+    wait_until("the app to load", 5_000.0, || !text_of(&app.root, "run-button").is_empty()).await;
+    plan_goal(&app.root, "Research the history of tea").await;
+    let total = node_statuses(&app.root).len();
+    assert!(total > 2, "a plan with several tasks");
+    let full = QuotaExceeded::start();
+    click(&app.root, "run-button");
+    wait_until("the quota banner", 5_000.0, || text_of(&app.root, "notice").contains("storage is full")).await;
+    let notice = text_of(&app.root, "notice");
+    assert!(notice.contains("the run continues"), "{notice}");
+    wait_until("the run to finish in memory", 15_000.0, || text_of(&app.root, "run-status") == "finished").await;
+    drop(full);
+    let statuses = node_statuses(&app.root);
+    assert_eq!(statuses.len(), total, "no task was dropped from the page");
+    assert!(statuses.iter().all(|(_, s)| s == "completed"), "{statuses:?}");
+    // Nothing of the run reached storage: the banner's warning that a reload may lose it was true.
+    let store = Store::open(&db).await.unwrap();
+    let saved = match store.current_workflow().await.unwrap() {
+        Some(record) => store.tasks(&record.id).await.unwrap().0.len(),
+        None => 0,
+    };
+    assert_eq!(saved, 0, "writes failed, so no task state is stored");
 }
