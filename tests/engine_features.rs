@@ -236,6 +236,66 @@ fn replanning_is_capped_and_never_repeats_completed_work() {
     assert!(replans[0].added.contains(&"B1".to_string()));
 }
 
+/// A run where A completes and B, C fail, with `approve_replans` on: returns it waiting for the decision
+/// on the first re-plan (which replaces B and C with D), and the commands of the event that proposed it.
+fn run_waiting_for_approval() -> (Run, Vec<Command>) {
+    let p = plan(&[("A", &[]), ("B", &["A"]), ("C", &["A"]), ("E", &["A"])]);
+    let config = RunConfig {
+        replan_after_failures: 2,
+        max_attempts: 1,
+        max_parallel: 1,
+        approve_replans: true,
+        ..RunConfig::default()
+    };
+    let mut run = Run::new("g", p, config);
+    run.handle(Event::Start, 0.0);
+    run.handle(Event::TaskSucceeded { task: "A".into(), attempt: 1, output: "a".into() }, 1.0);
+    run.handle(Event::TaskFailed { task: "B".into(), attempt: 1, error: TaskError::permanent("boom") }, 2.0);
+    let out = run.handle(Event::TaskFailed { task: "C".into(), attempt: 1, error: TaskError::permanent("boom") }, 3.0);
+    assert!(out.iter().any(|c| matches!(c, Command::RequestReplan(_))), "{out:?}");
+    let answer = Plan { tasks: vec![Task::new("D", "instead of B and C", &["A"])], critical_path: vec![] };
+    let out = run.handle(Event::ReplanReady(answer), 4.0);
+    (run, out)
+}
+
+#[test]
+fn a_replan_waits_for_approval_and_nothing_new_starts_meanwhile() {
+    let (mut run, out) = run_waiting_for_approval();
+    let proposal = out
+        .iter()
+        .find_map(|c| match c {
+            Command::ReplanProposed(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("a proposal");
+    assert_eq!(proposal.added, vec!["D".to_string()]);
+    assert!(proposal.removed.contains(&"B".to_string()) && proposal.removed.contains(&"E".to_string()), "{proposal:?}");
+    assert!(dispatched(&out).is_empty(), "nothing starts before the decision: {out:?}");
+    assert!(!out.iter().any(|c| matches!(c, Command::PlanChanged(_))), "the plan is unchanged until approved");
+    assert_eq!(run.pending_replan(), Some(&proposal));
+    assert!(run.state("D").is_none());
+
+    let out = run.handle(Event::ReplanDecision { approve: true }, 5.0);
+    assert!(out.iter().any(|c| matches!(c, Command::PlanChanged(_))));
+    assert_eq!(dispatched(&out), vec!["D"]);
+    assert_eq!(status(&run, "A"), TaskStatus::Completed, "completed work is kept");
+    assert!(run.replans()[0].accepted);
+    assert!(run.pending_replan().is_none());
+}
+
+#[test]
+fn a_rejected_replan_keeps_the_plan_and_the_run_goes_on() {
+    let (mut run, _) = run_waiting_for_approval();
+    let out = run.handle(Event::ReplanDecision { approve: false }, 5.0);
+    assert!(!out.iter().any(|c| matches!(c, Command::PlanChanged(_))));
+    assert_eq!(dispatched(&out), vec!["E"], "the old plan's remaining task runs");
+    let record = &run.replans()[0];
+    assert!(!record.accepted && record.note.contains("rejected"), "{record:?}");
+    assert!(run.state("D").is_none());
+    let out = run.handle(Event::ReplanDecision { approve: true }, 6.0);
+    assert!(matches!(out.as_slice(), [Command::Refused(_), ..]), "no second decision: {out:?}");
+}
+
 #[test]
 fn streamed_tasks_start_once_their_dependencies_are_known_and_done() {
     let mut run = Run::streaming("g", no_replan());

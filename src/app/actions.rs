@@ -310,6 +310,15 @@ pub fn control(state: AppState, event: Event) {
     }
 }
 
+/// Answers the re-plan waiting for approval: apply it, or go on with the plan as it is.
+pub fn decide_replan(state: AppState, approve: bool) {
+    if state.proposal.get_untracked().is_none() {
+        return;
+    }
+    state.proposal.set(None);
+    control(state, Event::ReplanDecision { approve });
+}
+
 /// Hands `run` of a new (or this tab's own) workflow to a driver at once, taking the workflow's tab
 /// lock alongside.
 fn drive(state: AppState, run: Run, record: WorkflowRecord) {
@@ -415,6 +424,10 @@ fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<
                 entry.1.push_str(text);
             });
         }),
+        on_proposal: Box::new(move |proposal| {
+            state.info(format!("Re-plan #{} is ready: review it and apply or reject it.", proposal.number));
+            let _ = state.proposal.try_set(Some(proposal));
+        }),
         on_replan: Box::new(move |record| {
             let text = if record.accepted {
                 format!("Re-plan #{} after failures: {}.", record.number, record.note)
@@ -442,6 +455,7 @@ fn mirror(state: &AppState, run: &Run) {
 
 /// Stops the current driver, if any (on a new plan or on unmount).
 pub fn stop_driver(state: &AppState) {
+    let _ = state.proposal.try_set(None);
     if let Some(Some(driver)) = state.driver.try_get_value() {
         driver.stop();
         state.driver.set_value(None);

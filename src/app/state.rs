@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::task_board::TaskBoard;
 use crate::driver::run_loop::Driver;
-use crate::engine::{Progress, ReplanRecord, RunConfig, RunStatus};
+use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::llm::provider::CallLog;
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -105,6 +105,8 @@ pub struct AppState {
     pub run_status: RwSignal<RunStatus>,
     /// Re-plans of the current run.
     pub replans: RwSignal<Vec<ReplanRecord>>,
+    /// A re-plan waiting for the user's approval.
+    pub proposal: RwSignal<Option<ReplanProposal>>,
     /// Page phase.
     pub phase: RwSignal<Phase>,
     /// Banner message.
@@ -144,7 +146,10 @@ impl AppState {
             goal: RwSignal::new(String::new()),
             template: RwSignal::new(None),
             settings: RwSignal::new(env.initial_settings.clone().unwrap_or_default()),
-            run_config: RwSignal::new(env.initial_run_config.clone().unwrap_or_default()),
+            // The page asks before applying a re-plan unless the user turns that off.
+            run_config: RwSignal::new(
+                env.initial_run_config.clone().unwrap_or(RunConfig { approve_replans: true, ..RunConfig::default() }),
+            ),
             plan: RwSignal::new(None),
             issues: RwSignal::new(Vec::new()),
             workflow_id: RwSignal::new(None),
@@ -152,6 +157,7 @@ impl AppState {
             tasks: TaskBoard::default(),
             run_status: RwSignal::new(RunStatus::Idle),
             replans: RwSignal::new(Vec::new()),
+            proposal: RwSignal::new(None),
             phase: RwSignal::new(Phase::Loading),
             notice: RwSignal::new(None),
             selected: RwSignal::new(None),

@@ -13,7 +13,7 @@ use web_sys::AbortController;
 use super::broadcast::{Broadcaster, Change, TabMessage};
 use super::clock::now_ms;
 use super::tab_lock::TabLock;
-use crate::engine::{Command, Event, ReplanRecord, Run};
+use crate::engine::{Command, Event, ReplanProposal, ReplanRecord, Run};
 use crate::llm::provider::Provider;
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
@@ -29,6 +29,8 @@ pub struct DriverHooks {
     pub on_plan: Box<dyn Fn(Plan)>,
     /// Called when a re-plan was applied or refused.
     pub on_replan: Box<dyn Fn(ReplanRecord)>,
+    /// Called when a re-plan waits for the user's approval.
+    pub on_proposal: Box<dyn Fn(ReplanProposal)>,
     /// Called as a task's answer streams in.
     pub on_delta: DeltaHook,
 }
@@ -225,6 +227,7 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             broadcast(inner, Change::Plan(plan.clone()));
             save_workflow(inner, |w| w.plan = plan).await;
         }
+        Command::ReplanProposed(proposal) => (inner.hooks.on_proposal)(proposal),
         Command::ReplanRecorded(record) => {
             (inner.hooks.on_replan)(record.clone());
             save_workflow(inner, |w| w.replans.push(record)).await;

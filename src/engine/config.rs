@@ -26,6 +26,10 @@ pub struct RunConfig {
     /// Most re-plans per run.
     #[serde(default = "default_max_replans")]
     pub max_replans: u32,
+    /// Hold each re-plan for the user's approval before it replaces the remaining work (false:
+    /// apply it at once).
+    #[serde(default)]
+    pub approve_replans: bool,
 }
 
 fn default_replan_after() -> u32 {
@@ -48,6 +52,7 @@ impl Default for RunConfig {
             requests_per_minute: None,
             replan_after_failures: default_replan_after(),
             max_replans: default_max_replans(),
+            approve_replans: false,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::replan::{ReplanRecord, ReplanRequest};
+use super::replan::{ReplanProposal, ReplanRecord, ReplanRequest};
 use super::state::{TaskState, TaskUsage};
 use crate::plan::validate::Issue;
 use crate::plan::{Plan, Task, TaskId};
@@ -111,6 +111,11 @@ pub enum Event {
     ReplanReady(Plan),
     /// Re-planning failed (no answer, or an answer that is not a valid plan).
     ReplanFailed(String),
+    /// The user's answer to a [`Command::ReplanProposed`]: apply the revised plan, or keep the old one.
+    ReplanDecision {
+        /// True to apply the proposal.
+        approve: bool,
+    },
 }
 
 /// A dependency's output handed to a task's request.
@@ -210,6 +215,9 @@ pub enum Command {
     PlanChanged(Plan),
     /// Ask the LLM for a revised plan of the remaining work; answer with `ReplanReady`/`ReplanFailed`.
     RequestReplan(ReplanRequest),
+    /// A valid re-plan waits for the user's approval (`RunConfig::approve_replans`); answer with
+    /// `ReplanDecision`. Nothing new starts meanwhile.
+    ReplanProposed(ReplanProposal),
     /// A re-plan was applied (or refused): record it for the UI and the checkpoint.
     ReplanRecorded(ReplanRecord),
     /// The complete (streamed) plan is invalid; these issues explain why nothing new starts.

@@ -21,6 +21,6 @@ pub mod topology;
 pub use config::RunConfig;
 pub use event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
 pub use progress::{eta_ms, Progress, RunTotals};
-pub use replan::{ReplanRecord, ReplanRequest};
+pub use replan::{ReplanProposal, ReplanRecord, ReplanRequest};
 pub use run::Run;
 pub use state::{TaskState, TaskStatus, TaskUsage};

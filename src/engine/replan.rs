@@ -36,6 +36,21 @@ pub struct ReplanRequest {
     pub failure: String,
 }
 
+/// A valid revised plan waiting for the user's approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplanProposal {
+    /// Which re-plan (1-based).
+    pub number: u32,
+    /// The failures that triggered it.
+    pub trigger: String,
+    /// Remaining tasks it drops.
+    pub removed: Vec<TaskId>,
+    /// Tasks it adds.
+    pub added: Vec<TaskId>,
+    /// The whole plan it would make (kept tasks plus the new remaining work).
+    pub plan: Plan,
+}
+
 /// What one re-plan did, for the UI's diff and the checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplanRecord {

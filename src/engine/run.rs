@@ -4,13 +4,13 @@
 //! arrived yet, a parent not opened yet) and ready tasks wait in a priority queue, so a start or a
 //! finish costs O(its edges + log n).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::backoff::retry_delay_ms;
 use super::config::RunConfig;
 use super::event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
 use super::ready_queue::ReadyQueue;
-use super::replan::ReplanRecord;
+use super::replan::{ReplanProposal, ReplanRecord};
 use super::rng::SplitMix64;
 use super::state::{TaskState, TaskStatus};
 use super::topology::Topology;
@@ -53,6 +53,8 @@ pub struct Run {
     pub(super) replans: Vec<ReplanRecord>,
     pub(super) replans_requested: u32,
     pub(super) awaiting_replan: bool,
+    /// A merged re-plan waiting for the user's decision, with the ids it keeps.
+    pub(super) pending_replan: Option<(ReplanProposal, HashSet<TaskId>)>,
     pub(super) replan_limit_reported: bool,
     dispatch_times: VecDeque<f64>,
     rate_timer_pending: bool,
@@ -114,6 +116,7 @@ impl Run {
             replans: Vec::new(),
             replans_requested: 0,
             awaiting_replan: false,
+            pending_replan: None,
             replan_limit_reported: false,
             dispatch_times: VecDeque::new(),
             rate_timer_pending: false,
@@ -186,6 +189,11 @@ impl Run {
         self.awaiting_replan
     }
 
+    /// The re-plan waiting for the user's approval, if any.
+    pub fn pending_replan(&self) -> Option<&ReplanProposal> {
+        self.pending_replan.as_ref().map(|(proposal, _)| proposal)
+    }
+
     /// Handles one event at driver time `now_ms` and returns the commands to perform, in order.
     pub fn handle(&mut self, event: Event, now_ms: f64) -> Vec<Command> {
         let mut out = Vec::new();
@@ -223,6 +231,7 @@ impl Run {
             Event::Expand { task, subtasks } => self.expand(&task, subtasks, &mut out),
             Event::ReplanReady(plan) => self.apply_replan(plan, &mut out),
             Event::ReplanFailed(reason) => self.replan_failed(reason, &mut out),
+            Event::ReplanDecision { approve } => self.decide_replan(approve, &mut out),
         }
         self.maybe_request_replan(&mut out);
         self.dispatch_ready(now_ms, &mut out);

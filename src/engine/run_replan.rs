@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::event::Command;
-use super::replan::{merge, summarize, CompletedTask, ReplanRecord, ReplanRequest};
+use super::replan::{merge, summarize, CompletedTask, ReplanProposal, ReplanRecord, ReplanRequest};
 use super::run::Run;
 use super::state::{TaskState, TaskStatus};
 use crate::plan::validate::{has_errors, validate, Severity};
@@ -70,14 +70,14 @@ impl Run {
     }
 
     /// Merges a re-plan answer: done and running tasks stay exactly as they are; the remaining work is
-    /// replaced by the answer's tasks (any that repeat a kept id are dropped).
+    /// replaced by the answer's tasks (any that repeat a kept id are dropped). With
+    /// `approve_replans` the merge is proposed to the user first.
     pub(super) fn apply_replan(&mut self, answer: Plan, out: &mut Vec<Command>) {
-        if !self.awaiting_replan {
+        if !self.awaiting_replan || self.pending_replan.is_some() {
             out.push(Command::Refused("a re-plan arrived that was not asked for".into()));
             return;
         }
-        self.awaiting_replan = false;
-        let trigger = std::mem::take(&mut self.recent_failures).join("; ");
+        let trigger = self.recent_failures.join("; ");
         let number = self.replans_requested;
         let mut kept: HashSet<TaskId> = HashSet::new();
         for i in 0..self.topo.len() {
@@ -96,12 +96,48 @@ impl Run {
             let errors: Vec<String> =
                 issues.into_iter().filter(|x| x.severity == Severity::Error).map(|x| x.message).collect();
             let note = format!("the revised plan was refused: {}", errors.join("; "));
+            self.awaiting_replan = false;
+            self.recent_failures.clear();
             self.record_replan(
                 ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note },
                 out,
             );
             return;
         }
+        let proposal = ReplanProposal { number, trigger, removed, added, plan: merged };
+        if self.config.approve_replans {
+            out.push(Command::ReplanProposed(proposal.clone()));
+            self.pending_replan = Some((proposal, kept));
+        } else {
+            self.commit_replan(proposal, &kept, out);
+        }
+    }
+
+    /// The user's answer to a proposed re-plan: apply it, or go on with the plan as it is.
+    pub(super) fn decide_replan(&mut self, approve: bool, out: &mut Vec<Command>) {
+        let Some((proposal, kept)) = self.pending_replan.take() else {
+            out.push(Command::Refused("there is no re-plan waiting for approval".into()));
+            return;
+        };
+        if approve {
+            self.commit_replan(proposal, &kept, out);
+            return;
+        }
+        self.awaiting_replan = false;
+        self.recent_failures.clear();
+        let ReplanProposal { number, trigger, .. } = proposal;
+        let note = "rejected by the user: the run goes on with the plan it had".to_string();
+        self.record_replan(
+            ReplanRecord { number, trigger, accepted: false, removed: vec![], added: vec![], note },
+            out,
+        );
+    }
+
+    /// Replaces the remaining work with the proposal's plan and records the re-plan.
+    fn commit_replan(&mut self, proposal: ReplanProposal, kept: &HashSet<TaskId>, out: &mut Vec<Command>) {
+        let ReplanProposal { number, trigger, removed, added, plan: merged } = proposal;
+        self.awaiting_replan = false;
+        self.recent_failures.clear();
         let saved: HashMap<TaskId, TaskState> =
             kept.iter().filter_map(|id| self.state(id).map(|s| (id.clone(), s.clone()))).collect();
         let mut rebuilt = Run::build(&self.goal, merged.clone(), self.config.clone(), &saved);

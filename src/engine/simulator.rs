@@ -130,6 +130,7 @@ impl Simulator {
                 | Command::Checkpoint { .. }
                 | Command::PlanChanged(_)
                 | Command::ReplanRecorded(_)
+                | Command::ReplanProposed(_)
                 | Command::PlanInvalid(_)
                 | Command::Refused(_) => {}
             }

@@ -7,6 +7,7 @@ use super::history_sidebar::HistorySidebar;
 use super::import_panel::ImportPanel;
 use super::notice_banner::NoticeBanner;
 use super::plan_graph::PlanGraph;
+use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
@@ -59,6 +60,7 @@ pub fn App(
                     <TimelineChart/>
                 </section>
                 <section class="right-column">
+                    <ReplanApproval/>
                     <TaskInspector/>
                     <ReplanHistory/>
                 </section>

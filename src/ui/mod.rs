@@ -9,6 +9,7 @@ pub mod import_panel;
 pub mod notice_banner;
 pub mod plan_graph;
 pub mod provider_fields;
+pub mod replan_approval;
 pub mod replan_history;
 pub mod run_bar;
 pub mod settings_panel;

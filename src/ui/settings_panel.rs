@@ -35,6 +35,12 @@ pub fn SettingsPanel() -> impl IntoView {
                     set=move |n| state.run_config.update(|c| c.max_replans = n as u32)/>
             </div>
             <label class="checkbox">
+                <input type="checkbox" data-testid="approve-replans-input"
+                    prop:checked=move || state.run_config.with(|c| c.approve_replans)
+                    on:change=move |ev| state.run_config.update(|c| c.approve_replans = event_target_checked(&ev))/>
+                "Ask before applying a re-plan (off: apply it at once)"
+            </label>
+            <label class="checkbox">
                 <input type="checkbox" data-testid="stream-dispatch-input"
                     prop:checked=move || state.stream_dispatch.get()
                     on:change=move |ev| state.stream_dispatch.set(event_target_checked(&ev))/>

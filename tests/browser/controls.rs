@@ -78,3 +78,37 @@ async fn repeated_failures_trigger_at_most_three_replans_shown_in_the_history() 
     // The revised tasks are on the graph under their new ids.
     assert!(node_statuses(&app.root).iter().any(|(id, _)| id == "A-r3"), "{:?}", node_statuses(&app.root));
 }
+
+#[wasm_bindgen_test]
+async fn a_replan_waits_for_approval_shows_its_changes_and_can_be_rejected() {
+    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
+    let calls = CallLog::default();
+    let app = mount_app_with(&unique_db("approve"), calls.clone(), demo_settings(10, 1.0), config);
+    import(&app.root, THREE_TASKS, 3).await;
+    click(&app.root, "run-button");
+    let shown = || !text_of(&app.root, "replan-proposal").is_empty();
+    wait_until("the first re-plan to wait for approval", 15_000.0, shown).await;
+    assert!(text_of(&app.root, "proposal-added").contains("-r1"), "{}", text_of(&app.root, "replan-proposal"));
+    assert_ne!(text_of(&app.root, "proposal-removed"), "none", "the failed work it replaces is listed");
+    let before = calls.calls().len();
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    assert_eq!(calls.calls().len(), before, "nothing new starts while the re-plan waits");
+    assert_eq!(text_of(&app.root, "run-status"), "running");
+
+    click(&app.root, "approve-replan");
+    wait_until("the approved re-plan in the history", 5_000.0, || {
+        text_of(&app.root, "replan-history").contains("Re-plan #1 (applied)")
+    })
+    .await;
+    assert!(node_statuses(&app.root).iter().any(|(id, _)| id.ends_with("-r1")), "the new tasks are on the graph");
+
+    wait_until("the second re-plan to wait", 15_000.0, shown).await;
+    click(&app.root, "reject-replan");
+    wait_until("the rejection in the history", 5_000.0, || {
+        let history = text_of(&app.root, "replan-history");
+        history.contains("Re-plan #2 (not applied)") && history.contains("rejected by the user")
+    })
+    .await;
+    assert!(!node_statuses(&app.root).iter().any(|(id, _)| id.ends_with("-r2")), "a rejected plan is not applied");
+    assert!(text_of(&app.root, "replan-proposal").is_empty(), "the panel closes after the decision");
+}
