@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::editing::forget_edits;
 use super::settings_storage::save_settings;
 use super::share::plan_from_location;
 use super::state::{AppState, Phase};
@@ -182,22 +183,6 @@ pub fn expand_task(state: AppState, id: String) {
     });
 }
 
-/// Sets the type of task `id` before the run (it decides the task's tools) and re-validates.
-pub fn set_task_type(state: AppState, id: &str, kind: Option<String>) {
-    if state.run_status.get_untracked() != RunStatus::Idle {
-        state.error("A task's type can only change before the run starts.");
-        return;
-    }
-    let Some(mut plan) = state.plan.get_untracked() else { return };
-    if let Some(task) = plan.tasks.iter_mut().find(|t| t.id == id) {
-        task.kind = kind;
-    }
-    let goal = state.plan_goal.get_untracked();
-    let selected = state.selected.get_untracked();
-    show_plan(state, &goal, plan);
-    state.selected.set(selected);
-}
-
 /// Parses the import box as a plan and shows it; a bad plan gets a clear message and changes nothing.
 pub fn import_plan(state: AppState) {
     let text = state.import_text.get_untracked();
@@ -222,6 +207,7 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     state.replans.set(Vec::new());
     state.run_status.set(RunStatus::Idle);
     state.selected.set(None);
+    forget_edits(&state);
     state.plan_goal.set(goal.to_string());
     state.plan.set(Some(plan.clone()));
     state.phase.set(Phase::Ready);
@@ -235,7 +221,8 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     save_workflow(state, record);
 }
 
-fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
+/// A new, never-run workflow record for `plan` with the current run settings.
+pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
     WorkflowRecord {
         id: format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64),
@@ -250,7 +237,8 @@ fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     }
 }
 
-fn save_workflow(state: AppState, record: WorkflowRecord) {
+/// Saves `record` in the background; a failure is shown.
+pub(super) fn save_workflow(state: AppState, record: WorkflowRecord) {
     let Some(store) = state.store.get_value() else { return };
     spawn_local(async move {
         if let Err(e) = store.put_workflow(&record).await {

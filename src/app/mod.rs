@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod download;
+pub mod editing;
 pub mod history;
 pub mod settings_storage;
 pub mod share;

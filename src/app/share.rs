@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::download::download;
+use super::download::{download, download_url};
 use super::state::AppState;
 use crate::plan::share::{decode_fragment, encode_plan};
 use crate::plan::Plan;
@@ -81,22 +81,84 @@ const SVG_EXPORT_STYLE: &str = "<style>.edge{fill:none;stroke:#9aa3b5;stroke-wid
 .status-failed rect{fill:#ffe3e3;stroke:#e03131}.status-blocked rect,.status-skipped rect{fill:#fff3d6;stroke:#e8a10c}\
 .node-name{font:600 13px sans-serif;fill:#1d2330}.node-status{font:11px sans-serif;fill:#5d6678}</style>";
 
-/// Downloads the graph as it is drawn now, as a standalone SVG file.
-pub fn download_svg(state: AppState) {
+/// The graph as it is drawn now, as a standalone SVG document with fixed colours.
+fn graph_svg() -> Result<(String, f64, f64), String> {
     let svg = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid='plan-graph']").ok().flatten());
-    let Some(svg) = svg else { return state.error("There is no graph to export yet.") };
-    let markup = svg.outer_html();
-    let Some(open_end) = markup.find('>') else { return };
-    let (head, tail) = markup.split_at(open_end + 1);
-    let head = if head.contains("xmlns=") {
-        head.to_string()
-    } else {
-        head.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1)
+        .and_then(|d| d.query_selector("[data-testid='plan-graph']").ok().flatten())
+        .ok_or("There is no graph to export yet.")?;
+    let view_box = svg.get_attribute("viewBox").unwrap_or_default();
+    let size: Vec<f64> = view_box.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    let (width, height) = match size.as_slice() {
+        [_, _, w, h] => (*w, *h),
+        _ => return Err("The graph has no size yet.".into()),
     };
-    let file = format!("{head}{SVG_EXPORT_STYLE}{tail}");
-    if let Err(e) = download("planwright-graph.svg", "image/svg+xml", &file) {
+    let markup = svg.outer_html();
+    let open_end = markup.find('>').ok_or("The graph could not be read.")?;
+    let (head, tail) = markup.split_at(open_end + 1);
+    // The file is drawn at its natural size, whatever the zoom on screen.
+    let mut head = head
+        .replacen(
+            &format!("width=\"{}\"", svg.get_attribute("width").unwrap_or_default()),
+            &format!("width=\"{width}\""),
+            1,
+        )
+        .replacen(
+            &format!("height=\"{}\"", svg.get_attribute("height").unwrap_or_default()),
+            &format!("height=\"{height}\""),
+            1,
+        );
+    if !head.contains("xmlns=") {
+        head = head.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+    }
+    Ok((format!("{head}{SVG_EXPORT_STYLE}{tail}"), width, height))
+}
+
+/// Downloads the graph as it is drawn now, as a standalone SVG file.
+pub fn download_svg(state: AppState) {
+    let result = graph_svg().and_then(|(svg, _, _)| download("planwright-graph.svg", "image/svg+xml", &svg));
+    if let Err(e) = result {
         state.error(e);
     }
+}
+
+/// Pixels per layout unit in an exported PNG (sharp on high-density screens).
+const PNG_SCALE: f64 = 2.0;
+
+/// The graph as a PNG image on a white background, as a `data:` URL, with its pixel size.
+pub async fn graph_png() -> Result<(String, u32, u32), String> {
+    let (svg, width, height) = graph_svg()?;
+    let fail = |what: &str| format!("The PNG could not be made ({what}).");
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let image: web_sys::HtmlImageElement = document.create_element("img").map_err(|_| fail("image"))?.unchecked_into();
+    let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
+    image.set_src(&url);
+    wasm_bindgen_futures::JsFuture::from(image.decode()).await.map_err(|_| fail("the SVG did not load"))?;
+    let (w, h) = ((width * PNG_SCALE).ceil() as u32, (height * PNG_SCALE).ceil() as u32);
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").map_err(|_| fail("canvas"))?.unchecked_into();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").ok().flatten().ok_or_else(|| fail("no 2D context"))?.unchecked_into();
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|_| fail("drawing"))?;
+    let data = canvas.to_data_url_with_type("image/png").map_err(|_| fail("encoding"))?;
+    Ok((data, w, h))
+}
+
+/// Downloads the graph as a PNG image.
+pub fn download_png(state: AppState) {
+    leptos::task::spawn_local(async move {
+        let saved = match graph_png().await {
+            Ok((data, _, _)) => download_url("planwright-graph.png", &data),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = saved {
+            state.error(e);
+        }
+    });
 }

@@ -10,9 +10,13 @@ use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus
 use crate::llm::provider::CallLog;
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
+use crate::plan::undo::UndoHistory;
 use crate::plan::validate::Issue;
 use crate::plan::{Plan, TaskId};
 use crate::store::indexed_db::Store;
+
+/// Plan edits that can be undone.
+const UNDO_STEPS: usize = 100;
 
 /// What the page is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +97,10 @@ pub struct AppState {
     pub run_config: RwSignal<RunConfig>,
     /// The current plan.
     pub plan: RwSignal<Option<Plan>>,
+    /// Edits of the shown plan that can be undone and redone.
+    pub undo: StoredValue<UndoHistory<Plan>, LocalStorage>,
+    /// How many edits can be undone and redone.
+    pub undo_depth: RwSignal<(usize, usize)>,
     /// Validation issues of the current plan.
     pub issues: RwSignal<Vec<Issue>>,
     /// Id of the workflow the current plan belongs to.
@@ -152,6 +160,8 @@ impl AppState {
             ),
             plan: RwSignal::new(None),
             issues: RwSignal::new(Vec::new()),
+            undo: StoredValue::new_local(UndoHistory::new(UNDO_STEPS)),
+            undo_depth: RwSignal::new((0, 0)),
             workflow_id: RwSignal::new(None),
             plan_goal: RwSignal::new(String::new()),
             tasks: TaskBoard::default(),

@@ -8,6 +8,7 @@ mod acyclic;
 mod crossings;
 mod geometry;
 mod layering;
+mod navigate;
 mod ordering;
 mod position;
 mod proper;
@@ -17,6 +18,7 @@ mod test_support;
 
 pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
+pub use navigate::{neighbour, Direction};
 
 use crate::plan::{graph::PlanGraph, Plan};
 

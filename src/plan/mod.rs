@@ -2,12 +2,14 @@
 
 pub mod critical_path;
 pub mod edit;
+pub mod editor;
 pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod schema;
 pub mod share;
 pub mod stream;
+pub mod undo;
 pub mod validate;
 
 pub use model::{Plan, Task, TaskId};

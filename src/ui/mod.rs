@@ -4,6 +4,9 @@
 pub mod advanced_settings;
 pub mod app;
 pub mod goal_form;
+pub mod graph_minimap;
+pub mod graph_node;
+pub mod graph_toolbar;
 pub mod history_sidebar;
 pub mod import_panel;
 pub mod notice_banner;

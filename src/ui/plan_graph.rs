@@ -1,38 +1,32 @@
-//! The plan drawn as an SVG DAG with live task status, zoom (buttons, Ctrl+wheel or pinch), pan
-//! (drag or scroll) and fit-to-view.
+//! The plan drawn as an SVG DAG with live task status: zoom (buttons, Ctrl+wheel or pinch), pan (drag
+//! or scroll), fit, keyboard moves between tasks, a minimap for large plans and — before the run —
+//! dependencies added by dragging from one box to another.
 
 use std::collections::HashSet;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::share::download_svg;
+use super::graph_minimap::{GraphMinimap, Viewport};
+use super::graph_node::{GraphNode, Marks};
+use super::graph_toolbar::GraphToolbar;
+use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
-use crate::engine::caption::caption;
-use crate::engine::TaskStatus;
-use crate::layout::{layout, Geometry, LayoutOptions};
+use crate::layout::{layout, neighbour, Direction, Geometry, LayoutOptions};
 use crate::plan::critical_path::critical_path;
-use crate::plan::validate::IssueKind;
+use crate::plan::validate::{Issue, IssueKind};
 use crate::plan::TaskId;
 
-/// Longest label that fits a box; longer names are cut with an ellipsis (the full name is in the tooltip).
-const MAX_LABEL_CHARS: usize = 24;
 /// Zoom limits.
 const ZOOM_MIN: f64 = 0.2;
 /// "Fit" never shrinks below this, so labels stay readable; larger plans scroll (or zoom out).
 const FIT_MIN: f64 = 0.55;
 const ZOOM_MAX: f64 = 3.0;
-
-fn short_label(name: &str) -> String {
-    if name.chars().count() <= MAX_LABEL_CHARS {
-        name.to_string()
-    } else {
-        format!("{}…", name.chars().take(MAX_LABEL_CHARS - 1).collect::<String>())
-    }
-}
+/// Plans with at least this many tasks get a minimap.
+const MINIMAP_TASKS: usize = 25;
 
 /// Dependency edges `(dependency, dependent)` that close a cycle, from the validation issues.
-fn cycle_edges(issues: &[crate::plan::validate::Issue]) -> HashSet<(TaskId, TaskId)> {
+fn cycle_edges(issues: &[Issue]) -> HashSet<(TaskId, TaskId)> {
     let mut edges = HashSet::new();
     for issue in issues.iter().filter(|i| i.kind == IssueKind::Cycle && !i.tasks.is_empty()) {
         let path = &issue.tasks;
@@ -43,18 +37,45 @@ fn cycle_edges(issues: &[crate::plan::validate::Issue]) -> HashSet<(TaskId, Task
     edges
 }
 
+/// A dependency being dragged: from task `from`'s port at (`x0`, `y0`) to the pointer at (`x`, `y`),
+/// in layout units.
+#[derive(Debug, Clone, PartialEq)]
+struct Connecting {
+    from: TaskId,
+    x0: f64,
+    y0: f64,
+    x: f64,
+    y: f64,
+}
+
+/// The task box under a pointer event, if any.
+fn task_under(ev: &leptos::ev::PointerEvent) -> Option<TaskId> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest(".task-node").ok().flatten()?.get_attribute("data-task-id")
+}
+
+/// Calls the element's `focus()` (SVG elements have it too).
+fn focus(element: &web_sys::Element) {
+    if let Ok(f) = js_sys::Reflect::get(element, &"focus".into()) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(element);
+        }
+    }
+}
+
 /// The dependency graph. Click or press Enter on a node to inspect it.
 #[component]
 pub fn PlanGraph() -> impl IntoView {
     let state = expect_context::<AppState>();
     let geometry = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(|p| layout(p, &LayoutOptions::default()))));
     // Critical path computed by Planwright (not the one the plan claims).
-    let critical = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
+    let critical_ids = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
+    let critical = Memo::new(move |_| critical_ids.with(|path| path.iter().cloned().collect::<HashSet<_>>()));
     let critical_edges = Memo::new(move |_| {
-        critical.with(|path| path.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect::<HashSet<_>>())
+        critical_ids.with(|path| path.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect::<HashSet<_>>())
     });
     let bad_edges = Memo::new(move |_| state.issues.with(|issues| cycle_edges(issues)));
-    let bad_nodes = Memo::new(move |_| {
+    let invalid = Memo::new(move |_| {
         state.issues.with(|issues| {
             issues
                 .iter()
@@ -65,6 +86,7 @@ pub fn PlanGraph() -> impl IntoView {
                 .collect::<HashSet<_>>()
         })
     });
+    let marks = Marks { critical, invalid };
     // A clock for the elapsed time of running tasks.
     let now = RwSignal::new(js_sys::Date::now());
     if let Ok(handle) =
@@ -73,44 +95,137 @@ pub fn PlanGraph() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let zoom = RwSignal::new(1.0_f64);
+    let viewport = RwSignal::new(Viewport::default());
     let container = NodeRef::<leptos::html::Div>::new();
-    let fit = move || {
+    let measure = move || {
+        if let Some(el) = container.get_untracked() {
+            viewport.set(Viewport {
+                left: el.scroll_left() as f64,
+                top: el.scroll_top() as f64,
+                width: el.client_width() as f64,
+                height: el.client_height() as f64,
+            });
+        }
+    };
+    let fit = Callback::new(move |()| {
         if let (Some(el), Some(g)) = (container.get_untracked(), geometry.get_untracked()) {
             let width = el.client_width() as f64 - 8.0;
             let height = (el.client_height() as f64 - 8.0).max(240.0);
             zoom.set((width / g.width).min(height / g.height).clamp(FIT_MIN, 1.0));
         }
-    };
+        measure();
+    });
     // Fit a new plan to the panel.
     Effect::new(move |_| {
         geometry.track();
-        fit();
+        fit.run(());
     });
-    let zoom_by = move |factor: f64| zoom.update(|z| *z = (*z * factor).clamp(ZOOM_MIN, ZOOM_MAX));
+    let zoom_by = Callback::new(move |factor: f64| {
+        zoom.update(|z| *z = (*z * factor).clamp(ZOOM_MIN, ZOOM_MAX));
+        measure();
+    });
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
         if ev.ctrl_key() {
             ev.prevent_default();
-            zoom_by(if ev.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 });
+            zoom_by.run(if ev.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 });
         }
     };
-    let drag = StoredValue::new(None::<(i32, i32, i32, i32)>);
-    let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
-        let on_node = ev
+    // Undo and redo from the keyboard, unless a text field has focus (it has its own undo).
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest(".task-node").ok().flatten())
-            .is_some();
-        if let (false, Some(el)) = (on_node, container.get_untracked()) {
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field || !(ev.ctrl_key() || ev.meta_key()) || !can_edit(&state) {
+            return;
+        }
+        match ev.key().to_lowercase().as_str() {
+            "z" if ev.shift_key() => redo(state),
+            "z" => undo(state),
+            "y" => redo(state),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || keys.remove());
+
+    // Layout units of a pointer position.
+    let graph_point = move |ev: &leptos::ev::PointerEvent| {
+        let svg = container.get_untracked()?.query_selector("svg.plan-graph").ok().flatten()?;
+        let rect = svg.get_bounding_client_rect();
+        let z = zoom.get_untracked();
+        Some(((f64::from(ev.client_x()) - rect.left()) / z, (f64::from(ev.client_y()) - rect.top()) / z))
+    };
+    let connecting = RwSignal::new(None::<Connecting>);
+    let on_port = Callback::new(move |(from, ev): (TaskId, leptos::ev::PointerEvent)| {
+        let start = geometry.with_untracked(|g| {
+            g.as_ref()?.nodes.iter().find(|n| n.id == from).map(|n| (n.x + n.width, n.y + n.height / 2.0))
+        });
+        if let (Some((x0, y0)), Some((x, y))) = (start, graph_point(&ev)) {
+            connecting.set(Some(Connecting { from, x0, y0, x, y }));
+        }
+    });
+    let on_move = Callback::new(move |(from, direction): (TaskId, Direction)| {
+        let target = geometry.with_untracked(|g| {
+            let nodes = &g.as_ref()?.nodes;
+            let here = nodes.iter().position(|n| n.id == from)?;
+            neighbour(nodes, here, direction).map(|k| nodes[k].id.clone())
+        });
+        let Some(id) = target else { return };
+        let element = container
+            .get_untracked()
+            .and_then(|c| c.query_selector(&format!("[data-task-id=\"{}\"]", id.replace('"', "\\\""))).ok().flatten());
+        if let Some(element) = element {
+            focus(&element);
+            state.selected.set(Some(id));
+        }
+    });
+    let on_jump = Callback::new(move |(x, y): (f64, f64)| {
+        if let Some(el) = container.get_untracked() {
+            let z = zoom.get_untracked();
+            el.set_scroll_left((x * z - el.client_width() as f64 / 2.0) as i32);
+            el.set_scroll_top((y * z - el.client_height() as f64 / 2.0) as i32);
+            measure();
+        }
+    });
+
+    let drag = StoredValue::new(None::<(i32, i32, i32, i32)>);
+    let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
+        if task_under(&ev).is_some() {
+            return;
+        }
+        if let Some(el) = container.get_untracked() {
             drag.set_value(Some((ev.client_x(), ev.client_y(), el.scroll_left(), el.scroll_top())));
         }
     };
     let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
-        if let (Some((x, y, left, top)), Some(el)) = (drag.get_value(), container.get_untracked()) {
+        if connecting.with_untracked(Option::is_some) {
+            if let Some((x, y)) = graph_point(&ev) {
+                connecting.update(|c| {
+                    if let Some(c) = c {
+                        (c.x, c.y) = (x, y);
+                    }
+                });
+            }
+        } else if let (Some((x, y, left, top)), Some(el)) = (drag.get_value(), container.get_untracked()) {
             el.set_scroll_left(left - (ev.client_x() - x));
             el.set_scroll_top(top - (ev.client_y() - y));
         }
     };
-    let end_drag = move |_| drag.set_value(None);
+    let on_pointer_up = move |ev: leptos::ev::PointerEvent| {
+        drag.set_value(None);
+        if let Some(c) = connecting.get_untracked() {
+            connecting.set(None);
+            match task_under(&ev) {
+                Some(to) if to != c.from => add_dependency(state, &to, &c.from),
+                _ => {}
+            }
+        }
+    };
+    let end_drag = move |_| {
+        drag.set_value(None);
+        connecting.set(None);
+    };
 
     let draw = move |g: Geometry| {
         let plan = state.plan.get_untracked().unwrap_or_default();
@@ -135,64 +250,24 @@ pub fn PlanGraph() -> impl IntoView {
             .map(|n| {
                 let task =
                     plan.tasks.get(n.index).cloned().unwrap_or_else(|| crate::plan::Task::new(&n.id, &n.id, &[]));
-                let id = task.id.clone();
-                let deps = task.depends_on.clone();
-                let (id_status, id_select, id_key, id_crit, id_sel, id_title, id_bad) =
-                    (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
-                let snapshot = state.tasks.cell(&id_status);
-                let dep_cells: Vec<_> = deps.iter().map(|d| state.tasks.cell(d)).collect();
-                let ready = Memo::new(move |_| dep_cells.iter().all(|c| c.with(|s| s.status.is_done())));
-                let snap_line = snapshot.clone();
-                let status_of = Memo::new(move |_| snapshot.with(|s| s.status));
-                let status = move || status_of.get().as_str();
-                let label = short_label(&task.name);
-                let title = format!("{} — {}\n{}", task.id, task.name, task.description);
-                // Only a running task's caption follows the clock.
-                let line = move || {
-                    snap_line.with(|s| {
-                        let t = if s.status == TaskStatus::Running { now.get() } else { now.get_untracked() };
-                        caption(&id, s, ready.get(), t)
-                    })
-                };
-                view! {
-                    <g
-                        class=move || format!("task-node status-{}", status())
-                        class:ready=move || ready.get() && status_of.get() == TaskStatus::Pending
-                        class:critical=move || critical.with(|c| c.contains(&id_crit))
-                        class:invalid=move || bad_nodes.with(|b| b.contains(&id_bad))
-                        class:selected=move || state.selected.with(|s| s.as_deref() == Some(id_sel.as_str()))
-                        data-testid="task-node"
-                        data-task-id=id_title.clone()
-                        data-status=status
-                        transform=format!("translate({},{})", n.x, n.y)
-                        tabindex="0"
-                        role="button"
-                        aria-label=move || format!("{} {}: {}", id_title, task.name, status())
-                        on:click=move |_| state.selected.set(Some(id_select.clone()))
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                            if ev.key() == "Enter" || ev.key() == " " {
-                                ev.prevent_default();
-                                state.selected.set(Some(id_key.clone()));
-                            }
-                        }
-                    >
-                        <title>{title}</title>
-                        <rect width=n.width height=n.height rx="8"></rect>
-                        <text class="node-name" x="10" y="24">{label}</text>
-                        <text class="node-status" x="10" y="44">{line}</text>
-                    </g>
-                }
+                view! { <GraphNode node=n.clone() task=task marks=marks now=now on_move=on_move on_port=on_port/> }
             })
             .collect_view();
+        let line = move || {
+            connecting.get().map(|c| {
+                view! { <line class="connect-line" data-testid="connect-line" x1=c.x0 y1=c.y0 x2=c.x y2=c.y></line> }
+            })
+        };
+        let (width, height) = (g.width, g.height);
         view! {
             <svg
                 class="plan-graph"
                 data-testid="plan-graph"
-                width=move || g.width * zoom.get()
-                height=move || g.height * zoom.get()
-                viewBox=format!("0 0 {} {}", g.width, g.height)
+                width=move || width * zoom.get()
+                height=move || height * zoom.get()
+                viewBox=format!("0 0 {width} {height}")
                 role="group"
-                aria-label="Plan dependency graph"
+                aria-label="Plan dependency graph: Tab to a task, arrows to move, Enter to inspect"
             >
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
@@ -204,29 +279,29 @@ pub fn PlanGraph() -> impl IntoView {
                 </defs>
                 <g class="edges">{edges}</g>
                 <g class="nodes">{nodes}</g>
+                {line}
             </svg>
         }
     };
 
     view! {
         <div class="panel graph-panel">
-            <div class="graph-toolbar" role="toolbar" aria-label="Graph view">
-                <button data-testid="zoom-in" aria-label="Zoom in" on:click=move |_| zoom_by(1.25)>"+"</button>
-                <button data-testid="zoom-out" aria-label="Zoom out" on:click=move |_| zoom_by(0.8)>"−"</button>
-                <button data-testid="zoom-fit" on:click=move |_| fit()>"Fit"</button>
-                <button data-testid="zoom-reset" on:click=move |_| zoom.set(1.0)>"100%"</button>
-                <button data-testid="export-svg" on:click=move |_| download_svg(state) title="Download the graph as an SVG file">"SVG"</button>
-                <span class="hint">{move || format!("{:.0}% · drag to pan · Ctrl+wheel to zoom", zoom.get() * 100.0)}</span>
-            </div>
+            {move || geometry.with(Option::is_some).then(|| view! { <GraphToolbar zoom=zoom zoom_by=zoom_by fit=fit/> })}
             <div class="graph-scroll" node_ref=container on:wheel=on_wheel on:pointerdown=on_pointer_down
-                on:pointermove=on_pointer_move on:pointerup=end_drag on:pointerleave=end_drag>
-                {move || match geometry.get() {
+                on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=end_drag
+                on:scroll=move |_| measure()>
+                // Redrawn when the plan changes, even if its layout does not (a renamed task).
+            {move || match { state.plan.track(); geometry.get() } {
                     Some(g) => draw(g).into_any(),
                     None => view! {
                         <p class="empty-graph">"Type a goal and press Plan (or pick a template) to see the plan as a graph."</p>
                     }.into_any(),
                 }}
             </div>
+            {move || {
+                geometry.get().filter(|g| g.nodes.len() >= MINIMAP_TASKS)
+                    .map(|g| view! { <GraphMinimap geometry=g zoom=zoom viewport=viewport on_jump=on_jump/> })
+            }}
         </div>
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::actions::{control, start_run, take_over};
+use crate::app::editing::can_edit;
 use crate::app::state::{AppState, Phase};
 use crate::engine::{eta_ms, Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
@@ -24,6 +25,7 @@ pub fn RunBar() -> impl IntoView {
     let label = move || match state.phase.get() {
         Phase::Running => "Running…",
         Phase::Finished => "Run again",
+        _ if can_edit(&state) => "Approve and run",
         _ => "Run",
     };
     let totals = move || state.tasks.with(|tasks| RunTotals::of(tasks.values()).summary());

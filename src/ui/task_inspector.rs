@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::app::actions::{control, expand_task, set_task_type};
+use crate::app::actions::{control, expand_task};
+use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
 use crate::engine::{Event, TaskStatus};
+use crate::plan::editor::TaskField;
 
 /// Task types the decomposer is asked to use; each selects a set of tools.
 const TASK_TYPES: [&str; 6] = ["research", "analysis", "data", "code", "writing", "review"];
@@ -17,7 +19,7 @@ pub fn TaskInspector() -> impl IntoView {
     // Reload the selected task's recorded calls when it is selected or its state changes.
     Effect::new(move |_| {
         if let Some(id) = state.selected.get() {
-            state.tasks.with(|t| t.get(&id).map(|s| (s.status, s.attempts)));
+            state.tasks.cell(&id).with(|s| (s.status, s.attempts));
             load_calls(state, id);
         }
     });
@@ -39,15 +41,52 @@ pub fn TaskInspector() -> impl IntoView {
     let details = move || {
         let id = state.selected.get()?;
         let task = state.plan.with(|p| p.as_ref().and_then(|p| p.task(&id).cloned()))?;
-        let task_state = state.tasks.with(|t| t.get(&id).cloned()).unwrap_or_default();
+        let task_state = state.tasks.cell(&id).get();
+        let editable = can_edit(&state);
         let deps = task
             .depends_on
             .iter()
             .map(|d| {
-                let target = d.clone();
-                view! { <button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{d.clone()}</button> }
+                let (target, dep, owner) = (d.clone(), d.clone(), task.id.clone());
+                let remove = editable.then(|| view! {
+                    <button class="icon-button" data-testid="remove-dependency" data-dependency=dep.clone()
+                        aria-label=format!("Remove the dependency on {dep}")
+                        on:click=move |_| remove_dependency(state, &owner, &dep)>"×"</button>
+                });
+                view! {
+                    <span class="dependency">
+                        <button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{d.clone()}</button>
+                        {remove}
+                    </span>
+                }
             })
             .collect_view();
+        let add_dependency_select = editable.then(|| {
+            let owner = task.id.clone();
+            let candidates: Vec<(String, String)> = state.plan.with_untracked(|p| {
+                p.as_ref()
+                    .map(|p| {
+                        p.tasks
+                            .iter()
+                            .filter(|t| t.id != task.id && !task.depends_on.contains(&t.id))
+                            .map(|t| (t.id.clone(), format!("{} — {}", t.id, t.name)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            view! {
+                <select data-testid="add-dependency" aria-label="Add a dependency"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if !value.is_empty() {
+                            add_dependency(state, &owner, &value);
+                        }
+                    }>
+                    <option value="" selected=true>"+ add dependency…"</option>
+                    {candidates.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                </select>
+            }
+        });
         let usage = &task_state.usage;
         let usage_line = (usage.calls > 0).then(|| {
             let mut text = format!(
@@ -71,12 +110,11 @@ pub fn TaskInspector() -> impl IntoView {
         let tools = if tools.is_empty() { "none".to_string() } else { tools.join(", ") };
         let type_id = task.id.clone();
         let current_type = task.kind.clone().unwrap_or_default();
-        let editable = state.run_status.get_untracked() == crate::engine::RunStatus::Idle;
         let type_select = view! {
-            <select data-testid="inspector-type" disabled=!editable
+            <select data-testid="inspector-type" disabled=!editable aria-label="Task type"
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
-                    set_task_type(state, &type_id, (!value.is_empty()).then_some(value));
+                    set_field(state, &type_id, TaskField::Kind((!value.is_empty()).then_some(value)));
                 }>
                 {std::iter::once("").chain(TASK_TYPES).map(|k| {
                     let label = if k.is_empty() { "untyped" } else { k };
@@ -85,8 +123,9 @@ pub fn TaskInspector() -> impl IntoView {
             </select>
         };
         let live_id = id.clone();
+        let live_cell = state.tasks.cell(&id);
         let live = move || {
-            let running = state.tasks.with(|t| t.get(&live_id).map(|s| s.status)) == Some(TaskStatus::Running);
+            let running = live_cell.with(|s| s.status) == TaskStatus::Running;
             let text = state.live_output.with(|l| l.get(&live_id).map(|(_, text)| text.clone())).unwrap_or_default();
             (running && !text.is_empty()).then(|| {
                 view! { <h3>"Streaming…"</h3><pre class="result-text live" data-testid="inspector-live">{text}</pre> }
@@ -105,8 +144,22 @@ pub fn TaskInspector() -> impl IntoView {
             let target = p.clone();
             view! { <dt>"Subtask of"</dt><dd><button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{p}</button></dd> }
         });
+        let (name_id, description_id, delete_id) = (task.id.clone(), task.id.clone(), task.id.clone());
+        let editor = editable.then(|| view! {
+            <div class="task-editor" data-testid="task-editor">
+                <label for="edit-name">"Name"</label>
+                <input id="edit-name" data-testid="edit-name" prop:value=task.name.clone()
+                    on:change=move |ev| set_field(state, &name_id, TaskField::Name(event_target_value(&ev)))/>
+                <label for="edit-description">"Description"</label>
+                <textarea id="edit-description" data-testid="edit-description" rows="3" prop:value=task.description.clone()
+                    on:change=move |ev| set_field(state, &description_id, TaskField::Description(event_target_value(&ev)))></textarea>
+                <button data-testid="delete-task" class="danger" on:click=move |_| delete_task(state, &delete_id)
+                    title="Delete this task, its subtasks and every dependency on them (Delete key on the node)">"Delete task"</button>
+            </div>
+        });
         Some(view! {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
+            {editor}
             <div class="row">
                 <button data-testid="retry-button" disabled=!can_retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
                     title="Run this failed task again; the tasks it blocked return to pending">"Retry"</button>
@@ -122,7 +175,7 @@ pub fn TaskInspector() -> impl IntoView {
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Type"</dt><dd>{type_select}</dd>
                 <dt>"Tools"</dt><dd data-testid="inspector-tools">{tools}</dd>
-                <dt>"Depends on"</dt><dd>{deps}</dd>
+                <dt>"Depends on"</dt><dd data-testid="inspector-dependencies">{deps}{add_dependency_select}</dd>
                 {parent}
                 <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>
                 {usage_line}

@@ -56,6 +56,13 @@ pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings,
 /// Mounts a fresh app with a whole environment.
 pub fn mount_env(env: AppEnv) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
+    // The page's stylesheet, as the served page has it (scrolling, hidden panels).
+    if document.get_element_by_id("planwright-style").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("planwright-style");
+        style.set_text_content(Some(include_str!("../../style/main.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App env=env/> }.into_any());
@@ -143,4 +150,31 @@ pub async fn plan_goal(root: &HtmlElement, goal: &str) {
         find(root, "[data-testid='run-button']").is_some_and(|b| !b.has_attribute("disabled"))
     })
     .await;
+}
+
+/// Sets the value of the first element matching `selector` and fires `change` (selects, edited fields).
+pub fn change_value(root: &HtmlElement, selector: &str, value: &str) {
+    let el = find(root, selector).expect(selector);
+    js_sys::Reflect::set(&el, &"value".into(), &value.into()).unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+/// Selects task `id` by clicking its graph node and waits for the inspector to show it.
+pub async fn select_task(root: &HtmlElement, id: &str) {
+    let node = find(root, &format!("[data-task-id='{id}']")).expect(id);
+    node.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+    wait_until("the inspector to show the task", 2_000.0, || {
+        find(root, ".inspector h2").and_then(|h| h.text_content()).is_some_and(|t| t.starts_with(&format!("{id} ")))
+    })
+    .await;
+}
+
+/// Dependencies listed by the inspector for the selected task, in order.
+pub fn inspector_dependencies(root: &HtmlElement) -> Vec<String> {
+    find_all(root, "[data-testid='inspector-dependencies'] .dependency .link")
+        .into_iter()
+        .filter_map(|e| e.text_content())
+        .collect()
 }

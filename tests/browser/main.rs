@@ -4,6 +4,7 @@
 mod checkpoints;
 mod controls;
 mod dom;
+mod editing;
 mod expand_and_stream;
 mod graph_view;
 mod history;

@@ -1,0 +1,121 @@
+//! One task box of the graph: status colour and caption, keyboard moves, and the port a dependency
+//! is dragged from while the plan is editable.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use crate::app::editing::{can_edit, delete_task};
+use crate::app::state::AppState;
+use crate::engine::caption::caption;
+use crate::engine::TaskStatus;
+use crate::layout::{Direction, NodeBox};
+use crate::plan::{Task, TaskId};
+
+/// Longest label that fits a box; longer names are cut with an ellipsis (the full name is in the tooltip).
+const MAX_LABEL_CHARS: usize = 24;
+
+fn short_label(name: &str) -> String {
+    if name.chars().count() <= MAX_LABEL_CHARS {
+        name.to_string()
+    } else {
+        format!("{}…", name.chars().take(MAX_LABEL_CHARS - 1).collect::<String>())
+    }
+}
+
+/// Sets of task ids the graph marks.
+#[derive(Clone, Copy)]
+pub struct Marks {
+    /// Tasks on the computed critical path.
+    pub critical: Memo<HashSet<TaskId>>,
+    /// Tasks with a validation error (cycle, missing or self dependency).
+    pub invalid: Memo<HashSet<TaskId>>,
+}
+
+/// A task's box at `node`, for `task`. `now` is the page clock (elapsed time of running tasks);
+/// `on_move` is called with an arrow key's direction; `on_port` when a dependency drag starts here.
+#[component]
+pub fn GraphNode(
+    node: NodeBox,
+    task: Task,
+    marks: Marks,
+    now: RwSignal<f64>,
+    on_move: Callback<(String, Direction)>,
+    on_port: Callback<(String, leptos::ev::PointerEvent)>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = task.id.clone();
+    let snapshot = state.tasks.cell(&id);
+    let dep_cells: Vec<_> = task.depends_on.iter().map(|d| state.tasks.cell(d)).collect();
+    let ready = Memo::new(move |_| dep_cells.iter().all(|c| c.with(|s| s.status.is_done())));
+    let status_of = Memo::new({
+        let snapshot = snapshot.clone();
+        move |_| snapshot.with(|s| s.status)
+    });
+    let status = move || status_of.get().as_str();
+    let caption_id = id.clone();
+    // Only a running task's caption follows the clock.
+    let line = move || {
+        snapshot.with(|s| {
+            let t = if s.status == TaskStatus::Running { now.get() } else { now.get_untracked() };
+            caption(&caption_id, s, ready.get(), t)
+        })
+    };
+    let title = format!("{} — {}\n{}", task.id, task.name, task.description);
+    let label = short_label(&task.name);
+    let (id_crit, id_bad, id_sel, id_click, id_key, id_port) =
+        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let aria_name = format!("{} {}", task.id, task.name);
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            state.selected.set(Some(id_key.clone()));
+        } else if let Some(direction) = Direction::from_key(&key) {
+            ev.prevent_default();
+            on_move.run((id_key.clone(), direction));
+        } else if (key == "Delete" || key == "Backspace") && can_edit(&state) {
+            ev.prevent_default();
+            delete_task(state, &id_key);
+        }
+    };
+    let port = move || {
+        let id = id_port.clone();
+        can_edit(&state).then(|| {
+            view! {
+                <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
+                    on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                        ev.stop_propagation();
+                        ev.prevent_default();
+                        on_port.run((id.clone(), ev));
+                    }>
+                    <title>"Drag to another task to make it depend on this one"</title>
+                </circle>
+            }
+        })
+    };
+    view! {
+        <g
+            class=move || format!("task-node status-{}", status())
+            class:ready=move || ready.get() && status_of.get() == TaskStatus::Pending
+            class:critical=move || marks.critical.with(|c| c.contains(&id_crit))
+            class:invalid=move || marks.invalid.with(|b| b.contains(&id_bad))
+            class:selected=move || state.selected.with(|s| s.as_deref() == Some(id_sel.as_str()))
+            data-testid="task-node"
+            data-task-id=id.clone()
+            data-status=status
+            transform=format!("translate({},{})", node.x, node.y)
+            tabindex="0"
+            role="button"
+            aria-label=move || format!("{aria_name}: {}", status())
+            on:click=move |_| state.selected.set(Some(id_click.clone()))
+            on:keydown=on_keydown
+        >
+            <title>{title}</title>
+            <rect width=node.width height=node.height rx="8"></rect>
+            <text class="node-name" x="10" y="24">{label}</text>
+            <text class="node-status" x="10" y="44">{line}</text>
+            {port}
+        </g>
+    }
+}
