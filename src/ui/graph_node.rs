@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
-use crate::app::editing::{can_edit, delete_task};
+use crate::app::editing::delete_task;
 use crate::app::state::AppState;
 use crate::engine::caption::caption;
 use crate::engine::TaskStatus;
@@ -23,7 +23,7 @@ fn short_label(name: &str) -> String {
     }
 }
 
-/// Sets of task ids the graph marks.
+/// Sets of task ids the graph marks (read once: the graph is redrawn when the plan changes).
 #[derive(Clone, Copy)]
 pub struct Marks {
     /// Tasks on the computed critical path.
@@ -33,12 +33,15 @@ pub struct Marks {
 }
 
 /// A task's box at `node`, for `task`. `now` is the page clock (elapsed time of running tasks);
-/// `on_move` is called with an arrow key's direction; `on_port` when a dependency drag starts here.
+/// `on_move` is called with an arrow key's direction; `on_port` when a dependency drag starts here
+/// (`editable`: the box has a port). Few signals are watched per box, so 1,000 boxes mount quickly;
+/// the selection is marked by the graph, not by each box.
 #[component]
 pub fn GraphNode(
     node: NodeBox,
     task: Task,
     marks: Marks,
+    editable: bool,
     now: RwSignal<f64>,
     on_move: Callback<(String, Direction)>,
     on_port: Callback<(String, leptos::ev::PointerEvent)>,
@@ -63,8 +66,14 @@ pub fn GraphNode(
     };
     let title = format!("{} — {}\n{}", task.id, task.name, task.description);
     let label = short_label(&task.name);
-    let (id_crit, id_bad, id_sel, id_click, id_key, id_port) =
-        (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let (id_click, id_key, id_port) = (id.clone(), id.clone(), id.clone());
+    let mut marked = String::new();
+    if marks.critical.with_untracked(|c| c.contains(&id)) {
+        marked.push_str(" critical");
+    }
+    if marks.invalid.with_untracked(|b| b.contains(&id)) {
+        marked.push_str(" invalid");
+    }
     let aria_name = format!("{} {}", task.id, task.name);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let key = ev.key();
@@ -74,33 +83,29 @@ pub fn GraphNode(
         } else if let Some(direction) = Direction::from_key(&key) {
             ev.prevent_default();
             on_move.run((id_key.clone(), direction));
-        } else if (key == "Delete" || key == "Backspace") && can_edit(&state) {
+        } else if (key == "Delete" || key == "Backspace") && editable {
             ev.prevent_default();
             delete_task(state, &id_key);
         }
     };
-    let port = move || {
-        let id = id_port.clone();
-        can_edit(&state).then(|| {
-            view! {
-                <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
-                    on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                        ev.stop_propagation();
-                        ev.prevent_default();
-                        on_port.run((id.clone(), ev));
-                    }>
-                    <title>"Drag to another task to make it depend on this one"</title>
-                </circle>
-            }
-        })
-    };
+    let port = editable.then(|| {
+        view! {
+            <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
+                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                    ev.stop_propagation();
+                    ev.prevent_default();
+                    on_port.run((id_port.clone(), ev));
+                }>
+                <title>"Drag to another task to make it depend on this one"</title>
+            </circle>
+        }
+    });
     view! {
         <g
-            class=move || format!("task-node status-{}", status())
-            class:ready=move || ready.get() && status_of.get() == TaskStatus::Pending
-            class:critical=move || marks.critical.with(|c| c.contains(&id_crit))
-            class:invalid=move || marks.invalid.with(|b| b.contains(&id_bad))
-            class:selected=move || state.selected.with(|s| s.as_deref() == Some(id_sel.as_str()))
+            class=move || {
+                let waiting = ready.get() && status_of.get() == TaskStatus::Pending;
+                format!("task-node status-{}{marked}{}", status(), if waiting { " ready" } else { "" })
+            }
             data-testid="task-node"
             data-task-id=id.clone()
             data-status=status

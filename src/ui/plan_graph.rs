@@ -54,6 +54,11 @@ fn task_under(ev: &leptos::ev::PointerEvent) -> Option<TaskId> {
     target.closest(".task-node").ok().flatten()?.get_attribute("data-task-id")
 }
 
+/// The box of task `id` under `root`.
+fn node_element(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!("[data-task-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""))).ok().flatten()
+}
+
 /// Calls the element's `focus()` (SVG elements have it too).
 fn focus(element: &web_sys::Element) {
     if let Ok(f) = js_sys::Reflect::get(element, &"focus".into()) {
@@ -172,13 +177,25 @@ pub fn PlanGraph() -> impl IntoView {
             neighbour(nodes, here, direction).map(|k| nodes[k].id.clone())
         });
         let Some(id) = target else { return };
-        let element = container
-            .get_untracked()
-            .and_then(|c| c.query_selector(&format!("[data-task-id=\"{}\"]", id.replace('"', "\\\""))).ok().flatten());
+        let element = container.get_untracked().and_then(|c| node_element(&c, &id));
         if let Some(element) = element {
             focus(&element);
             state.selected.set(Some(id));
         }
+    });
+    // The selected task's box is marked here, watched once instead of by every box.
+    Effect::new(move |previous: Option<Option<TaskId>>| {
+        state.plan.track();
+        let selected = state.selected.get();
+        if let Some(root) = container.get() {
+            if let Some(el) = previous.flatten().and_then(|id| node_element(&root, &id)) {
+                let _ = el.remove_attribute("data-selected");
+            }
+            if let Some(el) = selected.as_deref().and_then(|id| node_element(&root, id)) {
+                let _ = el.set_attribute("data-selected", "true");
+            }
+        }
+        selected
     });
     let on_jump = Callback::new(move |(x, y): (f64, f64)| {
         if let Some(el) = container.get_untracked() {
@@ -227,20 +244,21 @@ pub fn PlanGraph() -> impl IntoView {
         connecting.set(None);
     };
 
-    let draw = move |g: Geometry| {
+    let draw = move |g: Geometry, editable: bool| {
         let plan = state.plan.get_untracked().unwrap_or_default();
         let id_at = |index: usize| plan.tasks.get(index).map(|t| t.id.clone()).unwrap_or_default();
+        // The marks follow the plan, and the drawing is redone whenever the plan changes: they are
+        // read once here instead of being watched by every edge.
+        let (critical_edges, bad_edges) = (critical_edges.get_untracked(), bad_edges.get_untracked());
         let edges = g
             .edges
             .iter()
             .map(|e| {
                 let key = (id_at(e.from), id_at(e.to));
-                let bad_key = key.clone();
-                let is_critical = move || critical_edges.with(|c| c.contains(&key));
-                let is_bad = Memo::new(move |_| bad_edges.with(|c| c.contains(&bad_key)));
+                let is_bad = bad_edges.contains(&key);
                 view! {
-                    <path class="edge" class:critical=is_critical class:invalid=is_bad d=e.d.clone()
-                        marker-end=move || if is_bad.get() { "url(#arrow-bad)" } else { "url(#arrow)" }></path>
+                    <path class="edge" class:critical=critical_edges.contains(&key) class:invalid=is_bad d=e.d.clone()
+                        marker-end=if is_bad { "url(#arrow-bad)" } else { "url(#arrow)" }></path>
                 }
             })
             .collect_view();
@@ -250,7 +268,7 @@ pub fn PlanGraph() -> impl IntoView {
             .map(|n| {
                 let task =
                     plan.tasks.get(n.index).cloned().unwrap_or_else(|| crate::plan::Task::new(&n.id, &n.id, &[]));
-                view! { <GraphNode node=n.clone() task=task marks=marks now=now on_move=on_move on_port=on_port/> }
+                view! { <GraphNode node=n.clone() task=task marks=marks editable=editable now=now on_move=on_move on_port=on_port/> }
             })
             .collect_view();
         let line = move || {
@@ -290,12 +308,16 @@ pub fn PlanGraph() -> impl IntoView {
             <div class="graph-scroll" node_ref=container on:wheel=on_wheel on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move on:pointerup=on_pointer_up on:pointerleave=end_drag
                 on:scroll=move |_| measure()>
-                // Redrawn when the plan changes, even if its layout does not (a renamed task).
-            {move || match { state.plan.track(); geometry.get() } {
-                    Some(g) => draw(g).into_any(),
-                    None => view! {
-                        <p class="empty-graph">"Type a goal and press Plan (or pick a template) to see the plan as a graph."</p>
-                    }.into_any(),
+                {move || {
+                    // Redrawn when the plan changes, even if its layout does not (a renamed task).
+                    state.plan.track();
+                    let editable = can_edit(&state);
+                    match geometry.get() {
+                        Some(g) => draw(g, editable).into_any(),
+                        None => view! {
+                            <p class="empty-graph">"Type a goal and press Plan (or pick a template) to see the plan as a graph."</p>
+                        }.into_any(),
+                    }
                 }}
             </div>
             {move || {

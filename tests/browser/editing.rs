@@ -4,6 +4,7 @@
 
 use planwright::app::share::graph_png;
 use planwright::llm::provider::CallLog;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
@@ -152,7 +153,15 @@ async fn the_graph_exports_as_png_and_a_large_plan_gets_a_minimap() {
         .collect();
     import(&app.root, &format!("{{\"tasks\":[{}]}}", tasks.join(",")), 40).await;
     wait_until("the minimap", 2_000.0, || find(&app.root, "[data-testid='minimap']").is_some()).await;
-    assert_eq!(find_all(&app.root, ".minimap .mini-node").len(), 40);
+    let canvas: web_sys::HtmlCanvasElement = find(&app.root, "[data-testid='minimap']").unwrap().unchecked_into();
+    let blank: web_sys::HtmlCanvasElement =
+        web_sys::window().unwrap().document().unwrap().create_element("canvas").unwrap().unchecked_into();
+    blank.set_width(canvas.width());
+    blank.set_height(canvas.height());
+    wait_until("the minimap to draw the tasks", 2_000.0, || {
+        canvas.to_data_url().unwrap() != blank.to_data_url().unwrap()
+    })
+    .await;
     let scroll = find(&app.root, ".graph-scroll").unwrap();
     let before = scroll.scroll_left();
     let (right, _) = {
