@@ -1,6 +1,6 @@
 //! The UI's reactive state: every signal the components read or write lives in [`AppState`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
@@ -119,6 +119,8 @@ pub struct AppState {
     pub phase: RwSignal<Phase>,
     /// Banner message.
     pub notice: RwSignal<Option<Notice>>,
+    /// Expanded tasks whose subtasks are hidden on the graph.
+    pub collapsed: RwSignal<HashSet<TaskId>>,
     /// Selected task (inspector).
     pub selected: RwSignal<Option<TaskId>>,
     /// Text of the import box.
@@ -171,6 +173,7 @@ impl AppState {
             phase: RwSignal::new(Phase::Loading),
             notice: RwSignal::new(None),
             selected: RwSignal::new(None),
+            collapsed: RwSignal::new(HashSet::new()),
             import_text: RwSignal::new(String::new()),
             stream_dispatch: RwSignal::new(false),
             expanding: RwSignal::new(None),
@@ -184,6 +187,15 @@ impl AppState {
             store: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
         }
+    }
+
+    /// Hides the subtasks of task `id` on the graph, or shows them again.
+    pub fn toggle_collapsed(&self, id: &str) {
+        self.collapsed.update(|c| {
+            if !c.remove(id) {
+                c.insert(id.to_string());
+            }
+        });
     }
 
     /// Shows an error banner.

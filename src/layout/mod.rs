@@ -5,6 +5,7 @@
 //! (`position`) and smooth edge paths (`route`). Same input, same output.
 
 mod acyclic;
+mod clusters;
 mod crossings;
 mod geometry;
 mod layering;
@@ -16,6 +17,7 @@ mod route;
 #[cfg(test)]
 mod test_support;
 
+pub use clusters::{clusters, Cluster};
 pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
 pub use navigate::{neighbour, Direction};

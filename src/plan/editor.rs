@@ -2,6 +2,7 @@
 //! task's name, description or type. Each returns the edited plan or says why the edit makes no sense;
 //! an edit may leave the plan invalid (a cycle, say): validation then lists the issue.
 
+use super::collapse::descendants;
 use super::model::{Plan, Task, TaskId};
 
 fn known(plan: &Plan, id: &str) -> Result<(), String> {
@@ -25,13 +26,8 @@ pub fn with_new_task(plan: &Plan, name: &str) -> (Plan, TaskId) {
 /// critical path go too.
 pub fn without_task(plan: &Plan, id: &str) -> Result<Plan, String> {
     known(plan, id)?;
-    let mut gone: Vec<TaskId> = vec![id.to_string()];
-    let mut k = 0;
-    while k < gone.len() {
-        let parent = gone[k].clone();
-        gone.extend(plan.tasks.iter().filter(|t| t.parent.as_deref() == Some(parent.as_str())).map(|t| t.id.clone()));
-        k += 1;
-    }
+    let mut gone = descendants(plan, id);
+    gone.push(id.to_string());
     let mut edited = plan.clone();
     edited.tasks.retain(|t| !gone.contains(&t.id));
     for task in &mut edited.tasks {

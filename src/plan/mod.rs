@@ -1,5 +1,6 @@
 //! Plan model, tolerant JSON parsing, validation and critical path. Pure Rust.
 
+pub mod collapse;
 pub mod critical_path;
 pub mod edit;
 pub mod editor;

@@ -34,7 +34,7 @@ pub struct Marks {
 
 /// A task's box at `node`, for `task`. `now` is the page clock (elapsed time of running tasks);
 /// `on_move` is called with an arrow key's direction; `on_port` when a dependency drag starts here
-/// (`editable`: the box has a port). Few signals are watched per box, so 1,000 boxes mount quickly;
+/// (`editable`: the box has a port). A task with `subtasks` has a button that collapses them. Few signals are watched per box, so 1,000 boxes mount quickly;
 /// the selection is marked by the graph, not by each box.
 #[component]
 pub fn GraphNode(
@@ -42,6 +42,7 @@ pub fn GraphNode(
     task: Task,
     marks: Marks,
     editable: bool,
+    subtasks: usize,
     now: RwSignal<f64>,
     on_move: Callback<(String, Direction)>,
     on_port: Callback<(String, leptos::ev::PointerEvent)>,
@@ -100,6 +101,34 @@ pub fn GraphNode(
             </circle>
         }
     });
+    let fold_id = id.clone();
+    let fold = (subtasks > 0).then(|| {
+        let collapsed = state.collapsed.with_untracked(|c| c.contains(&fold_id));
+        let label = if collapsed {
+            format!("Show the {subtasks} subtasks of {fold_id}")
+        } else {
+            format!("Hide the {subtasks} subtasks of {fold_id}")
+        };
+        let toggle = move || state.toggle_collapsed(&fold_id);
+        let toggle_key = toggle.clone();
+        view! {
+            <g class="fold" data-testid="fold" role="button" tabindex="0" aria-label=label.clone()
+                aria-expanded=(!collapsed).to_string()
+                transform=format!("translate({},4)", node.width - 44.0)
+                on:click=move |ev: leptos::ev::MouseEvent| { ev.stop_propagation(); toggle(); }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        toggle_key();
+                    }
+                }>
+                <title>{label.clone()}</title>
+                <rect width="40" height="18" rx="9"></rect>
+                <text x="20" y="13">{if collapsed { format!("+{subtasks}") } else { "−".to_string() }}</text>
+            </g>
+        }
+    });
     view! {
         <g
             class=move || {
@@ -120,6 +149,7 @@ pub fn GraphNode(
             <rect width=node.width height=node.height rx="8"></rect>
             <text class="node-name" x="10" y="24">{label}</text>
             <text class="node-status" x="10" y="44">{line}</text>
+            {fold}
             {port}
         </g>
     }

@@ -1,6 +1,6 @@
 //! The plan drawn as an SVG DAG with live task status: zoom (buttons, Ctrl+wheel or pinch), pan (drag
-//! or scroll), fit, keyboard moves between tasks, a minimap for large plans and — before the run —
-//! dependencies added by dragging from one box to another.
+//! or scroll), fit, keyboard moves between tasks, a minimap for large plans, subtasks drawn as labelled
+//! clusters that collapse, and — before the run — dependencies added by dragging from box to box.
 
 use std::collections::HashSet;
 
@@ -12,7 +12,8 @@ use super::graph_node::{GraphNode, Marks};
 use super::graph_toolbar::GraphToolbar;
 use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
-use crate::layout::{layout, neighbour, Direction, Geometry, LayoutOptions};
+use crate::layout::{clusters, layout, neighbour, Direction, Geometry, LayoutOptions};
+use crate::plan::collapse::{collapsed_view, descendants};
 use crate::plan::critical_path::critical_path;
 use crate::plan::validate::{Issue, IssueKind};
 use crate::plan::TaskId;
@@ -72,7 +73,11 @@ fn focus(element: &web_sys::Element) {
 #[component]
 pub fn PlanGraph() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let geometry = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(|p| layout(p, &LayoutOptions::default()))));
+    // The plan as drawn: the subtasks of collapsed tasks hidden.
+    let shown = Memo::new(move |_| {
+        state.collapsed.with(|collapsed| state.plan.with(|p| p.as_ref().map(|p| collapsed_view(p, collapsed))))
+    });
+    let geometry = Memo::new(move |_| shown.with(|p| p.as_ref().map(|p| layout(p, &LayoutOptions::default()))));
     // Critical path computed by Planwright (not the one the plan claims).
     let critical_ids = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
     let critical = Memo::new(move |_| critical_ids.with(|path| path.iter().cloned().collect::<HashSet<_>>()));
@@ -245,7 +250,25 @@ pub fn PlanGraph() -> impl IntoView {
     };
 
     let draw = move |g: Geometry, editable: bool| {
-        let plan = state.plan.get_untracked().unwrap_or_default();
+        let plan = shown.get_untracked().unwrap_or_default();
+        let clusters = clusters(&plan, &g.nodes, &LayoutOptions::default())
+            .into_iter()
+            .map(|c| {
+                let (x, y, _, _) = c.bands[0];
+                let label = plan.task(&c.parent).map(|t| format!("{} — {}", t.id, t.name)).unwrap_or_default();
+                let bands = c
+                    .bands
+                    .iter()
+                    .map(|&(x, y, w, h)| view! { <rect x=x y=y width=w height=h rx="10"></rect> })
+                    .collect_view();
+                view! {
+                    <g class=format!("cluster nesting-{}", c.height.min(3)) data-testid="cluster" data-parent=c.parent.clone()>
+                        {bands}
+                        <text class="cluster-label" x=x + 10.0 y=y + 15.0>{label}</text>
+                    </g>
+                }
+            })
+            .collect_view();
         let id_at = |index: usize| plan.tasks.get(index).map(|t| t.id.clone()).unwrap_or_default();
         // The marks follow the plan, and the drawing is redone whenever the plan changes: they are
         // read once here instead of being watched by every edge.
@@ -268,7 +291,8 @@ pub fn PlanGraph() -> impl IntoView {
             .map(|n| {
                 let task =
                     plan.tasks.get(n.index).cloned().unwrap_or_else(|| crate::plan::Task::new(&n.id, &n.id, &[]));
-                view! { <GraphNode node=n.clone() task=task marks=marks editable=editable now=now on_move=on_move on_port=on_port/> }
+                let fold = state.plan.with_untracked(|p| p.as_ref().map_or(0, |p| descendants(p, &task.id).len()));
+                view! { <GraphNode node=n.clone() task=task marks=marks editable=editable subtasks=fold now=now on_move=on_move on_port=on_port/> }
             })
             .collect_view();
         let line = move || {
@@ -295,6 +319,7 @@ pub fn PlanGraph() -> impl IntoView {
                         <path d="M 0 0 L 10 5 L 0 10 z"></path>
                     </marker>
                 </defs>
+                <g class="clusters">{clusters}</g>
                 <g class="edges">{edges}</g>
                 <g class="nodes">{nodes}</g>
                 {line}

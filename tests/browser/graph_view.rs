@@ -1,4 +1,5 @@
-//! The graph view: status captions, cycle edges in red, zoom and fit; the theme switch.
+//! The graph view: status captions, cycle edges in red, zoom and fit, collapsible clusters; the theme
+//! switch.
 
 use planwright::llm::provider::CallLog;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -71,4 +72,27 @@ async fn the_inspector_shows_the_prompt_sent_and_the_raw_response() {
     })
     .await;
     assert!(text_of(&app.root, "inspector-prompt").contains("### T1"), "the dependency's result was sent");
+}
+
+#[wasm_bindgen_test]
+async fn subtasks_are_drawn_as_a_labelled_cluster_that_collapses() {
+    const NESTED: &str = r#"{"tasks":[{"id":"A","name":"Scope","depends_on":[]},
+        {"id":"B","name":"Build","depends_on":["A"]},
+        {"id":"B.1","name":"Parse","parent":"B","depends_on":["A"]},
+        {"id":"B.2","name":"Check","parent":"B","depends_on":["B.1"]},
+        {"id":"C","name":"Report","depends_on":["B"]}]}"#;
+    let app = mount_app(&unique_db("cluster"), CallLog::default(), demo_settings(10, 0.0));
+    import(&app.root, NESTED, 5).await;
+    let cluster = find(&app.root, "[data-testid='cluster']").expect("a cluster for B's subtasks");
+    assert_eq!(cluster.get_attribute("data-parent").as_deref(), Some("B"));
+    assert!(cluster.text_content().unwrap_or_default().contains("B — Build"), "the cluster is labelled");
+    let fold = find(&app.root, "[data-task-id='B'] [data-testid='fold']").expect("B has a fold button");
+    assert_eq!(fold.get_attribute("aria-expanded").as_deref(), Some("true"));
+    fold.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+    wait_until("B's subtasks to be hidden", 2_000.0, || node_statuses(&app.root).len() == 3).await;
+    assert!(find(&app.root, "[data-testid='cluster']").is_none(), "no cluster while collapsed");
+    let fold = find(&app.root, "[data-task-id='B'] [data-testid='fold']").unwrap();
+    assert!(fold.text_content().unwrap_or_default().ends_with("+2"), "{:?}", fold.text_content());
+    fold.dispatch_event(&web_sys::Event::new("click").unwrap()).unwrap();
+    wait_until("B's subtasks to come back", 2_000.0, || node_statuses(&app.root).len() == 5).await;
 }

@@ -1,0 +1,117 @@
+//! Labelled backgrounds behind the subtasks of each expanded task: one band per column that holds
+//! some of them, widened to meet its neighbours, so the bands of one task read as one shape.
+
+use std::collections::BTreeMap;
+
+use super::geometry::{LayoutOptions, NodeBox};
+use crate::plan::collapse::descendants;
+use crate::plan::{Plan, TaskId};
+
+/// Space between a cluster's band and the boxes in it (per level of nesting inside it).
+const PAD: f64 = 8.0;
+/// Extra space above the first band for the label.
+const LABEL: f64 = 20.0;
+
+/// The background of one expanded task's subtasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// The expanded (parent) task.
+    pub parent: TaskId,
+    /// Levels of subtasks inside it (1: its subtasks have none); outer clusters are drawn first.
+    pub height: usize,
+    /// One band `(x, y, width, height)` per column holding some of its subtasks, left to right.
+    pub bands: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The clusters of `plan` (as drawn) given its boxes, outermost first.
+pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<Cluster> {
+    let by_id: BTreeMap<&str, &NodeBox> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut found = Vec::new();
+    for parent in plan.tasks.iter().filter(|t| plan.tasks.iter().any(|c| c.parent.as_deref() == Some(t.id.as_str()))) {
+        let members = descendants(plan, &parent.id);
+        let height = nesting(plan, &parent.id);
+        let pad = PAD * height as f64;
+        let mut columns: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+        for node in members.iter().filter_map(|id| by_id.get(id.as_str())) {
+            let span = columns.entry(node.layer).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+            span.0 = span.0.min(node.y);
+            span.1 = span.1.max(node.y + node.height);
+        }
+        if columns.is_empty() {
+            continue;
+        }
+        let first = *columns.keys().next().expect("not empty");
+        let bands = columns
+            .into_iter()
+            .map(|(layer, (top, bottom))| {
+                let left = options.column_left(layer) - options.layer_gap / 2.0 + pad.min(options.layer_gap / 2.0);
+                let top = top - pad - if layer == first { LABEL } else { 0.0 };
+                let width = options.node_width + options.layer_gap - 2.0 * pad.min(options.layer_gap / 2.0);
+                (left, top, width, bottom + pad - top)
+            })
+            .collect();
+        found.push(Cluster { parent: parent.id.clone(), height, bands });
+    }
+    found.sort_by(|a, b| b.height.cmp(&a.height));
+    found
+}
+
+/// Levels of subtasks below `id` (0 for a task without subtasks).
+fn nesting(plan: &Plan, id: &str) -> usize {
+    let mut depth = 0;
+    let mut level = vec![id.to_string()];
+    while !level.is_empty() && depth <= plan.tasks.len() {
+        level = plan
+            .tasks
+            .iter()
+            .filter(|t| t.parent.as_ref().is_some_and(|p| level.contains(p)))
+            .map(|t| t.id.clone())
+            .collect();
+        if !level.is_empty() {
+            depth += 1;
+        }
+    }
+    depth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::layout;
+    use crate::plan::Task;
+
+    fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
+        Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
+    }
+
+    #[test]
+    fn each_expanded_task_gets_bands_around_all_its_subtasks_outermost_first() {
+        let plan = Plan {
+            tasks: vec![
+                Task::new("A", "a", &[]),
+                Task::new("B", "b", &["A"]),
+                sub("B.1", "B", &["A"]),
+                sub("B.2", "B", &["B.1"]),
+                sub("B.2.1", "B.2", &[]),
+                Task::new("C", "c", &["B"]),
+            ],
+            critical_path: vec![],
+        };
+        let options = LayoutOptions::default();
+        let g = layout(&plan, &options);
+        let found = clusters(&plan, &g.nodes, &options);
+        assert_eq!(found.iter().map(|c| (c.parent.as_str(), c.height)).collect::<Vec<_>>(), [("B", 2), ("B.2", 1)]);
+        for cluster in &found {
+            for id in descendants(&plan, &cluster.parent) {
+                let n = g.nodes.iter().find(|n| n.id == id).unwrap();
+                let inside = cluster
+                    .bands
+                    .iter()
+                    .any(|&(x, y, w, h)| n.x >= x && n.x + n.width <= x + w && n.y >= y && n.y + n.height <= y + h);
+                assert!(inside, "{id} lies inside the band of {}", cluster.parent);
+            }
+        }
+        assert!(clusters(&Plan { tasks: vec![Task::new("A", "a", &[])], critical_path: vec![] }, &g.nodes, &options)
+            .is_empty());
+    }
+}
