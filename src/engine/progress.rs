@@ -97,8 +97,11 @@ impl RunTotals {
         totals
     }
 
-    /// One line for the UI, e.g. `1,234 tokens (estimated) · $0.0012 · 12.3 s`.
+    /// One line for the UI, e.g. `1,234 tokens (estimated) · $0.0012 · 12.3 s` (or that nothing ran yet).
     pub fn summary(&self) -> String {
+        if self.usage.calls == 0 && self.wall_ms == 0.0 {
+            return "nothing has run yet".to_string();
+        }
         let tokens = self.usage.prompt_tokens + self.usage.completion_tokens;
         let mut text = format!("{tokens} tokens");
         if self.usage.estimated {
@@ -148,6 +151,7 @@ mod tests {
         assert_eq!(totals.wall_ms, 5_000.0);
         assert_eq!(totals.summary(), "32 tokens · $1.0000 · 5.0 s");
         assert_eq!(RunTotals::of(&[]).wall_ms, 0.0);
+        assert_eq!(RunTotals::of(&[TaskState::default()]).summary(), "nothing has run yet");
     }
 
     #[test]

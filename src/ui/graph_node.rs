@@ -139,7 +139,8 @@ pub fn GraphNode(
             data-task-id=id.clone()
             data-status=status
             transform=format!("translate({},{})", node.x, node.y)
-            tabindex="0"
+            // One box is in the Tab order (the selected one, else the first); arrows move between them.
+            tabindex=if node.index == 0 { "0" } else { "-1" }
             role="button"
             aria-label=move || format!("{aria_name}: {}", status())
             on:click=move |_| state.selected.set(Some(id_click.clone()))

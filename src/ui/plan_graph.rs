@@ -188,16 +188,27 @@ pub fn PlanGraph() -> impl IntoView {
             state.selected.set(Some(id));
         }
     });
-    // The selected task's box is marked here, watched once instead of by every box.
+    // The selected task's box is marked here, watched once instead of by every box; it also becomes
+    // the box the Tab key reaches.
     Effect::new(move |previous: Option<Option<TaskId>>| {
         state.plan.track();
         let selected = state.selected.get();
         if let Some(root) = container.get() {
             if let Some(el) = previous.flatten().and_then(|id| node_element(&root, &id)) {
                 let _ = el.remove_attribute("data-selected");
+                let _ = el.set_attribute("tabindex", "-1");
             }
             if let Some(el) = selected.as_deref().and_then(|id| node_element(&root, id)) {
+                if let Ok(Some(first)) = root.query_selector(".task-node[tabindex='0']") {
+                    let _ = first.set_attribute("tabindex", "-1");
+                }
                 let _ = el.set_attribute("data-selected", "true");
+                let _ = el.set_attribute("tabindex", "0");
+            }
+            if let (Ok(None), Ok(Some(first))) =
+                (root.query_selector(".task-node[tabindex='0']"), root.query_selector(".task-node"))
+            {
+                let _ = first.set_attribute("tabindex", "0");
             }
         }
         selected

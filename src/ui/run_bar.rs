@@ -57,6 +57,9 @@ pub fn RunBar() -> impl IntoView {
             <span class="counts" data-testid="run-counts">
                 {move || {
                     let p = progress.get();
+                    if p.total == 0 {
+                        return "No plan yet".to_string();
+                    }
                     let mut text = format!("{} / {} done · {} running · {} failed · {} blocked", p.completed, p.total, p.running, p.failed, p.blocked);
                     if p.skipped > 0 {
                         text.push_str(&format!(" · {} skipped", p.skipped));

@@ -128,6 +128,11 @@ async fn arrow_keys_move_between_tasks_and_delete_removes_one() {
     assert_eq!(text_of(&app.root, "inspector-status"), "pending", "moving also selects");
     fire("[data-task-id='B']", "KeyboardEvent", "keydown", "{key: 'ArrowLeft'}");
     wait_until("A to have focus", 2_000.0, || active().as_deref() == Some("A")).await;
+    let in_tab_order: Vec<String> = find_all(&app.root, ".task-node[tabindex='0']")
+        .into_iter()
+        .filter_map(|n| n.get_attribute("data-task-id"))
+        .collect();
+    assert_eq!(in_tab_order, ["A"], "one box, the selected one, is in the Tab order");
     fire("[data-task-id='C']", "KeyboardEvent", "keydown", "{key: 'Delete'}");
     wait_until("C to be deleted", 2_000.0, || ids(&app) == ["A", "B"]).await;
 }
