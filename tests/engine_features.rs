@@ -12,10 +12,6 @@ use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskError, T
 use planwright::plan::{Plan, Task};
 use proptest::prelude::*;
 
-fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
-    Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
-}
-
 fn fail() -> SimOutcome {
     SimOutcome { duration_ms: 1.0, result: Err(TaskError::permanent("boom")) }
 }
@@ -35,8 +31,8 @@ fn only_leaves_execute_and_a_parent_completes_with_its_subtree() {
         tasks: vec![
             Task::new("A", "a", &[]),
             Task::new("P", "p", &["A"]),
-            sub("P1", "P", &[]),
-            sub("P2", "P", &["P1"]),
+            Task::subtask("P1", "P", &[]),
+            Task::subtask("P2", "P", &["P1"]),
             Task::new("D", "d", &["P"]),
         ],
         critical_path: vec![],
@@ -59,8 +55,8 @@ fn a_failed_subtask_fails_its_parent_and_blocks_the_parents_dependents() {
     let p = Plan {
         tasks: vec![
             Task::new("P", "p", &[]),
-            sub("P1", "P", &[]),
-            sub("P2", "P", &[]),
+            Task::subtask("P1", "P", &[]),
+            Task::subtask("P2", "P", &[]),
             Task::new("D", "d", &["P"]),
             Task::new("X", "x", &[]),
         ],

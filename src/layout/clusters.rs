@@ -80,19 +80,15 @@ mod tests {
     use crate::layout::layout;
     use crate::plan::Task;
 
-    fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
-        Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
-    }
-
     #[test]
     fn each_expanded_task_gets_bands_around_all_its_subtasks_outermost_first() {
         let plan = Plan {
             tasks: vec![
                 Task::new("A", "a", &[]),
                 Task::new("B", "b", &["A"]),
-                sub("B.1", "B", &["A"]),
-                sub("B.2", "B", &["B.1"]),
-                sub("B.2.1", "B.2", &[]),
+                Task::subtask("B.1", "B", &["A"]),
+                Task::subtask("B.2", "B", &["B.1"]),
+                Task::subtask("B.2.1", "B.2", &[]),
                 Task::new("C", "c", &["B"]),
             ],
             critical_path: vec![],

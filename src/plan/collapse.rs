@@ -69,18 +69,14 @@ mod tests {
     use super::*;
     use crate::plan::model::Task;
 
-    fn sub(id: &str, parent: &str, deps: &[&str]) -> Task {
-        Task { parent: Some(parent.into()), ..Task::new(id, id, deps) }
-    }
-
     fn sample() -> Plan {
         Plan {
             tasks: vec![
                 Task::new("A", "a", &[]),
                 Task::new("B", "b", &["A"]),
-                sub("B.1", "B", &["A"]),
-                sub("B.2", "B", &["B.1"]),
-                sub("B.2.1", "B.2", &[]),
+                Task::subtask("B.1", "B", &["A"]),
+                Task::subtask("B.2", "B", &["B.1"]),
+                Task::subtask("B.2.1", "B.2", &[]),
                 Task::new("C", "c", &["B.2", "B.2.1", "B"]),
             ],
             critical_path: vec!["A".into(), "B.1".into(), "C".into()],

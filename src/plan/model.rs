@@ -47,6 +47,11 @@ impl Task {
             parent: None,
         }
     }
+
+    /// A task named after its id, like [`Task::new`], that is a subtask of `parent`.
+    pub fn subtask(id: &str, parent: &str, depends_on: &[&str]) -> Self {
+        Task { parent: Some(parent.to_string()), ..Task::new(id, id, depends_on) }
+    }
 }
 
 /// A whole plan: tasks plus the critical path the LLM claims.
