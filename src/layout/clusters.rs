@@ -52,7 +52,7 @@ pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<
             .collect();
         found.push(Cluster { parent: parent.id.clone(), height, bands });
     }
-    found.sort_by(|a, b| b.height.cmp(&a.height));
+    found.sort_by_key(|c| std::cmp::Reverse(c.height));
     found
 }
 
