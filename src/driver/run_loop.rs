@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::future::LocalBoxFuture;
 use futures::StreamExt;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
@@ -264,16 +265,24 @@ fn broadcast(inner: &Rc<Inner>, change: Change) {
 }
 
 /// Applies `change` to the workflow record and saves it.
-async fn save_workflow(inner: &Rc<Inner>, change: impl FnOnce(&mut WorkflowRecord)) {
+fn save_workflow(inner: &Rc<Inner>, change: impl FnOnce(&mut WorkflowRecord)) -> LocalBoxFuture<'_, ()> {
     let record = {
         let mut workflow = inner.workflow.borrow_mut();
         change(&mut workflow);
         workflow.updated_ms = now_ms();
         workflow.clone()
     };
-    if let Some(store) = &inner.store {
-        if let Err(e) = store.put_workflow(&record).await {
-            (inner.hooks.on_error)(e.to_string());
+    store_workflow(inner, record)
+}
+
+/// Saves `record`. One boxed future for every caller, so the write is compiled once, not once per
+/// kind of change (it keeps the Wasm bundle smaller).
+fn store_workflow(inner: &Rc<Inner>, record: WorkflowRecord) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        if let Some(store) = &inner.store {
+            if let Err(e) = store.put_workflow(&record).await {
+                (inner.hooks.on_error)(e.to_string());
+            }
         }
-    }
+    })
 }

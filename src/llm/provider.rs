@@ -5,9 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
 use serde_json::Value;
-use web_sys::AbortSignal;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use super::anthropic::{self, AnthropicOptions, AnthropicStream};
 use super::chat::{ChatOutcome, StreamDecoder, Usage};
@@ -244,16 +246,15 @@ impl Provider {
         signal: &AbortSignal,
     ) -> Result<String, String> {
         let call = super::tools::http_call_for(def, arguments)?;
-        let builder = RequestBuilder::new(&call.url).method(method_of(&call.method)).abort_signal(Some(signal));
-        let response = match call.body {
-            Some(body) => {
-                builder.header("content-type", "application/json").body(body).map_err(|e| e.to_string())?.send().await
-            }
-            None => builder.send().await,
-        }
-        .map_err(|_| format!("could not reach {} (network error or CORS)", call.url))?;
+        let unreachable = || format!("could not reach {} (network error or CORS)", call.url);
+        let request = HttpRequest::new(method_of(&call.method), &call.url).abort_signal(Some(signal));
+        let request = match call.body {
+            Some(body) => request.header("content-type", "application/json").body(body).build()?,
+            None => request.build().map_err(|_| unreachable())?,
+        };
+        let response = fetch(&request).await.map_err(|_| unreachable())?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| e.to_string())?;
+        let text = response_text(&response).await?;
         let text: String = text.chars().take(20_000).collect();
         if (200..300).contains(&status) {
             Ok(text)
@@ -272,9 +273,11 @@ impl Provider {
         }
         if self.settings.kind == ProviderKind::OpenAiCompatible {
             let url = format!("{}/models", self.settings.base_url.trim().trim_end_matches('/'));
-            let response = self.with_auth(Request::get(&url)).send().await.map_err(|_| network_error(&url))?;
+            let request = self.with_auth(HttpRequest::new("GET", &url)).build().map_err(|_| network_error(&url))?;
+            let response = fetch(&request).await.map_err(|_| network_error(&url))?;
             if response.ok() {
-                let body: Value = response.json().await.unwrap_or_default();
+                let body: Value =
+                    response_text(&response).await.ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
                 let ids: Vec<String> = body["data"]
                     .as_array()
                     .into_iter()
@@ -291,7 +294,11 @@ impl Provider {
                 ));
             }
             if matches!(response.status(), 401 | 403) {
-                return Err(openai::http_error(response.status(), &response.text().await.unwrap_or_default(), None));
+                return Err(openai::http_error(
+                    response.status(),
+                    &response_text(&response).await.unwrap_or_default(),
+                    None,
+                ));
             }
         }
         let started = js_sys::Date::now();
@@ -305,7 +312,7 @@ impl Provider {
         ))
     }
 
-    fn with_auth(&self, mut builder: RequestBuilder) -> RequestBuilder {
+    fn with_auth(&self, mut builder: HttpRequest) -> HttpRequest {
         match self.settings.kind {
             ProviderKind::Anthropic => {
                 for (name, value) in anthropic::headers(&self.settings.api_key) {
@@ -339,11 +346,16 @@ impl Provider {
         let started = js_sys::Date::now();
         let stream = self.settings.stream;
         let (url, body) = self.request_body(messages, &shape, stream);
-        let request = self
-            .with_auth(Request::post(&url).abort_signal(signal))
-            .json(&body)
+        let request = serde_json::to_string(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                self.with_auth(HttpRequest::new("POST", &url).abort_signal(signal))
+                    .header("Content-Type", "application/json")
+                    .body(json)
+                    .build()
+            })
             .map_err(|e| TaskError::permanent(format!("could not build the request: {e}")))?;
-        let response = request.send().await.map_err(|_| match signal {
+        let response = fetch(&request).await.map_err(|_| match signal {
             Some(s) if s.aborted() => TaskError::retryable("aborted"),
             _ => network_error(&url),
         })?;
@@ -396,18 +408,19 @@ impl Provider {
         let status = response.status();
         let anthropic = self.settings.kind == ProviderKind::Anthropic;
         if !(200..300).contains(&status) {
-            let retry_after = response.headers().get("retry-after");
-            let body = response.text().await.unwrap_or_default();
+            let retry_after = header(&response, "retry-after");
+            let body = response_text(&response).await.unwrap_or_default();
             return Err(if anthropic {
                 anthropic::http_error(status, &body, retry_after.as_deref())
             } else {
                 openai::http_error(status, &body, retry_after.as_deref())
             });
         }
-        let is_sse = response.headers().get("content-type").is_some_and(|t| t.contains("text/event-stream"));
+        let is_sse = header(&response, "content-type").is_some_and(|t| t.contains("text/event-stream"));
         if !is_sse {
-            let body =
-                response.text().await.map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
+            let body = response_text(&response)
+                .await
+                .map_err(|e| TaskError::retryable(format!("the response body broke off: {e}")))?;
             let outcome =
                 if anthropic { anthropic::parse_messages_outcome(&body) } else { openai::parse_chat_outcome(&body) }?;
             on_delta(&outcome.text);
@@ -460,12 +473,94 @@ fn usage_of(usage: Usage) -> TaskUsage {
     }
 }
 
-fn method_of(method: &str) -> gloo_net::http::Method {
+fn method_of(method: &str) -> &'static str {
     match method.to_ascii_uppercase().as_str() {
-        "POST" => gloo_net::http::Method::POST,
-        "PUT" => gloo_net::http::Method::PUT,
-        "PATCH" => gloo_net::http::Method::PATCH,
-        "DELETE" => gloo_net::http::Method::DELETE,
-        _ => gloo_net::http::Method::GET,
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        _ => "GET",
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (works in windows and workers alike).
+    #[wasm_bindgen(js_name = "fetch")]
+    fn fetch_with_request(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// A fetch request being put together: method, headers (a later value replaces an earlier one of
+/// the same name, as `Headers.set` does), body and abort signal.
+struct HttpRequest {
+    url: String,
+    method: &'static str,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+    signal: Option<AbortSignal>,
+}
+
+impl HttpRequest {
+    fn new(method: &'static str, url: &str) -> Self {
+        HttpRequest { url: url.to_string(), method, headers: Vec::new(), body: None, signal: None }
+    }
+
+    fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn body(mut self, body: String) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    fn abort_signal(mut self, signal: Option<&AbortSignal>) -> Self {
+        self.signal = signal.cloned();
+        self
+    }
+
+    /// The `Request`, or the browser's reason for refusing it (a bad URL or header) as text.
+    fn build(self) -> Result<web_sys::Request, String> {
+        let init = RequestInit::new();
+        init.set_method(self.method);
+        let headers = Headers::new().map_err(|e| js_text(&e))?;
+        for (name, value) in &self.headers {
+            headers.set(name, value).map_err(|e| js_text(&e))?;
+        }
+        init.set_headers(&headers);
+        if let Some(body) = &self.body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        if let Some(signal) = &self.signal {
+            init.set_signal(Some(signal));
+        }
+        web_sys::Request::new_with_str_and_init(&self.url, &init).map_err(|e| js_text(&e))
+    }
+}
+
+/// Sends `request`; errors (as text) when there is no response: network failure, CORS, abort.
+async fn fetch(request: &web_sys::Request) -> Result<Response, String> {
+    let response = JsFuture::from(fetch_with_request(request)).await.map_err(|e| js_text(&e))?;
+    response.dyn_into::<Response>().map_err(|_| "fetch did not return a Response".to_string())
+}
+
+/// The whole body of `response` as text.
+async fn response_text(response: &Response) -> Result<String, String> {
+    let promise = response.text().map_err(|e| js_text(&e))?;
+    let text = JsFuture::from(promise).await.map_err(|e| js_text(&e))?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// The value of the response header `name`, if present.
+fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).ok().flatten()
+}
+
+/// A thrown JavaScript value as text (`error.toString()` for an `Error`, e.g. "TypeError: …").
+fn js_text(value: &JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.to_string()),
+        None => value.as_string().unwrap_or_else(|| format!("{value:?}")),
     }
 }

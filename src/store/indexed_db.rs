@@ -4,13 +4,19 @@
 //! Schema (database version 2): `workflows` (by id), `tasks` (by workflow and task id), `events`
 //! (append-only state-change log), `calls` (prompt/response per LLM call), `meta` (which workflow
 //! to resume). Version 1 had no `events`/`calls`; opening a version-1 database adds them.
+//!
+//! Talks to IndexedDB through web-sys directly: a request (or a transaction's commit) is awaited as
+//! a promise whose `resolve`/`reject` are the request's `success`/`error` handlers, so the code
+//! after an `await` still runs while its transaction is active.
 
-use std::rc::Rc;
-
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
-use indexed_db_futures::KeyRange;
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DomException, IdbDatabase, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbTransactionMode, IdbVersionChangeEvent,
+};
 
 use super::record::{
     log_key, task_key, task_key_range, CallRecord, EventRecord, TaskRecord, WorkflowRecord, SCHEMA_VERSION,
@@ -28,7 +34,7 @@ pub const DB_VERSION: u32 = 2;
 /// A handle on Planwright's IndexedDB database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    db: Rc<Database>,
+    db: IdbDatabase,
 }
 
 /// A store failure, with a message fit for the UI.
@@ -41,9 +47,8 @@ impl std::fmt::Display for StoreError {
     }
 }
 
-fn err(context: &str) -> impl Fn(indexed_db_futures::error::Error) -> StoreError + '_ {
-    move |e| {
-        let text = e.to_string();
+fn err(context: &str) -> impl Fn(String) -> StoreError + '_ {
+    move |text| {
         if text.contains("QuotaExceeded") {
             StoreError(format!(
                 "{context}: storage is full (the browser's quota for this page is used up; delete old \
@@ -59,54 +64,167 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, S
     serde_json::from_str(json).map_err(|e| format!("an unreadable {what} record was skipped ({e})"))
 }
 
+/// A thrown or reported JavaScript failure as text (`QuotaExceededError: …` for a DOMException).
+fn describe(value: &JsValue) -> String {
+    if let Some(e) = value.dyn_ref::<DomException>() {
+        format!("{}: {}", e.name(), e.message())
+    } else if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        String::from(e.to_string())
+    } else {
+        value.as_string().unwrap_or_else(|| "unknown error".into())
+    }
+}
+
+fn js_err(value: JsValue) -> String {
+    describe(&value)
+}
+
+/// A string read back from a store (`None` when there was no record).
+fn text_of(value: JsValue) -> Result<Option<String>, String> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| "the stored value is not a string".into())
+}
+
+/// Waits for `request` to succeed (its result) or fail (its error, as text).
+async fn finish(request: &IdbRequest) -> Result<JsValue, String> {
+    let settled = Promise::new(&mut |resolve: Function, reject: Function| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    match JsFuture::from(settled).await {
+        Ok(_) => request.result().map_err(js_err),
+        Err(_) => Err(request.error().ok().flatten().map_or_else(|| "the request failed".into(), |e| describe(&e))),
+    }
+}
+
+/// A transaction that rolls back unless committed.
+struct Tx {
+    tx: IdbTransaction,
+    committed: bool,
+}
+
+impl Tx {
+    fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
+        self.tx.object_store(name).map_err(js_err).map_err(err("open store"))
+    }
+
+    /// Commits and waits until the writes are durable (or the transaction aborted).
+    async fn commit(mut self) -> Result<(), StoreError> {
+        self.committed = true;
+        let tx = &self.tx;
+        let settled = Promise::new(&mut |resolve: Function, reject: Function| {
+            tx.set_oncomplete(Some(&resolve));
+            tx.set_onabort(Some(&reject));
+        });
+        // web-sys marks `commit()` deprecated; every current browser has it (Chrome 76, Firefox 74, Safari 15).
+        #[allow(deprecated)]
+        tx.commit().map_err(js_err).map_err(err("commit"))?;
+        JsFuture::from(settled).await.map(drop).map_err(|_| {
+            err("commit")(tx.error().map_or_else(|| "the transaction was aborted".into(), |e| describe(&e)))
+        })
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = self.tx.abort();
+        }
+    }
+}
+
+/// Opens (creating or migrating) the database `name` at [`DB_VERSION`].
+async fn open_database(name: &str) -> Result<IdbDatabase, String> {
+    let factory = web_sys::window()
+        .ok_or("no window")?
+        .indexed_db()
+        .map_err(js_err)?
+        .ok_or("IndexedDB is not available in this browser")?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION).map_err(js_err)?;
+    let on_upgrade = Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(|event: IdbVersionChangeEvent| {
+        let Some(request) = event.target().and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok()) else { return };
+        let Ok(db) = request.result().map(JsCast::unchecked_into::<IdbDatabase>) else { return };
+        let old = event.old_version();
+        let mut stores = Vec::new();
+        if old < 1.0 {
+            stores.extend([WORKFLOWS, TASKS, META]);
+        }
+        if old < 2.0 {
+            stores.extend([EVENTS, CALLS]);
+        }
+        if stores.into_iter().any(|store| db.create_object_store(store).is_err()) {
+            // The open request then fails with the abort's error.
+            if let Some(tx) = request.transaction() {
+                let _ = tx.abort();
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let opened = finish(&request).await;
+    request.set_onupgradeneeded(None);
+    opened.map(JsCast::unchecked_into)
+}
+
+fn key(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// The key range selecting every record of `workflow_id` (see [`task_key_range`]).
+fn workflow_range(workflow_id: &str) -> Result<IdbKeyRange, String> {
+    let (low, high) = task_key_range(workflow_id);
+    IdbKeyRange::bound(&key(&low), &key(&high)).map_err(js_err)
+}
+
 impl Store {
     /// Opens (creating or migrating) the database `name`.
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let db = Database::open(name)
-            .with_version(DB_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                let old = event.old_version();
-                if old < 1.0 {
-                    db.create_object_store(WORKFLOWS).build()?;
-                    db.create_object_store(TASKS).build()?;
-                    db.create_object_store(META).build()?;
-                }
-                if old < 2.0 {
-                    db.create_object_store(EVENTS).build()?;
-                    db.create_object_store(CALLS).build()?;
-                }
-                Ok(())
-            })
+        let db = open_database(name)
             .await
             .map_err(|e| StoreError(format!("cannot open IndexedDB ({e}); the run continues in memory only")))?;
-        Ok(Store { db: Rc::new(db) })
+        Ok(Store { db })
+    }
+
+    /// A transaction over `stores`, read-write when `write`.
+    fn transaction(&self, stores: &[&str], write: bool, context: &str) -> Result<Tx, StoreError> {
+        let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        let mode = if write { IdbTransactionMode::Readwrite } else { IdbTransactionMode::Readonly };
+        let tx = self.db.transaction_with_str_sequence_and_mode(&names, mode).map_err(js_err).map_err(err(context))?;
+        Ok(Tx { tx, committed: false })
     }
 
     async fn put(&self, store: &str, key: String, value: String) -> Result<(), StoreError> {
-        let tx =
-            self.db.transaction(store).with_mode(TransactionMode::Readwrite).build().map_err(err("begin write"))?;
-        let object_store = tx.object_store(store).map_err(err("open store"))?;
-        object_store.put(value).with_key(key).await.map_err(err("write"))?;
-        tx.commit().await.map_err(err("commit"))
+        let tx = self.transaction(&[store], true, "begin write")?;
+        write(&tx.store(store)?, &key, &value).await.map_err(err("write"))?;
+        tx.commit().await
     }
 
     async fn get(&self, store: &str, key: &str) -> Result<Option<String>, StoreError> {
-        let tx = self.db.transaction(store).build().map_err(err("begin read"))?;
-        let object_store = tx.object_store(store).map_err(err("open store"))?;
-        object_store.get::<String, String, _>(key.to_string()).await.map_err(err("read"))
+        let tx = self.transaction(&[store], false, "begin read")?;
+        read(&tx.store(store)?, key).await.map_err(err("read"))
+    }
+
+    /// Every value of `store` whose key starts with `workflow_id` and a NUL, as stored.
+    async fn values(&self, store: &str, workflow_id: &str) -> Result<Vec<JsValue>, StoreError> {
+        let tx = self.transaction(&[store], false, "begin read")?;
+        let object_store = tx.store(store)?;
+        let values = async {
+            let request = object_store.get_all_with_key(&workflow_range(workflow_id)?.into()).map_err(js_err)?;
+            finish(&request).await
+        }
+        .await
+        .map_err(err("read"))?;
+        Ok(values.unchecked_into::<Array>().iter().collect())
     }
 
     /// Every value of `store` whose key starts with `workflow_id` and a NUL.
     async fn range(&self, store: &str, workflow_id: &str) -> Result<Vec<String>, StoreError> {
-        let tx = self.db.transaction(store).build().map_err(err("begin read"))?;
-        let object_store = tx.object_store(store).map_err(err("open store"))?;
-        let (low, high) = task_key_range(workflow_id);
-        let values = object_store
-            .get_all::<String>()
-            .with_query::<String, _>(KeyRange::Bound(low, false, high, false))
-            .await
-            .map_err(err("read"))?;
-        values.map(|v| v.map_err(err("read"))).collect()
+        self.values(store, workflow_id)
+            .await?
+            .into_iter()
+            .map(|v| v.as_string().ok_or_else(|| err("read")("the stored value is not a string".into())))
+            .collect()
     }
 
     /// Writes a workflow record and makes it the one resumed on the next load.
@@ -120,18 +238,13 @@ impl Store {
     pub async fn checkpoint(&self, task: &TaskRecord, event: &EventRecord) -> Result<(), StoreError> {
         let task_json = serde_json::to_string(task).map_err(|e| StoreError(e.to_string()))?;
         let event_json = serde_json::to_string(event).map_err(|e| StoreError(e.to_string()))?;
-        let tx = self
-            .db
-            .transaction([TASKS, EVENTS])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(err("begin write"))?;
-        let tasks = tx.object_store(TASKS).map_err(err("open store"))?;
-        let events = tx.object_store(EVENTS).map_err(err("open store"))?;
-        tasks.put(task_json).with_key(task_key(&task.workflow_id, &task.task_id)).await.map_err(err("write task"))?;
+        let tx = self.transaction(&[TASKS, EVENTS], true, "begin write")?;
+        let tasks = tx.store(TASKS)?;
+        let events = tx.store(EVENTS)?;
+        write(&tasks, &task_key(&task.workflow_id, &task.task_id), &task_json).await.map_err(err("write task"))?;
         let key = log_key(&event.workflow_id, event.at_ms, &event.task_id, event.attempt);
-        events.put(event_json).with_key(key).await.map_err(err("write event"))?;
-        tx.commit().await.map_err(err("commit"))
+        write(&events, &key, &event_json).await.map_err(err("write event"))?;
+        tx.commit().await
     }
 
     /// Writes one task's state alone (used when no state change is logged, e.g. a migration).
@@ -177,13 +290,17 @@ impl Store {
 
     /// Every readable workflow, newest first, and a message per record that was skipped.
     pub async fn workflows(&self) -> Result<(Vec<WorkflowRecord>, Vec<String>), StoreError> {
-        let tx = self.db.transaction(WORKFLOWS).build().map_err(err("begin read"))?;
-        let object_store = tx.object_store(WORKFLOWS).map_err(err("open store"))?;
-        let values = object_store.get_all::<String>().await.map_err(err("read workflows"))?;
+        let tx = self.transaction(&[WORKFLOWS], false, "begin read")?;
+        let object_store = tx.store(WORKFLOWS)?;
+        let values =
+            async { finish(&object_store.get_all().map_err(js_err)?).await }.await.map_err(err("read workflows"))?;
         let mut records = Vec::new();
         let mut problems = Vec::new();
-        for value in values {
-            match value.map_err(|e| e.to_string()).and_then(|json| decode::<WorkflowRecord>("workflow", &json)) {
+        for value in values.unchecked_into::<Array>().iter() {
+            let json = value
+                .as_string()
+                .ok_or_else(|| String::from("an unreadable workflow record was skipped (not a string)"));
+            match json.and_then(|json| decode::<WorkflowRecord>("workflow", &json)) {
                 Ok(r) if r.schema_version > SCHEMA_VERSION => {
                     problems.push(format!("workflow {} was saved by a newer Planwright and was skipped", r.id))
                 }
@@ -220,30 +337,38 @@ impl Store {
 
     /// Deletes a workflow with its tasks, events and calls.
     pub async fn delete_workflow(&self, id: &str) -> Result<(), StoreError> {
-        let stores = [WORKFLOWS, TASKS, EVENTS, CALLS, META];
-        let tx =
-            self.db.transaction(stores).with_mode(TransactionMode::Readwrite).build().map_err(err("begin delete"))?;
-        tx.object_store(WORKFLOWS).map_err(err("open store"))?.delete(id.to_string()).await.map_err(err("delete"))?;
-        let (low, high) = task_key_range(id);
+        let tx = self.transaction(&[WORKFLOWS, TASKS, EVENTS, CALLS, META], true, "begin delete")?;
+        delete(&tx.store(WORKFLOWS)?, &key(id)).await.map_err(err("delete"))?;
+        let range = workflow_range(id).map_err(err("delete"))?;
         for store in [TASKS, EVENTS, CALLS] {
-            tx.object_store(store)
-                .map_err(err("open store"))?
-                .delete::<String, _>(KeyRange::Bound(low.clone(), false, high.clone(), false))
-                .await
-                .map_err(err("delete"))?;
+            delete(&tx.store(store)?, &range).await.map_err(err("delete"))?;
         }
-        let meta = tx.object_store(META).map_err(err("open store"))?;
-        if meta.get::<String, String, _>(CURRENT_KEY.to_string()).await.map_err(err("read"))?.as_deref() == Some(id) {
-            meta.delete(CURRENT_KEY.to_string()).await.map_err(err("delete"))?;
+        let meta = tx.store(META)?;
+        if read(&meta, CURRENT_KEY).await.map_err(err("read"))?.as_deref() == Some(id) {
+            delete(&meta, &key(CURRENT_KEY)).await.map_err(err("delete"))?;
         }
-        tx.commit().await.map_err(err("commit"))
+        tx.commit().await
     }
 
     /// Forgets which workflow to resume (the records stay).
     pub async fn clear_current(&self) -> Result<(), StoreError> {
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build().map_err(err("begin write"))?;
-        let object_store = tx.object_store(META).map_err(err("open store"))?;
-        object_store.delete(CURRENT_KEY.to_string()).await.map_err(err("delete"))?;
-        tx.commit().await.map_err(err("commit"))
+        let tx = self.transaction(&[META], true, "begin write")?;
+        delete(&tx.store(META)?, &key(CURRENT_KEY)).await.map_err(err("delete"))?;
+        tx.commit().await
     }
+}
+
+/// Puts `value` under `key` in `store`.
+async fn write(store: &IdbObjectStore, key_text: &str, value: &str) -> Result<(), String> {
+    finish(&store.put_with_key(&key(value), &key(key_text)).map_err(js_err)?).await.map(drop)
+}
+
+/// The string stored under `key` in `store`, if any.
+async fn read(store: &IdbObjectStore, key_text: &str) -> Result<Option<String>, String> {
+    text_of(finish(&store.get(&key(key_text)).map_err(js_err)?).await?)
+}
+
+/// Deletes the record(s) of `store` under `query` (a key or a key range).
+async fn delete(store: &IdbObjectStore, query: &JsValue) -> Result<(), String> {
+    finish(&store.delete(query).map_err(js_err)?).await.map(drop)
 }
