@@ -1,9 +1,10 @@
 //! Layout benchmark: `cargo run --release --example layout_bench`.
 //!
-//! On seeded random DAGs of 50, 200 and 1,000 tasks it times [`layout`] and counts the edge crossings
-//! of its drawing, beside a naive layering of the same graphs (longest-path layers, plan order, no
-//! crossing reduction) and beside the `rust-sugiyama` crate (default configuration: network-simplex
-//! ranking, barycenter sweeps with transposition, Brandes–Köpf coordinates).
+//! On seeded random DAGs of 50, 200 and 1,000 tasks it times [`layout`] (network-simplex layers,
+//! barycenter sweeps and sifting, Brandes–Köpf coordinates) and counts the edge crossings of its drawing,
+//! beside a naive layering of the same graphs (longest-path layers, plan order, no crossing reduction)
+//! and beside the `rust-sugiyama` crate (default configuration: network-simplex ranking, barycenter
+//! sweeps with transposition, Brandes–Köpf coordinates).
 //!
 //! # How crossings are counted
 //!
@@ -16,9 +17,8 @@
 //!   column it passes. Every left-to-right piece of a polyline is a segment (the gap is the pair of its
 //!   x coordinates), so this is exactly [`Geometry::crossings`], which the benchmark asserts.
 //! - **naive**: longest-path layers, one virtual node per layer a long edge passes, each layer in plan
-//!   order (tasks by index, then virtual nodes by edge, as the layout pipeline builds them before it
-//!   reorders anything); a node's coordinate is its slot. This equals [`count_crossings`] of that layered
-//!   graph, which the benchmark also asserts.
+//!   order (tasks by index, then virtual nodes by edge); a node's coordinate is its slot. This equals
+//!   [`count_crossings`] of that layered graph, which the benchmark also asserts.
 //! - **rust-sugiyama**: its public API returns the coordinates of the tasks only (its virtual nodes are
 //!   dropped from the output), so an edge is drawn as a straight line between the centres of its two
 //!   tasks, as a caller of the crate draws it. A layer is one y value of a connected component (the
@@ -276,10 +276,14 @@ fn median(values: &[f64]) -> f64 {
 struct Row {
     /// Dependency edges.
     edges: usize,
-    /// Longest-path layers (the layout's and the naive drawing's).
+    /// Layers of the layout's drawing.
     layers: usize,
-    /// Virtual nodes of the longest-path layering (layers passed by long edges).
+    /// Layers passed by the layout's long edges (its virtual nodes).
     virtual_nodes: usize,
+    /// Layers of the naive drawing (longest path).
+    naive_layers: usize,
+    /// Virtual nodes of the naive drawing.
+    naive_virtual: usize,
     /// Median milliseconds of `layout()`.
     ms: f64,
     /// Crossings of the layout's drawing.
@@ -306,7 +310,10 @@ fn measure(dag: &Dag) -> Row {
     let naive = Naive::new(dag);
     let naive_crossings = segment_crossings(naive.segments());
     assert_eq!(naive_crossings, count_crossings(&naive.layers, &naive.edges), "naive counts differ");
-    assert!(crossings <= naive_crossings, "layout() starts from plan order, so it is never worse");
+    assert!(crossings <= naive_crossings, "layout() draws more crossings than the naive drawing");
+    let layer = |i: usize| geometry.nodes[i].layer;
+    let layers = geometry.nodes.iter().map(|node| node.layer + 1).max().unwrap_or(0);
+    let virtual_nodes = dag.edges().iter().map(|&(a, b)| layer(b) - layer(a) - 1).sum();
 
     let (vertices, edges) = sugiyama_input(dag);
     let config = Config::default();
@@ -315,8 +322,10 @@ fn measure(dag: &Dag) -> Row {
     Row {
         sugiyama_virtual: segments.len() - edges.len(),
         edges: edges.len(),
-        layers: naive.layers.len(),
-        virtual_nodes: naive.virtual_nodes(dag.deps.len()),
+        layers,
+        virtual_nodes,
+        naive_layers: naive.layers.len(),
+        naive_virtual: naive.virtual_nodes(dag.deps.len()),
         ms,
         crossings,
         naive_crossings,
@@ -351,13 +360,15 @@ fn main() {
     );
     println!("  crossings between adjacent layers, long edges counted in every gap they pass (see the doc comment)");
     let header = format!(
-        "{:>5} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8} {:>7} {:>7} {:>7} {:>9} {:>9}",
+        "{:>5} {:>5} {:>6} {:>7} {:>8} {:>9} {:>7} {:>7} {:>8} {:>7} {:>7} {:>7} {:>9} {:>9}",
         "graph",
         "edges",
         "layers",
         "virtual",
         "ms",
         "crossings",
+        "n_layer",
+        "n_virt",
         "naive",
         "naive/x",
         "s_layer",
@@ -368,19 +379,23 @@ fn main() {
     let mut last = Vec::new();
     for &(n, count) in &SIZES {
         println!();
-        println!("{n} tasks, {count} graphs (naive/x = naive crossings / layout crossings; s_ = rust-sugiyama)");
+        println!(
+            "{n} tasks, {count} graphs (n_ = naive; naive/x = naive crossings / layout crossings; s_ = rust-sugiyama)"
+        );
         println!("{header}");
         let mut rows = Vec::with_capacity(count);
         for k in 0..count {
             let mut rng = SplitMix64::new(SEED ^ ((n as u64) << 32) ^ k as u64);
             let row = measure(&random_dag(n, &mut rng));
             println!(
-                "{k:>5} {:>5} {:>6} {:>7} {:>8.2} {:>9} {:>8} {:>7.1} {:>7} {:>7} {:>9.2} {:>9}",
+                "{k:>5} {:>5} {:>6} {:>7} {:>8.2} {:>9} {:>7} {:>7} {:>8} {:>7.1} {:>7} {:>7} {:>9.2} {:>9}",
                 row.edges,
                 row.layers,
                 row.virtual_nodes,
                 row.ms,
                 row.crossings,
+                row.naive_layers,
+                row.naive_virtual,
                 row.naive_crossings,
                 row.naive_crossings as f64 / row.crossings.max(1) as f64,
                 row.sugiyama_layers,
@@ -391,13 +406,15 @@ fn main() {
             rows.push(row);
         }
         println!(
-            "{:>5} {:>5} {:>6} {:>7} {:>8.2} {:>9} {:>8} {:>7.1} {:>7} {:>7} {:>9.2} {:>9}",
+            "{:>5} {:>5} {:>6} {:>7} {:>8.2} {:>9} {:>7} {:>7} {:>8} {:>7.1} {:>7} {:>7} {:>9.2} {:>9}",
             "med",
             column(&rows, |r| r.edges as f64),
             column(&rows, |r| r.layers as f64),
             column(&rows, |r| r.virtual_nodes as f64),
             column(&rows, |r| r.ms),
             column(&rows, |r| r.crossings as f64),
+            column(&rows, |r| r.naive_layers as f64),
+            column(&rows, |r| r.naive_virtual as f64),
             column(&rows, |r| r.naive_crossings as f64),
             column(&rows, |r| r.naive_crossings as f64 / r.crossings.max(1) as f64),
             column(&rows, |r| r.sugiyama_layers as f64),

@@ -11,7 +11,7 @@ pub(crate) fn bilayer_crossings(pairs: &mut [(usize, usize)], lower_len: usize) 
 
 /// Crossings among edges between two layers given the lower positions of the edges in order of their
 /// upper positions (edges sharing an upper node in increasing lower position).
-pub(crate) fn sorted_bilayer_crossings(lower_ends: &[usize], lower_len: usize) -> usize {
+fn sorted_bilayer_crossings(lower_ends: &[usize], lower_len: usize) -> usize {
     let leaves = lower_len.max(1).next_power_of_two();
     // Complete binary tree in an array; leaf `p` is at `first + p`, the parent of `i` at `(i - 1) / 2`.
     let first = leaves - 1;

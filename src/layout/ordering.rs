@@ -1,25 +1,33 @@
-//! Crossing minimisation: median sweeps plus adjacent transpositions, keeping the best order seen.
+//! Crossing minimisation: weighted barycenter sweeps, then sifting (`sifting`), both on a compact copy of
+//! the graph (`compact`).
 
-use super::crossings::{count_crossings, sorted_bilayer_crossings};
+use super::compact::Compact;
+use super::crossings::count_crossings;
 use super::proper::LayeredGraph;
+use super::sifting;
 
-/// Upper bound on median sweeps (alternating downwards and upwards).
-const MAX_SWEEPS: usize = 24;
-/// Consecutive sweeps without improvement after which the search stops.
-const PATIENCE: usize = 4;
-/// Transposition passes after each sweep (cheap, and mostly cleans up after the median).
-const SWEEP_TRANSPOSE_PASSES: usize = 1;
-/// Upper bound on transposition passes polishing the best ordering at the end.
-const FINAL_TRANSPOSE_PASSES: usize = 16;
+/// Barycenter sweeps, alternately downwards and upwards (even, so the last one goes upwards).
+const SWEEPS: usize = 100;
+/// Weight of a node's neighbours in the layer the sweep comes from, relative to those in the layer it
+/// goes to (whose order is a sweep older).
+const SWEEP_SIDE_WEIGHT: f64 = 2.5;
 
 /// A node order for every layer of `g` with few crossings.
 ///
-/// Starts from the better of plan order and depth-first order, so it is never worse than either.
+/// Starts from the better of plan order and depth-first order and never ends worse than either.
 pub(crate) fn minimise(g: &LayeredGraph) -> Vec<Vec<usize>> {
     let plan = g.layers.clone();
     let dfs = depth_first_order(g);
-    let start = if count_crossings(&dfs, &g.edges) < count_crossings(&plan, &g.edges) { dfs } else { plan };
-    improve(g, start)
+    let (plan_crossings, dfs_crossings) = (count_crossings(&plan, &g.edges), count_crossings(&dfs, &g.edges));
+    let (start, start_crossings) =
+        if dfs_crossings < plan_crossings { (dfs, dfs_crossings) } else { (plan, plan_crossings) };
+    let compact = Compact::new(g, &start);
+    // The start order in compact numbering: every layer's nodes in increasing order.
+    let initial: Vec<Vec<usize>> = compact.layer_start.windows(2).map(|range| (range[0]..range[1]).collect()).collect();
+    let swept = sweep(&compact, initial.clone());
+    let mut order = if count_crossings(&compact.expand(&swept), &g.edges) < start_crossings { swept } else { initial };
+    sifting::sift(&compact, &mut order);
+    compact.expand(&order)
 }
 
 /// Nodes of each layer in the order a depth-first search along `down` first meets them, roots in id order.
@@ -39,203 +47,71 @@ fn depth_first_order(g: &LayeredGraph) -> Vec<Vec<usize>> {
     order
 }
 
-/// Improves `order` by median sweeps and transpositions; returns the best ordering seen, polished by
-/// transpositions (each of which removes crossings).
-fn improve(g: &LayeredGraph, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
-    let mut position = positions(g, &order);
-    let mut lower_ends = Vec::new();
-    let mut best_crossings = total_crossings(g, &order, &position, &mut lower_ends);
-    let mut best = order.clone();
-    let mut stale = 0;
-    for sweep in 0..MAX_SWEEPS {
-        if best_crossings == 0 || stale == PATIENCE {
-            break;
-        }
-        median_sweep(g, &mut order, &mut position, sweep % 2 == 0);
-        transpose(g, &mut order, &mut position, SWEEP_TRANSPOSE_PASSES);
-        let crossings = total_crossings(g, &order, &position, &mut lower_ends);
-        if crossings < best_crossings {
-            best_crossings = crossings;
-            best.clone_from(&order);
-            stale = 0;
-        } else {
-            stale += 1;
-        }
-    }
-    let mut position = positions(g, &best);
-    transpose(g, &mut best, &mut position, FINAL_TRANSPOSE_PASSES);
-    best
-}
-
-/// Crossings of `order` (with `position` up to date), like `count_crossings` but without sorting all edges.
-fn total_crossings(g: &LayeredGraph, order: &[Vec<usize>], position: &[usize], lower_ends: &mut Vec<usize>) -> usize {
-    order
-        .windows(2)
-        .map(|pair| {
-            lower_ends.clear();
-            for &v in &pair[0] {
-                let start = lower_ends.len();
-                lower_ends.extend(g.down[v].iter().map(|&w| position[w]));
-                lower_ends[start..].sort_unstable();
-            }
-            sorted_bilayer_crossings(lower_ends, pair[1].len())
-        })
-        .sum()
-}
-
-/// Position of every node within its layer.
-fn positions(g: &LayeredGraph, order: &[Vec<usize>]) -> Vec<usize> {
-    let mut position = vec![0; g.layer.len()];
-    for layer in order {
-        record_positions(layer, &mut position);
-    }
-    position
-}
-
-/// Records the slot of every node of `layer` in `position`.
-fn record_positions(layer: &[usize], position: &mut [usize]) {
-    for (p, &v) in layer.iter().enumerate() {
-        position[v] = p;
-    }
-}
-
-/// Reorders every layer by the median position of its neighbours in the previous layer of the sweep.
+/// [`SWEEPS`] barycenter sweeps of the compact nodes from `order`.
 ///
-/// Nodes without such neighbours keep their slot.
-fn median_sweep(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usize], downwards: bool) {
+/// A sweep reorders each layer by a weighted mean of the relative positions (slot over layer width) of
+/// every node's neighbours on both sides, those on the side the sweep comes from weighing more. Nodes
+/// without neighbours on that side keep their slot. (The sweeps keep improving the order on the whole,
+/// so the last ordering stands in for the best one seen, which would cost a crossing count per sweep.)
+fn sweep(g: &Compact, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    let n = g.node.len();
+    // The inverse total weight of a node's neighbours when sweeping downwards and upwards.
+    let inverse_weight =
+        |near: &[usize], far: &[usize]| 1.0 / (SWEEP_SIDE_WEIGHT * near.len() as f64 + far.len() as f64);
+    let downwards_weight: Vec<f64> = (0..n).map(|v| inverse_weight(g.up(v), g.down(v))).collect();
+    let upwards_weight: Vec<f64> = (0..n).map(|v| inverse_weight(g.down(v), g.up(v))).collect();
+    let mut relative = vec![0.0; n];
+    for layer in &order {
+        record_relative_positions(layer, &mut relative);
+    }
+    let mut keys: Vec<u64> = Vec::new();
     let count = order.len();
-    let mut neighbour_positions = Vec::new();
-    let mut keyed: Vec<(f64, usize, usize)> = Vec::new();
-    for step in 1..count {
-        let l = if downwards { step } else { count - 1 - step };
-        keyed.clear();
-        for (slot, &v) in order[l].iter().enumerate() {
-            let neighbours = if downwards { &g.up[v] } else { &g.down[v] };
-            neighbour_positions.clear();
-            neighbour_positions.extend(neighbours.iter().map(|&u| position[u]));
-            neighbour_positions.sort_unstable();
-            if let Some(m) = weighted_median(&neighbour_positions) {
-                keyed.push((m, slot, v));
+    for sweep in 0..SWEEPS {
+        let downwards = sweep % 2 == 0;
+        let (near, far, weight) = if downwards { (0, 1, &downwards_weight[..]) } else { (1, 0, &upwards_weight[..]) };
+        for step in 1..count {
+            let layer = &mut order[if downwards { step } else { count - 1 - step }][..];
+            keys.resize(layer.len(), 0);
+            let (keys, relative_of) = (&mut keys[..], &relative[..]);
+            let mut movable = 0;
+            for &v in layer.iter() {
+                let (near, far) = (g.side(near, v), g.side(far, v));
+                if near.is_empty() {
+                    continue;
+                }
+                let (mut near_sum, mut far_sum) = (0.0, 0.0);
+                for &u in near {
+                    near_sum += relative_of[u];
+                }
+                for &u in far {
+                    far_sum += relative_of[u];
+                }
+                let key: f64 = (SWEEP_SIDE_WEIGHT * near_sum + far_sum) * weight[v];
+                // Positive floats order like their bits: keep the high half (20 bits of mantissa) above
+                // the node (fewer than 2^32 of them), so ties go by node.
+                keys[movable] = key.to_bits() & !u64::from(u32::MAX) | v as u64;
+                movable += 1;
             }
-        }
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut movable = keyed.iter().map(|k| k.2);
-        let layer = &mut order[l];
-        let fixed: Vec<bool> =
-            layer.iter().map(|&v| if downwards { g.up[v].is_empty() } else { g.down[v].is_empty() }).collect();
-        for (slot, v) in layer.iter_mut().enumerate() {
-            if !fixed[slot] {
-                *v = movable.next().expect("one movable node per free slot");
-            }
-        }
-        record_positions(layer, position);
-    }
-}
-
-/// Gansner et al.'s weighted median of sorted positions; `None` when there are none.
-fn weighted_median(p: &[usize]) -> Option<f64> {
-    let m = p.len() / 2;
-    match p.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(p[m] as f64),
-        2 => Some((p[0] + p[1]) as f64 / 2.0),
-        n => {
-            let left = (p[m - 1] - p[0]) as f64;
-            let right = (p[n - 1] - p[m]) as f64;
-            if left + right == 0.0 {
-                Some((p[m - 1] + p[m]) as f64 / 2.0)
-            } else {
-                Some((p[m - 1] as f64 * right + p[m] as f64 * left) / (left + right))
-            }
-        }
-    }
-}
-
-/// Swaps neighbouring nodes while that removes crossings, for at most `passes` passes; a pass revisits
-/// only layers next to a change.
-fn transpose(g: &LayeredGraph, order: &mut [Vec<usize>], position: &mut [usize], passes: usize) {
-    let mut dirty = vec![true; order.len()];
-    let mut scratch = SortedNeighbours::default();
-    for _ in 0..passes {
-        let mut improved = false;
-        for l in 0..order.len() {
-            if std::mem::take(&mut dirty[l]) && transpose_layer(g, &mut order[l], position, &mut scratch) {
-                improved = true;
-                dirty[l] = true;
-                dirty[l.saturating_sub(1)] = true;
-                if let Some(next) = dirty.get_mut(l + 1) {
-                    *next = true;
+            let keys = &mut keys[..movable];
+            keys.sort_unstable();
+            let mut sorted = keys.iter();
+            for v in layer.iter_mut() {
+                if !g.side(near, *v).is_empty() {
+                    *v = (sorted.next().expect("one key per movable node") & u64::from(u32::MAX)) as usize;
                 }
             }
-        }
-        if !improved {
-            break;
+            record_relative_positions(layer, &mut relative);
         }
     }
+    order
 }
 
-/// Sorted neighbour positions of the nodes of one layer, by slot: `ranges[slot]` = (up, down) in `flat`.
-#[derive(Default)]
-struct SortedNeighbours {
-    flat: Vec<usize>,
-    ranges: Vec<[(usize, usize); 2]>,
-}
-
-/// One left-to-right pass of swaps over `layer`; true when anything moved.
-fn transpose_layer(
-    g: &LayeredGraph,
-    layer: &mut [usize],
-    position: &mut [usize],
-    scratch: &mut SortedNeighbours,
-) -> bool {
-    let SortedNeighbours { flat, ranges } = scratch;
-    flat.clear();
-    ranges.clear();
-    for &v in layer.iter() {
-        let mut range = [(0, 0); 2];
-        for (side, adjacency) in [&g.up, &g.down].into_iter().enumerate() {
-            let start = flat.len();
-            flat.extend(adjacency[v].iter().map(|&u| position[u]));
-            flat[start..].sort_unstable();
-            range[side] = (start, flat.len());
-        }
-        ranges.push(range);
+/// Records, for every node of `layer`, its slot's centre over the layer's width in `relative`.
+fn record_relative_positions(layer: &[usize], relative: &mut [f64]) {
+    let width = 1.0 / layer.len() as f64;
+    for (p, &v) in layer.iter().enumerate() {
+        relative[v] = (p as f64 + 0.5) * width;
     }
-    let mut changed = false;
-    for i in 1..layer.len() {
-        let (mut kept, mut swapped) = (0, 0);
-        for (a, b) in ranges[i - 1].iter().zip(&ranges[i]) {
-            let (k, s) = pair_crossings(&flat[a.0..a.1], &flat[b.0..b.1]);
-            kept += k;
-            swapped += s;
-        }
-        if swapped < kept {
-            layer.swap(i - 1, i);
-            ranges.swap(i - 1, i);
-            position[layer[i - 1]] = i - 1;
-            position[layer[i]] = i;
-            changed = true;
-        }
-    }
-    changed
-}
-
-/// Crossings between the edges of two neighbouring nodes whose neighbour positions are `a` and `b` (sorted):
-/// `(with a's node first, with b's node first)`.
-fn pair_crossings(a: &[usize], b: &[usize]) -> (usize, usize) {
-    let (mut below, mut at_most) = (0, 0);
-    let (mut kept, mut swapped) = (0, 0);
-    for &x in a {
-        while below < b.len() && b[below] < x {
-            below += 1;
-        }
-        while at_most < b.len() && b[at_most] <= x {
-            at_most += 1;
-        }
-        kept += below;
-        swapped += b.len() - at_most;
-    }
-    (kept, swapped)
 }
 
 #[cfg(test)]
@@ -262,7 +138,7 @@ mod tests {
         // Layer 0: 0 1 2, layer 1: 3 4 5 with 0-5, 0-4, 1-4, 2-3: a path plus an edge, drawable without crossings.
         let g = LayeredGraph::new(&[0, 0, 0, 1, 1, 1], &[(0, 5), (1, 4), (2, 3), (0, 4)]);
         assert_eq!(crossings(&g, &g.layers), 4);
-        let order = improve(&g, g.layers.clone());
+        let order = minimise(&g);
         assert_eq!(crossings(&g, &order), 0);
         assert!(is_permutation_of_layers(&g, &order));
     }
@@ -276,6 +152,23 @@ mod tests {
     }
 
     #[test]
+    fn sweeps_reorder_layers_and_remove_most_crossings() {
+        let mut rng = SplitMix64::new(11);
+        let (mut before, mut after) = (0, 0);
+        for round in 0..10 {
+            let g = layered(&random_plan(&mut rng, 40 + round * 10, 3, 10));
+            let compact = Compact::new(&g, &g.layers);
+            let initial: Vec<Vec<usize>> =
+                compact.layer_start.windows(2).map(|range| (range[0]..range[1]).collect()).collect();
+            let order = compact.expand(&sweep(&compact, initial));
+            assert!(is_permutation_of_layers(&g, &order));
+            before += crossings(&g, &g.layers);
+            after += crossings(&g, &order);
+        }
+        assert!(after * 2 < before, "{after} crossings after the sweeps, {before} before");
+    }
+
+    #[test]
     fn never_worse_than_plan_or_depth_first_order() {
         let mut rng = SplitMix64::new(7);
         for round in 0..40 {
@@ -284,27 +177,9 @@ mod tests {
             let order = minimise(&g);
             assert!(is_permutation_of_layers(&g, &order));
             let result = crossings(&g, &order);
-            assert_eq!(total_crossings(&g, &order, &positions(&g, &order), &mut Vec::new()), result);
             assert!(result <= crossings(&g, &g.layers), "round {round}");
             assert!(result <= crossings(&g, &depth_first_order(&g)), "round {round}");
             assert_eq!(order, minimise(&g), "deterministic");
         }
-    }
-
-    #[test]
-    fn weighted_median_cases() {
-        assert_eq!(weighted_median(&[]), None);
-        assert_eq!(weighted_median(&[4]), Some(4.0));
-        assert_eq!(weighted_median(&[1, 4]), Some(2.5));
-        assert_eq!(weighted_median(&[0, 1, 9]), Some(1.0));
-        // Left span 1, right span 7: pulled towards the tighter left pair.
-        assert_eq!(weighted_median(&[0, 1, 2, 9]), Some((7.0 + 2.0) / 8.0));
-    }
-
-    #[test]
-    fn pair_crossings_counts_both_orders() {
-        assert_eq!(pair_crossings(&[2], &[0]), (1, 0));
-        assert_eq!(pair_crossings(&[0, 3], &[1, 3]), (1, 2));
-        assert_eq!(pair_crossings(&[], &[1]), (0, 0));
     }
 }

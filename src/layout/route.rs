@@ -1,7 +1,5 @@
 //! Edge routing: polylines through the bend points, drawn as smooth cubic Bézier curves.
 
-use std::fmt::Write;
-
 use super::geometry::LayoutOptions;
 
 /// Polyline of an edge along `chain` (source, virtual nodes, target): from the source box's right-middle,
@@ -57,15 +55,27 @@ fn push_point(d: &mut String, (x, y): (f64, f64)) {
     push_number(d, y);
 }
 
+/// Appends `x` rounded to 0.1, digit by digit (a large drawing has tens of thousands of them).
 fn push_number(d: &mut String, x: f64) {
     let tenths = (x * 10.0).round() as i64;
     if tenths < 0 {
         d.push('-');
     }
     let tenths = tenths.unsigned_abs();
-    let _ = write!(d, "{}", tenths / 10);
+    let mut digits = [0u8; 20];
+    let (mut whole, mut start) = (tenths / 10, digits.len());
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    d.extend(digits[start..].iter().map(|&b| char::from(b)));
     if !tenths.is_multiple_of(10) {
-        let _ = write!(d, ".{}", tenths % 10);
+        d.push('.');
+        d.push(char::from(b'0' + (tenths % 10) as u8));
     }
 }
 

@@ -26,6 +26,11 @@ pub(crate) fn random_plan(rng: &mut SplitMix64, n: usize, max_deps: usize, windo
 
 /// The proper layered graph the layout pipeline builds for `plan`.
 pub(crate) fn layered(plan: &Plan) -> LayeredGraph {
+    super::layered(&PlanGraph::new(plan)).1
+}
+
+/// The naive proper layered graph of `plan`: longest-path layers, each in plan order (`layers`).
+pub(crate) fn naive_layered(plan: &Plan) -> LayeredGraph {
     let graph = PlanGraph::new(plan);
     let edges = split_cycles(&graph);
     LayeredGraph::new(&longest_path(graph.len(), &edges.forward), &edges.forward)
