@@ -24,20 +24,25 @@ pub fn forget_edits(state: &AppState) {
     let _ = state.undo_depth.try_set((0, 0));
 }
 
-/// Applies `edit` to the shown plan; a refused edit is explained and changes nothing.
-fn edit(state: AppState, edit: impl FnOnce(&Plan) -> Result<Plan, String>) {
+/// Applies `edit` to the shown plan and says whether it changed; a refused edit is explained and
+/// changes nothing.
+fn edit(state: AppState, edit: impl FnOnce(&Plan) -> Result<Plan, String>) -> bool {
     if !can_edit(&state) {
         state.error("The plan can only be edited before it runs.");
-        return;
+        return false;
     }
-    let Some(before) = state.plan.get_untracked() else { return };
+    let Some(before) = state.plan.get_untracked() else { return false };
     match edit(&before) {
-        Ok(after) if after == before => {}
+        Ok(after) if after == before => false,
         Ok(after) => {
             state.undo.update_value(|h| h.record(before));
             show_edited(state, after);
+            true
         }
-        Err(message) => state.error(format!("Edit refused: {message}.")),
+        Err(message) => {
+            state.error(format!("Edit refused: {message}."));
+            false
+        }
     }
 }
 
@@ -69,14 +74,13 @@ fn show_edited(state: AppState, plan: Plan) {
 /// Adds a task with no dependencies and selects it.
 pub fn add_task(state: AppState) {
     let mut added = None;
-    edit(state, |plan| {
+    let applied = edit(state, |plan| {
         let (edited, id) = with_new_task(plan, "New task");
         added = Some(id);
         Ok(edited)
     });
-    if let Some(id) = added.filter(|id| state.plan.with_untracked(|p| p.as_ref().is_some_and(|p| p.task(id).is_some())))
-    {
-        state.selected.set(Some(id));
+    if applied {
+        state.selected.set(added);
     }
 }
 

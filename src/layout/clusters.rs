@@ -78,21 +78,12 @@ fn nesting(plan: &Plan, id: &str) -> usize {
 mod tests {
     use super::*;
     use crate::layout::layout;
+    use crate::plan::collapse::tests::sample;
     use crate::plan::Task;
 
     #[test]
     fn each_expanded_task_gets_bands_around_all_its_subtasks_outermost_first() {
-        let plan = Plan {
-            tasks: vec![
-                Task::new("A", "a", &[]),
-                Task::new("B", "b", &["A"]),
-                Task::subtask("B.1", "B", &["A"]),
-                Task::subtask("B.2", "B", &["B.1"]),
-                Task::subtask("B.2.1", "B.2", &[]),
-                Task::new("C", "c", &["B"]),
-            ],
-            critical_path: vec![],
-        };
+        let plan = sample();
         let options = LayoutOptions::default();
         let g = layout(&plan, &options);
         let found = clusters(&plan, &g.nodes, &options);

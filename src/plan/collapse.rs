@@ -65,11 +65,12 @@ pub fn collapsed_view(plan: &Plan, collapsed: &HashSet<TaskId>) -> Plan {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::plan::model::Task;
 
-    fn sample() -> Plan {
+    /// A plan where B has subtasks B.1 and B.2, and B.2 has B.2.1 (also used by the cluster tests).
+    pub(crate) fn sample() -> Plan {
         Plan {
             tasks: vec![
                 Task::new("A", "a", &[]),
