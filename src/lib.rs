@@ -12,6 +12,7 @@ pub mod engine;
 pub mod layout;
 pub mod llm;
 pub mod plan;
+pub mod sort;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -59,7 +59,7 @@ pub fn timeline<'a>(states: impl IntoIterator<Item = (&'a String, &'a TaskState)
             })
         })
         .collect();
-    bars.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms).then_with(|| a.task_id.cmp(&b.task_id)));
+    crate::sort::sort_by(&mut bars, |a, b| a.start_ms.total_cmp(&b.start_ms).then_with(|| a.task_id.cmp(&b.task_id)));
     let mut lane_ends: Vec<f64> = Vec::new();
     for bar in &mut bars {
         bar.lane = match lane_ends.iter().position(|&end| end <= bar.start_ms) {

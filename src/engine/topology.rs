@@ -81,7 +81,7 @@ impl Topology {
         let task = &self.tasks[i];
         let mut unknown: Vec<&TaskId> =
             task.depends_on.iter().filter(|d| *d != &task.id && !self.index.contains_key(*d)).collect();
-        unknown.sort();
+        crate::sort::sort(&mut unknown);
         unknown.dedup();
         unknown.len()
     }
@@ -89,7 +89,7 @@ impl Topology {
     /// Ids some task depends on that never arrived.
     pub fn missing_ids(&self) -> Vec<TaskId> {
         let mut ids: Vec<TaskId> = self.unknown_deps.keys().chain(self.unknown_parents.keys()).cloned().collect();
-        ids.sort();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         ids
     }

@@ -1,7 +1,7 @@
 //! Labelled backgrounds behind the subtasks of each expanded task: one band per column that holds
 //! some of them, widened to meet its neighbours, so the bands of one task read as one shape.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::geometry::{LayoutOptions, NodeBox};
 use crate::plan::collapse::descendants;
@@ -25,7 +25,7 @@ pub struct Cluster {
 
 /// The clusters of `plan` (as drawn) given its boxes, outermost first.
 pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<Cluster> {
-    let by_id: BTreeMap<&str, &NodeBox> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let by_id: HashMap<&str, &NodeBox> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let mut found = Vec::new();
     for parent in plan.tasks.iter().filter(|t| plan.tasks.iter().any(|c| c.parent.as_deref() == Some(t.id.as_str()))) {
         let members = descendants(plan, &parent.id);
@@ -52,7 +52,7 @@ pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<
             .collect();
         found.push(Cluster { parent: parent.id.clone(), height, bands });
     }
-    found.sort_by_key(|c| std::cmp::Reverse(c.height));
+    crate::sort::sort_by_key(&mut found, |c| std::cmp::Reverse(c.height));
     found
 }
 

@@ -2,11 +2,31 @@
 
 /// Crossings among edges between two layers, each given as `(upper position, lower position)`.
 ///
-/// `lower_len` must exceed every lower position. Sorts `pairs`; runs in O(E log V).
-pub(crate) fn bilayer_crossings(pairs: &mut [(usize, usize)], lower_len: usize) -> usize {
-    pairs.sort_unstable();
-    let lower_ends: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+/// `lower_len` must exceed every lower position. Runs in O(E log V).
+pub(crate) fn bilayer_crossings(pairs: &[(usize, usize)], lower_len: usize) -> usize {
+    let upper_len = pairs.iter().map(|p| p.0 + 1).max().unwrap_or(0);
+    // A counting sort by lower position, then a stable one by upper position: (upper, lower) order.
+    let by_lower = counting_sort(pairs, lower_len, |p| p.1);
+    let lower_ends: Vec<usize> = counting_sort(&by_lower, upper_len, |p| p.0).iter().map(|p| p.1).collect();
     sorted_bilayer_crossings(&lower_ends, lower_len)
+}
+
+/// `pairs` stably sorted by `key`, which is below `keys` for every pair.
+fn counting_sort(pairs: &[(usize, usize)], keys: usize, key: fn(&(usize, usize)) -> usize) -> Vec<(usize, usize)> {
+    let mut starts = vec![0; keys + 1];
+    for p in pairs {
+        starts[key(p) + 1] += 1;
+    }
+    for k in 0..keys {
+        starts[k + 1] += starts[k];
+    }
+    let mut sorted = vec![(0, 0); pairs.len()];
+    for p in pairs {
+        let slot = &mut starts[key(p)];
+        sorted[*slot] = *p;
+        *slot += 1;
+    }
+    sorted
 }
 
 /// Crossings among edges between two layers given the lower positions of the edges in order of their
@@ -53,7 +73,7 @@ pub fn count_crossings(layers: &[Vec<usize>], edges: &[(usize, usize)]) -> usize
         }
     }
     between
-        .iter_mut()
+        .iter()
         .enumerate()
         .filter(|(_, pairs)| !pairs.is_empty())
         .map(|(l, pairs)| bilayer_crossings(pairs, layers[l + 1].len()))
@@ -79,11 +99,11 @@ mod tests {
 
     #[test]
     fn small_cases() {
-        assert_eq!(bilayer_crossings(&mut [], 0), 0);
-        assert_eq!(bilayer_crossings(&mut [(0, 1), (1, 0)], 2), 1);
-        assert_eq!(bilayer_crossings(&mut [(0, 0), (0, 1), (1, 0), (1, 1)], 2), 1);
+        assert_eq!(bilayer_crossings(&[], 0), 0);
+        assert_eq!(bilayer_crossings(&[(0, 1), (1, 0)], 2), 1);
+        assert_eq!(bilayer_crossings(&[(0, 0), (0, 1), (1, 0), (1, 1)], 2), 1);
         // Shared end points never cross.
-        assert_eq!(bilayer_crossings(&mut [(0, 0), (0, 1), (1, 1)], 2), 0);
+        assert_eq!(bilayer_crossings(&[(0, 0), (0, 1), (1, 1)], 2), 0);
     }
 
     #[test]
@@ -97,7 +117,7 @@ mod tests {
             pairs.sort_unstable();
             pairs.dedup();
             let expected = brute_force(&pairs);
-            assert_eq!(bilayer_crossings(&mut pairs, lower), expected);
+            assert_eq!(bilayer_crossings(&pairs, lower), expected);
         }
     }
 

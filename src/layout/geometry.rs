@@ -97,8 +97,8 @@ impl Geometry {
             .map(|segments| {
                 let (starts, _) = ranks(segments.iter().map(|s| s.0));
                 let (ends, end_count) = ranks(segments.iter().map(|s| s.1));
-                let mut pairs: Vec<(usize, usize)> = starts.into_iter().zip(ends).collect();
-                bilayer_crossings(&mut pairs, end_count)
+                let pairs: Vec<(usize, usize)> = starts.into_iter().zip(ends).collect();
+                bilayer_crossings(&pairs, end_count)
             })
             .sum()
     }
@@ -107,7 +107,7 @@ impl Geometry {
 /// Dense ranks of `values` (equal values share a rank) and the number of distinct values.
 fn ranks(values: impl Iterator<Item = f64> + Clone) -> (Vec<usize>, usize) {
     let mut sorted: Vec<f64> = values.clone().collect();
-    sorted.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut sorted, f64::total_cmp);
     sorted.dedup();
     let rank = values.map(|v| sorted.partition_point(|s| s.total_cmp(&v).is_lt())).collect();
     (rank, sorted.len())

@@ -77,7 +77,7 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     };
     let back = edges.back.iter().map(|&(from, to)| path(&[from, to]));
     let mut paths: Vec<EdgePath> = g.chains.iter().map(|chain| path(chain)).chain(back).collect();
-    paths.sort_by_key(|e| e.to);
+    crate::sort::sort_by_key(&mut paths, |e| e.to);
 
     let layers = g.layers.len() as f64;
     let width = if layers > 0.0 {

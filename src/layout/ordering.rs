@@ -93,7 +93,7 @@ fn sweep(g: &Compact, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
                 movable += 1;
             }
             let keys = &mut keys[..movable];
-            keys.sort_unstable();
+            crate::sort::sort(keys);
             let mut sorted = keys.iter();
             for v in layer.iter_mut() {
                 if !g.side(near, *v).is_empty() {

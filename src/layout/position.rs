@@ -34,7 +34,7 @@ pub(crate) fn assign(g: &LayeredGraph, order: &[Vec<usize>], separation: impl Fn
     (0..g.layer.len())
         .map(|v| {
             let mut xs = candidates.each_ref().map(|c| c[v]);
-            xs.sort_by(f64::total_cmp);
+            crate::sort::sort_by(&mut xs, f64::total_cmp);
             (xs[1] + xs[2]) / 2.0
         })
         .collect()
@@ -120,7 +120,7 @@ fn vertical_alignment(
             if ws.is_empty() {
                 continue;
             }
-            ws.sort_unstable_by_key(|&w| position[w]);
+            crate::sort::sort_by_key(&mut ws, |&w| position[w]);
             for &w in &ws[(ws.len() - 1) / 2..=ws.len() / 2] {
                 if align[v] == v && last_aligned.is_none_or(|p| p < position[w]) && !conflicts.contains(&key(v, w)) {
                     align[w] = v;

@@ -214,7 +214,7 @@ fn strongly_connected_components(graph: &PlanGraph) -> Vec<Vec<usize>> {
                         break;
                     }
                 }
-                component.sort_unstable();
+                crate::sort::sort(&mut component);
                 components.push(component);
             }
         }

@@ -308,7 +308,7 @@ impl Store {
                 Err(e) => problems.push(e),
             }
         }
-        records.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
+        crate::sort::sort_by(&mut records, |a, b| b.updated_ms.total_cmp(&a.updated_ms));
         Ok((records, problems))
     }
 
