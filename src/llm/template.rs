@@ -69,7 +69,7 @@ impl Template {
 
     /// The template whose keywords best match `goal` (research/report by default).
     pub fn detect(goal: &str) -> Template {
-        let goal = goal.to_lowercase();
+        let goal = goal.to_ascii_lowercase();
         let score = |words: &[&str]| words.iter().filter(|w| goal.contains(*w)).count();
         let code = score(&["code", "review", "pull request", " pr", "diff", "commit", "refactor", "bug"]);
         let data = score(&["data", "pipeline", "etl", "warehouse", "csv", "ingest", "dataset", "sql"]);

@@ -149,7 +149,7 @@ pub fn PlanGraph() -> impl IntoView {
         if in_field || !(ev.ctrl_key() || ev.meta_key()) || !can_edit(&state) {
             return;
         }
-        match ev.key().to_lowercase().as_str() {
+        match ev.key().to_ascii_lowercase().as_str() {
             "z" if ev.shift_key() => redo(state),
             "z" => undo(state),
             "y" => redo(state),

@@ -42,9 +42,10 @@ pub struct ToolDef {
     pub for_types: Vec<String>,
 }
 
-/// The implementation behind a tool.
+/// The implementation behind a tool, written `{"type": "calculate"}` or
+/// `{"type": "user_http", "url": …, "method": …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ToolKindFields")]
 pub enum ToolKind {
     /// GET an http(s) URL given as the `url` argument (performed by the browser).
     HttpGet,
@@ -59,6 +60,37 @@ pub enum ToolKind {
         /// HTTP method: GET, POST, PUT, PATCH or DELETE.
         method: String,
     },
+}
+
+/// A [`ToolKind`] as written, read as one flat object: serde reads an internally tagged enum through
+/// a buffered copy of the object, which compiles to several KB of Wasm.
+#[derive(Deserialize)]
+struct ToolKindFields {
+    #[serde(rename = "type")]
+    kind: String,
+    url: Option<String>,
+    method: Option<String>,
+}
+
+impl TryFrom<ToolKindFields> for ToolKind {
+    type Error = String;
+
+    fn try_from(fields: ToolKindFields) -> Result<Self, String> {
+        Ok(match fields.kind.as_str() {
+            "http_get" => ToolKind::HttpGet,
+            "extract_json" => ToolKind::ExtractJson,
+            "calculate" => ToolKind::Calculate,
+            "user_http" => match (fields.url, fields.method) {
+                (Some(url), Some(method)) => ToolKind::UserHttp { url, method },
+                _ => return Err("a `user_http` tool needs a `url` and a `method`".to_string()),
+            },
+            other => {
+                return Err(format!(
+                    "unknown tool type `{other}`: expected http_get, extract_json, calculate or user_http"
+                ))
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -90,5 +122,16 @@ mod tests {
         assert_eq!(def.kind, ToolKind::Calculate);
         assert!(def.for_types.is_empty());
         assert!(!serde_json::to_string(&def).unwrap().contains("for_types"));
+    }
+
+    #[test]
+    fn tool_kinds_read_back_and_bad_ones_say_why() {
+        let kind: ToolKind = serde_json::from_str(r#"{"type": "extract_json", "note": "ignored"}"#).unwrap();
+        assert_eq!(kind, ToolKind::ExtractJson);
+        let error = serde_json::from_str::<ToolKind>(r#"{"type": "user_http", "url": "https://x"}"#).unwrap_err();
+        assert!(error.to_string().contains("needs a `url` and a `method`"), "{error}");
+        let error = serde_json::from_str::<ToolKind>(r#"{"type": "shell"}"#).unwrap_err();
+        assert!(error.to_string().contains("unknown tool type `shell`"), "{error}");
+        assert!(serde_json::from_str::<ToolKind>(r#"{"url": "https://x"}"#).is_err());
     }
 }
