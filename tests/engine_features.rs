@@ -293,6 +293,27 @@ fn a_rejected_replan_keeps_the_plan_and_the_run_goes_on() {
 }
 
 #[test]
+fn a_replan_waiting_for_approval_survives_a_restore() {
+    let (run, _) = run_waiting_for_approval();
+    let proposal = run.pending_replan().cloned().expect("a proposal");
+    let plan = run.plan();
+    let saved = plan.tasks.iter().map(|t| (t.id.clone(), run.state(&t.id).unwrap().clone())).collect();
+    let config = RunConfig { approve_replans: true, replan_after_failures: 2, max_attempts: 1, ..RunConfig::default() };
+    let mut restored = Run::restore("g", plan, config, &saved);
+    restored.restore_pending_replan(proposal.clone());
+    assert_eq!(restored.pending_replan(), Some(&proposal));
+    let out = restored.handle(Event::Start, 10.0);
+    assert!(dispatched(&out).is_empty(), "E must not start before the decision: {out:?}");
+
+    let out = restored.handle(Event::ReplanDecision { approve: true }, 11.0);
+    assert!(out.iter().any(|c| matches!(c, Command::PlanChanged(_))));
+    assert_eq!(dispatched(&out), vec!["D"]);
+    assert_eq!(status(&restored, "A"), TaskStatus::Completed, "completed work is kept");
+    assert_eq!(restored.replans()[0].number, proposal.number);
+    assert!(restored.state("E").is_none(), "the approved plan replaced the remaining work");
+}
+
+#[test]
 fn streamed_tasks_start_once_their_dependencies_are_known_and_done() {
     let mut run = Run::streaming("g", no_replan());
     run.handle(Event::Start, 0.0);

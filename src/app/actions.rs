@@ -18,7 +18,7 @@ use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
 use crate::plan::parse::parse_plan;
 use crate::plan::validate::{has_errors, validate};
-use crate::plan::Plan;
+use crate::plan::{Plan, TaskId};
 use crate::store::indexed_db::Store;
 use crate::store::record::{WorkflowRecord, SCHEMA_VERSION};
 
@@ -221,6 +221,17 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     save_workflow(state, record);
 }
 
+/// The run of a saved workflow: its task states, its re-plan history and any re-plan that was waiting
+/// for approval.
+fn restored_run(record: &WorkflowRecord, saved: &HashMap<TaskId, TaskState>) -> Run {
+    let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), saved);
+    run.set_replan_history(record.replans.clone());
+    if let Some(proposal) = &record.pending_replan {
+        run.restore_pending_replan(proposal.clone());
+    }
+    run
+}
+
 /// A new, never-run workflow record for `plan` with the current run settings.
 pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
@@ -234,6 +245,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         created_ms: now,
         updated_ms: now,
         replans: Vec::new(),
+        pending_replan: None,
     }
 }
 
@@ -289,8 +301,8 @@ pub fn control(state: AppState, event: Event) {
         let mut record = new_workflow(&goal, plan.clone(), &state);
         record.id = id;
         record.replans = state.replans.get_untracked();
-        let mut run = Run::restore(&goal, plan, record.config.clone(), &state.tasks.get_untracked());
-        run.set_replan_history(record.replans.clone());
+        record.pending_replan = state.proposal.get_untracked();
+        let run = restored_run(&record, &state.tasks.get_untracked());
         drive(state, run, record);
     }
     if let Some(driver) = state.driver.get_value() {
@@ -361,8 +373,7 @@ pub fn take_over(state: AppState) {
         match load_workflow(&store, &id).await {
             Ok(Some((record, saved, _))) => {
                 let _ = state.read_only.try_set(None);
-                let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
-                run.set_replan_history(record.replans.clone());
+                let run = restored_run(&record, &saved);
                 state.info("This tab runs the workflow now.");
                 start_driver(state, run, record, Some(lock));
             }
@@ -395,6 +406,8 @@ pub fn apply_remote(state: AppState, message: TabMessage) {
 fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<TabLock>) {
     stop_driver(&state);
     mirror(&state, &run);
+    // A restored run may bring back a re-plan that still waits for approval.
+    state.proposal.set(run.pending_replan().cloned());
     state.phase.set(Phase::Running);
     let hooks = DriverHooks {
         on_change: Box::new(move |run: &Run| mirror(&state, run)),
@@ -569,8 +582,8 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
         state.error(format!("Some saved task states were unreadable and will run again: {}", problems.join("; ")));
     }
     state.replans.set(record.replans.clone());
-    let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), &saved);
-    run.set_replan_history(record.replans.clone());
+    state.proposal.set(record.pending_replan.clone());
+    let mut run = restored_run(&record, &saved);
     let done = saved.values().filter(|s| s.status.is_terminal()).count();
     let total = record.plan.tasks.len();
     match record.status {

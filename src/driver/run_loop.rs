@@ -228,10 +228,17 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
             broadcast(inner, Change::Plan(plan.clone()));
             save_workflow(inner, |w| w.plan = plan).await;
         }
-        Command::ReplanProposed(proposal) => (inner.hooks.on_proposal)(proposal),
+        Command::ReplanProposed(proposal) => {
+            (inner.hooks.on_proposal)(proposal.clone());
+            save_workflow(inner, |w| w.pending_replan = Some(proposal)).await;
+        }
         Command::ReplanRecorded(record) => {
             (inner.hooks.on_replan)(record.clone());
-            save_workflow(inner, |w| w.replans.push(record)).await;
+            save_workflow(inner, |w| {
+                w.replans.push(record);
+                w.pending_replan = None;
+            })
+            .await;
         }
         Command::RequestReplan(request) => {
             let task = inner.clone();

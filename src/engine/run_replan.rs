@@ -79,16 +79,7 @@ impl Run {
         }
         let trigger = self.recent_failures.join("; ");
         let number = self.replans_requested;
-        let mut kept: HashSet<TaskId> = HashSet::new();
-        for i in 0..self.topo.len() {
-            if self.states[i].status.is_done() || self.states[i].status == TaskStatus::Running {
-                let mut ancestor = Some(i);
-                while let Some(a) = ancestor {
-                    kept.insert(self.topo.id(a).clone());
-                    ancestor = self.topo.parent[a];
-                }
-            }
-        }
+        let kept = self.kept_tasks();
         let old = self.plan();
         let (merged, removed, added) = merge(&old, &kept, &answer);
         let issues = validate(&merged);
@@ -111,6 +102,29 @@ impl Run {
         } else {
             self.commit_replan(proposal, &kept, out);
         }
+    }
+
+    /// Brings back a re-plan that was waiting for the user's approval when the run was saved: the
+    /// restored run again starts nothing new until [`Event::ReplanDecision`](super::Event::ReplanDecision).
+    pub fn restore_pending_replan(&mut self, proposal: ReplanProposal) {
+        self.replans_requested = self.replans_requested.max(proposal.number);
+        self.awaiting_replan = true;
+        self.pending_replan = Some((proposal, self.kept_tasks()));
+    }
+
+    /// Tasks a re-plan keeps as they are: the done and running ones, with their parents.
+    fn kept_tasks(&self) -> HashSet<TaskId> {
+        let mut kept = HashSet::new();
+        for i in 0..self.topo.len() {
+            if self.states[i].status.is_done() || self.states[i].status == TaskStatus::Running {
+                let mut ancestor = Some(i);
+                while let Some(a) = ancestor {
+                    kept.insert(self.topo.id(a).clone());
+                    ancestor = self.topo.parent[a];
+                }
+            }
+        }
+        kept
     }
 
     /// The user's answer to a proposed re-plan: apply it, or go on with the plan as it is.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{ReplanRecord, RunConfig, RunStatus, TaskState};
+use crate::engine::{ReplanProposal, ReplanRecord, RunConfig, RunStatus, TaskState};
 use crate::plan::{Plan, TaskId};
 
 /// Version of the record layout; bumped with a migration when it changes. Version 2 added the
@@ -35,6 +35,9 @@ pub struct WorkflowRecord {
     /// Every re-plan of the run, in order.
     #[serde(default)]
     pub replans: Vec<ReplanRecord>,
+    /// A re-plan waiting for the user's approval, so a reload shows it again instead of running on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_replan: Option<ReplanProposal>,
 }
 
 /// The checkpointed state of one task of one workflow.
@@ -173,6 +176,7 @@ mod tests {
             created_ms: 1.0,
             updated_ms: 2.0,
             replans: vec![],
+            pending_replan: None,
         };
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<WorkflowRecord>(&json).unwrap(), record);

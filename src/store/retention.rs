@@ -37,6 +37,7 @@ mod tests {
             created_ms: 0.0,
             updated_ms: 100.0 * DAY_MS - updated_days_ago * DAY_MS,
             replans: vec![],
+            pending_replan: None,
         }
     }
 

@@ -124,6 +124,7 @@ fn sample_workflow(id: &str, schema_version: u32) -> WorkflowRecord {
         created_ms: 1.0,
         updated_ms: 2.0,
         replans: vec![],
+        pending_replan: None,
     }
 }
 

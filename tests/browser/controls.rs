@@ -112,3 +112,30 @@ async fn a_replan_waits_for_approval_shows_its_changes_and_can_be_rejected() {
     assert!(!node_statuses(&app.root).iter().any(|(id, _)| id.ends_with("-r2")), "a rejected plan is not applied");
     assert!(text_of(&app.root, "replan-proposal").is_empty(), "the panel closes after the decision");
 }
+
+#[wasm_bindgen_test]
+async fn a_replan_waiting_for_approval_still_waits_after_a_reload() {
+    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
+    let db = unique_db("approve-reload");
+    let calls = CallLog::default();
+    let first = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config.clone());
+    import(&first.root, THREE_TASKS, 3).await;
+    click(&first.root, "run-button");
+    wait_until("a re-plan to wait for approval", 15_000.0, || !text_of(&first.root, "replan-proposal").is_empty())
+        .await;
+    let added = text_of(&first.root, "proposal-added");
+    gloo_timers::future::TimeoutFuture::new(300).await; // the proposal's checkpoint lands
+    drop(first); // the tab reloads while the re-plan waits
+
+    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config);
+    wait_until("the same proposal to show again", 10_000.0, || text_of(&second.root, "proposal-added") == added).await;
+    let before = calls.calls().len();
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    assert_eq!(calls.calls().len(), before, "nothing new starts while the restored re-plan waits");
+    click(&second.root, "approve-replan");
+    wait_until("the approved re-plan in the history", 5_000.0, || {
+        text_of(&second.root, "replan-history").contains("Re-plan #1 (applied)")
+    })
+    .await;
+    assert!(node_statuses(&second.root).iter().any(|(id, _)| id.ends_with("-r1")), "the new tasks are on the graph");
+}

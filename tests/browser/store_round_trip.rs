@@ -24,6 +24,7 @@ async fn workflow_and_task_records_round_trip() {
         created_ms: 1.0,
         updated_ms: 2.0,
         replans: vec![],
+        pending_replan: None,
     };
     store.put_workflow(&workflow).await.unwrap();
     let done = TaskState {

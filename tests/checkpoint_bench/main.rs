@@ -92,6 +92,7 @@ fn workflow(id: &str, status: RunStatus) -> WorkflowRecord {
         created_ms: now,
         updated_ms: now,
         replans: Vec::new(),
+        pending_replan: None,
     }
 }
 
