@@ -8,6 +8,7 @@
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod driver;
+pub mod decimal;
 pub mod engine;
 pub mod layout;
 pub mod llm;

@@ -88,7 +88,7 @@ fn graph_svg() -> Result<(String, f64, f64), String> {
         .and_then(|d| d.query_selector("[data-testid='plan-graph']").ok().flatten())
         .ok_or("There is no graph to export yet.")?;
     let view_box = svg.get_attribute("viewBox").unwrap_or_default();
-    let size: Vec<f64> = view_box.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    let size: Vec<f64> = view_box.split_whitespace().filter_map(crate::decimal::parse_decimal).collect();
     let (width, height) = match size.as_slice() {
         [_, _, w, h] => (*w, *h),
         _ => return Err("The graph has no size yet.".into()),

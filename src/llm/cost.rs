@@ -109,8 +109,8 @@ impl PriceTable {
 
 /// A non-negative price from the `which` (input or output) column of line `number`.
 fn parse_price(number: usize, field: &str, which: &str) -> Result<f64, String> {
-    match field.parse::<f64>() {
-        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+    match crate::decimal::parse_decimal(field) {
+        Some(value) if value.is_finite() && value >= 0.0 => Ok(value),
         _ => Err(format!("line {number}: `{field}` is not a valid {which} price (USD per million tokens, e.g. 0.15)")),
     }
 }

@@ -115,7 +115,7 @@ pub fn ProviderFields() -> impl IntoView {
                 step="0.05"
                 prop:value=move || state.settings.with(|s| s.demo.failure_rate.to_string())
                 on:change=move |ev| {
-                    if let Ok(rate) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(rate) = crate::decimal::parse_decimal(&event_target_value(&ev)) {
                         state.settings.update(|s| s.demo.failure_rate = rate.clamp(0.0, 1.0))
                     }
                 }

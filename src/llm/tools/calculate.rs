@@ -90,8 +90,8 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
                 }
             }
             let text: String = chars[start..i].iter().collect();
-            match text.parse::<f64>() {
-                Ok(value) if value.is_finite() => Kind::Number(value),
+            match crate::decimal::parse_decimal(&text) {
+                Some(value) if value.is_finite() => Kind::Number(value),
                 _ => return Err(format!("the number `{text}` at position {} is too large", start + 1)),
             }
         } else if c.is_ascii_alphabetic() || c == '_' {
