@@ -1,44 +1,55 @@
 //! The JSON Schema of the plan an LLM answers with, for structured outputs.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A JSON Schema for a plan that OpenAI strict structured outputs accept: every object lists all
 /// its properties as required and forbids others. A task's `type` is a string or `null` (strict
 /// mode's way to make a field optional); [`super::parse::plan_from_json`] reads `null` as no type.
 pub fn plan_json_schema() -> Value {
-    let ids = |description: &str| json!({ "type": "array", "items": { "type": "string" }, "description": description });
-    json!({
+    // Parsed from text: the same schema built with `json!` compiles to several KB of Wasm.
+    serde_json::from_str(PLAN_SCHEMA).expect("the plan schema is valid JSON")
+}
+
+/// The schema [`plan_json_schema`] returns, as JSON text.
+const PLAN_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "tasks": {
+      "type": "array",
+      "description": "The atomic tasks of the plan.",
+      "items": {
         "type": "object",
         "properties": {
-            "tasks": {
-                "type": "array",
-                "description": "The atomic tasks of the plan.",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": { "type": "string", "description": "Unique task id, e.g. T1." },
-                        "name": { "type": "string", "description": "Short name of the task." },
-                        "description": { "type": "string", "description": "What the task must do." },
-                        "depends_on": ids("Ids of the tasks whose results this task needs."),
-                        "can_parallelize": { "type": "boolean", "description": "Whether it can run beside others." },
-                        "type": {
-                            "type": ["string", "null"],
-                            "description": "Task type such as research, analysis or code; null if none fits."
-                        }
-                    },
-                    "required": ["id", "name", "description", "depends_on", "can_parallelize", "type"],
-                    "additionalProperties": false
-                }
-            },
-            "critical_path": ids("The longest chain of dependent task ids, first to last.")
+          "id": { "type": "string", "description": "Unique task id, e.g. T1." },
+          "name": { "type": "string", "description": "Short name of the task." },
+          "description": { "type": "string", "description": "What the task must do." },
+          "depends_on": {
+            "type": "array", "items": { "type": "string" },
+            "description": "Ids of the tasks whose results this task needs."
+          },
+          "can_parallelize": { "type": "boolean", "description": "Whether it can run beside others." },
+          "type": {
+            "type": ["string", "null"],
+            "description": "Task type such as research, analysis or code; null if none fits."
+          }
         },
-        "required": ["tasks", "critical_path"],
+        "required": ["id", "name", "description", "depends_on", "can_parallelize", "type"],
         "additionalProperties": false
-    })
-}
+      }
+    },
+    "critical_path": {
+      "type": "array", "items": { "type": "string" },
+      "description": "The longest chain of dependent task ids, first to last."
+    }
+  },
+  "required": ["tasks", "critical_path"],
+  "additionalProperties": false
+}"#;
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::llm::demo::demo_plan;
     use crate::llm::template::Template;
