@@ -1,7 +1,5 @@
 //! Test helpers: random plans and the layered graph the pipeline builds from them.
 
-use super::acyclic::split_cycles;
-use super::layering::longest_path;
 use super::proper::LayeredGraph;
 use crate::engine::rng::SplitMix64;
 use crate::plan::graph::PlanGraph;
@@ -30,7 +28,11 @@ pub(crate) fn layered(plan: &Plan) -> LayeredGraph {
 }
 
 /// The naive proper layered graph of `plan`: longest-path layers, each in plan order (`layers`).
+#[cfg(not(target_arch = "wasm32"))] // used by the native-only tests
 pub(crate) fn naive_layered(plan: &Plan) -> LayeredGraph {
+    use super::acyclic::split_cycles;
+    use super::layering::longest_path;
+
     let graph = PlanGraph::new(plan);
     let edges = split_cycles(&graph);
     LayeredGraph::new(&longest_path(graph.len(), &edges.forward), &edges.forward)

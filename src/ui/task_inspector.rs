@@ -170,7 +170,8 @@ pub fn TaskInspector() -> impl IntoView {
                     {move || if state.expanding.get().is_some() { "Expanding…" } else { "Expand" }}
                 </button>
             </div>
-            <p class="description">{task.description.clone()}</p>
+            // While editing, the description is in its text box above.
+            {(!editable).then(|| view! { <p class="description">{task.description.clone()}</p> })}
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Type"</dt><dd>{type_select}</dd>
