@@ -72,7 +72,8 @@ ensure_chromium() {
 ensure_rust_src() {
   if ! rustup component list --installed | grep -q '^rust-src'; then
     log "adding the rust-src component (the release bundle rebuilds the standard library for size)"
-    rustup component add rust-src
+    # Bounded, so a machine that cannot reach rustup's server falls back instead of waiting.
+    timeout 300 rustup component add rust-src
   fi
 }
 
