@@ -315,8 +315,9 @@ pub fn decide_replan(state: AppState, approve: bool) {
     if state.proposal.get_untracked().is_none() {
         return;
     }
-    state.proposal.set(None);
+    // First the decision: if no driver runs yet, `control` rebuilds the run from the page, proposal included.
     control(state, Event::ReplanDecision { approve });
+    state.proposal.set(None);
 }
 
 /// Hands `run` of a new (or this tab's own) workflow to a driver at once, taking the workflow's tab
@@ -582,7 +583,6 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
         state.error(format!("Some saved task states were unreadable and will run again: {}", problems.join("; ")));
     }
     state.replans.set(record.replans.clone());
-    state.proposal.set(record.pending_replan.clone());
     let mut run = restored_run(&record, &saved);
     let done = saved.values().filter(|s| s.status.is_terminal()).count();
     let total = record.plan.tasks.len();

@@ -139,3 +139,28 @@ async fn a_replan_waiting_for_approval_still_waits_after_a_reload() {
     .await;
     assert!(node_statuses(&second.root).iter().any(|(id, _)| id.ends_with("-r1")), "the new tasks are on the graph");
 }
+
+#[wasm_bindgen_test]
+async fn a_replan_waiting_in_a_paused_run_can_be_applied_after_a_reload() {
+    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
+    let db = unique_db("approve-paused");
+    let calls = CallLog::default();
+    let first = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config.clone());
+    import(&first.root, THREE_TASKS, 3).await;
+    click(&first.root, "run-button");
+    wait_until("a re-plan to wait for approval", 15_000.0, || !text_of(&first.root, "replan-proposal").is_empty())
+        .await;
+    click(&first.root, "pause-button");
+    wait_until("the run to pause", 5_000.0, || text_of(&first.root, "run-status") == "paused").await;
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    drop(first);
+
+    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config);
+    wait_until("the proposal to show again", 10_000.0, || !text_of(&second.root, "replan-proposal").is_empty()).await;
+    click(&second.root, "approve-replan");
+    wait_until("the approved re-plan in the history", 5_000.0, || {
+        text_of(&second.root, "replan-history").contains("Re-plan #1 (applied)")
+    })
+    .await;
+    assert!(node_statuses(&second.root).iter().any(|(id, _)| id.ends_with("-r1")), "the new tasks are on the graph");
+}
