@@ -17,27 +17,21 @@ pub fn SettingsPanel() -> impl IntoView {
             <h3 class="subhead">"Run"</h3>
             <div class="grid-2">
                 <NumberField id="concurrency" test_id="concurrency-input" label="Tasks at once" min=1 max=32
-                    config=state.run_config
                     get=|c| c.max_parallel as u64
                     set=|c, n| c.max_parallel = n as usize/>
                 <NumberField id="attempts" test_id="attempts-input" label="Attempts per task" min=1 max=10
-                    config=state.run_config
                     get=|c| c.max_attempts as u64
                     set=|c, n| c.max_attempts = n as u32/>
                 <NumberField id="timeout" test_id="timeout-input" label="Timeout per attempt (s)" min=1 max=3600
-                    config=state.run_config
                     get=|c| c.timeout_ms / 1000
                     set=|c, n| c.timeout_ms = n * 1000/>
                 <NumberField id="rpm" test_id="rpm-input" label="Requests per minute (0 = no cap)" min=0 max=10000
-                    config=state.run_config
                     get=|c| c.requests_per_minute.unwrap_or(0) as u64
                     set=|c, n| c.requests_per_minute = (n > 0).then_some(n as u32)/>
                 <NumberField id="replan-after" test_id="replan-after-input" label="Re-plan after N failures (0 = never)" min=0 max=20
-                    config=state.run_config
                     get=|c| c.replan_after_failures as u64
                     set=|c, n| c.replan_after_failures = n as u32/>
                 <NumberField id="max-replans" test_id="max-replans-input" label="Most re-plans per run" min=0 max=10
-                    config=state.run_config
                     get=|c| c.max_replans as u64
                     set=|c, n| c.max_replans = n as u32/>
             </div>
@@ -66,11 +60,11 @@ fn NumberField(
     label: &'static str,
     min: u64,
     max: u64,
-    config: RwSignal<RunConfig>,
     get: fn(&RunConfig) -> u64,
     set: fn(&mut RunConfig, u64),
 ) -> impl IntoView {
     // Plain function pointers: one compiled field for every setting.
+    let config = expect_context::<AppState>().run_config;
     let get = move || config.with(get);
     let set = move |n| config.update(|c| set(c, n));
     view! {

@@ -79,15 +79,29 @@ async fn repeated_failures_trigger_at_most_three_replans_shown_in_the_history() 
     assert!(node_statuses(&app.root).iter().any(|(id, _)| id == "A-r3"), "{:?}", node_statuses(&app.root));
 }
 
-#[wasm_bindgen_test]
-async fn a_replan_waits_for_approval_shows_its_changes_and_can_be_rejected() {
-    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
-    let calls = CallLog::default();
-    let app = mount_app_with(&unique_db("approve"), calls.clone(), demo_settings(10, 1.0), config);
+/// Run settings that ask for approval of each re-plan (after two failures).
+fn approving_config() -> RunConfig {
+    RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() }
+}
+
+/// Mounts the app on `db` with every demo attempt failing, runs three tasks and waits until the first
+/// re-plan waits for approval.
+async fn app_with_a_waiting_replan(db: &str, calls: &CallLog) -> Mounted {
+    let app = mount_app_with(db, calls.clone(), demo_settings(10, 1.0), approving_config());
     import(&app.root, THREE_TASKS, 3).await;
     click(&app.root, "run-button");
+    wait_until("the first re-plan to wait for approval", 15_000.0, || {
+        !text_of(&app.root, "replan-proposal").is_empty()
+    })
+    .await;
+    app
+}
+
+#[wasm_bindgen_test]
+async fn a_replan_waits_for_approval_shows_its_changes_and_can_be_rejected() {
+    let calls = CallLog::default();
+    let app = app_with_a_waiting_replan(&unique_db("approve"), &calls).await;
     let shown = || !text_of(&app.root, "replan-proposal").is_empty();
-    wait_until("the first re-plan to wait for approval", 15_000.0, shown).await;
     assert!(text_of(&app.root, "proposal-added").contains("-r1"), "{}", text_of(&app.root, "replan-proposal"));
     assert_ne!(text_of(&app.root, "proposal-removed"), "none", "the failed work it replaces is listed");
     let before = calls.calls().len();
@@ -115,19 +129,14 @@ async fn a_replan_waits_for_approval_shows_its_changes_and_can_be_rejected() {
 
 #[wasm_bindgen_test]
 async fn a_replan_waiting_for_approval_still_waits_after_a_reload() {
-    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
     let db = unique_db("approve-reload");
     let calls = CallLog::default();
-    let first = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config.clone());
-    import(&first.root, THREE_TASKS, 3).await;
-    click(&first.root, "run-button");
-    wait_until("a re-plan to wait for approval", 15_000.0, || !text_of(&first.root, "replan-proposal").is_empty())
-        .await;
+    let first = app_with_a_waiting_replan(&db, &calls).await;
     let added = text_of(&first.root, "proposal-added");
     gloo_timers::future::TimeoutFuture::new(300).await; // the proposal's checkpoint lands
     drop(first); // the tab reloads while the re-plan waits
 
-    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config);
+    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), approving_config());
     wait_until("the same proposal to show again", 10_000.0, || text_of(&second.root, "proposal-added") == added).await;
     let before = calls.calls().len();
     gloo_timers::future::TimeoutFuture::new(400).await;
@@ -142,20 +151,15 @@ async fn a_replan_waiting_for_approval_still_waits_after_a_reload() {
 
 #[wasm_bindgen_test]
 async fn a_replan_waiting_in_a_paused_run_can_be_applied_after_a_reload() {
-    let config = RunConfig { replan_after_failures: 2, max_replans: 3, approve_replans: true, ..quick_config() };
     let db = unique_db("approve-paused");
     let calls = CallLog::default();
-    let first = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config.clone());
-    import(&first.root, THREE_TASKS, 3).await;
-    click(&first.root, "run-button");
-    wait_until("a re-plan to wait for approval", 15_000.0, || !text_of(&first.root, "replan-proposal").is_empty())
-        .await;
+    let first = app_with_a_waiting_replan(&db, &calls).await;
     click(&first.root, "pause-button");
     wait_until("the run to pause", 5_000.0, || text_of(&first.root, "run-status") == "paused").await;
     gloo_timers::future::TimeoutFuture::new(300).await;
     drop(first);
 
-    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), config);
+    let second = mount_app_with(&db, calls.clone(), demo_settings(10, 1.0), approving_config());
     wait_until("the proposal to show again", 10_000.0, || !text_of(&second.root, "replan-proposal").is_empty()).await;
     click(&second.root, "approve-replan");
     wait_until("the approved re-plan in the history", 5_000.0, || {
