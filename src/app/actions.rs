@@ -1,6 +1,6 @@
 //! What the buttons do: plan, import, run, resume. Components call these; none of this lives in `view!`.
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,21 +9,38 @@ use super::editing::forget_edits;
 use super::settings_storage::save_settings;
 use super::share::plan_from_location;
 use super::state::{AppState, Phase};
-use crate::driver::broadcast::{Change, TabMessage};
-use crate::driver::clock::now_ms;
-use crate::driver::run_loop::{Driver, DriverHooks};
+use crate::driver::broadcast::{Broadcaster, Change, TabMessage};
+use crate::driver::restore::{load_workflow, StoredWorkflow};
+use crate::driver::run_loop::{Driver, DriverHooks, DriverPorts};
 use crate::driver::tab_lock::{acquire, lock_name, TabLock};
-use crate::engine::{Event, Run, RunStatus, TaskState};
+use crate::engine::{Event, Run, RunStatus};
+use crate::io::browser_runtime::BrowserRuntime;
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
 use crate::plan::parse::parse_plan;
 use crate::plan::validate::{has_errors, validate};
-use crate::plan::{Plan, TaskId};
+use crate::plan::Plan;
 use crate::store::indexed_db::Store;
 use crate::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use crate::store::CheckpointStore;
 
-fn provider(state: &AppState) -> Provider {
-    Provider::new(state.settings.get_untracked(), state.env.with_value(|env| env.calls.clone()))
+/// The page's clock.
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The provider the current settings describe.
+fn provider(state: &AppState) -> Rc<dyn Provider> {
+    let settings = state.settings.get_untracked();
+    state.env.with_value(|env| (env.providers)(settings))
+}
+
+/// Hands the running driver a provider made from the current settings (called when they change):
+/// a run that waited for the API key goes on once it is entered.
+pub fn settings_changed(state: AppState) {
+    if let Some(Some(driver)) = state.driver.try_get_value() {
+        driver.set_provider(provider(&state));
+    }
 }
 
 /// Saves the provider settings and says whether requests can be made with them (else shows why).
@@ -63,7 +80,7 @@ pub fn request_plan(state: AppState) {
     state.plan.set(Some(Plan::default()));
     spawn_local(async move {
         let answer = provider
-            .plan(&goal, template, |task| {
+            .plan(&goal, template, &mut |task| {
                 let _ = state.plan.try_update(|p| p.get_or_insert_with(Plan::default).tasks.push(task));
             })
             .await;
@@ -134,13 +151,13 @@ fn plan_and_run_streamed(state: AppState, goal: String) {
     let record = new_workflow(&goal, Plan::default(), &state);
     state.workflow_id.set(Some(record.id.clone()));
     let run = Run::streaming(&goal, record.config.clone());
-    drive(state, run, record);
-    let Some(driver) = state.driver.get_value() else { return };
     let provider = provider(&state);
     let template = state.template.get_untracked();
     spawn_local(async move {
+        drive(state, run, record).await;
+        let Some(Some(driver)) = state.driver.try_get_value() else { return };
         let outcome = provider
-            .plan(&goal, template, |task| {
+            .plan(&goal, template, &mut |task| {
                 let _ = state.plan.try_update(|p| p.get_or_insert_with(Plan::default).tasks.push(task.clone()));
                 driver.send(Event::TaskArrived(task));
             })
@@ -221,17 +238,6 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     save_workflow(state, record);
 }
 
-/// The run of a saved workflow: its task states, its re-plan history and any re-plan that was waiting
-/// for approval.
-fn restored_run(record: &WorkflowRecord, saved: &HashMap<TaskId, TaskState>) -> Run {
-    let mut run = Run::restore(&record.goal, record.plan.clone(), record.config.clone(), saved);
-    run.set_replan_history(record.replans.clone());
-    if let Some(proposal) = &record.pending_replan {
-        run.restore_pending_replan(proposal.clone());
-    }
-    run
-}
-
 /// A new, never-run workflow record for `plan` with the current run settings.
 pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
@@ -282,32 +288,38 @@ pub fn start_run(state: AppState) {
     state.notice.set(None);
     state.replans.set(Vec::new());
     let run = Run::new(&goal, plan, record.config.clone());
-    drive(state, run, record);
+    spawn_local(async move {
+        drive(state, run, record).await;
+    });
 }
 
 /// Sends a user action (pause, resume, cancel, retry, skip) to the run. After a reload of a finished
-/// run there is no driver yet: one is started from the task states on screen first.
+/// run there is no driver yet: the run is rebuilt from the store first (never from the screen).
 pub fn control(state: AppState, event: Event) {
     if state.read_only.get_untracked().is_some() {
         state.error("Another tab runs this workflow: take over first.");
         return;
     }
-    if state.driver.with_value(Option::is_none) {
-        let (Some(plan), Some(id)) = (state.plan.get_untracked(), state.workflow_id.get_untracked()) else {
-            state.error("There is no run to control yet: press Run first.");
-            return;
-        };
-        let goal = state.plan_goal.get_untracked();
-        let mut record = new_workflow(&goal, plan.clone(), &state);
-        record.id = id;
-        record.replans = state.replans.get_untracked();
-        record.pending_replan = state.proposal.get_untracked();
-        let run = restored_run(&record, &state.tasks.get_untracked());
-        drive(state, run, record);
-    }
     if let Some(driver) = state.driver.get_value() {
         driver.send(event);
+        return;
     }
+    let (Some(store), Some(id)) = (state.store.get_value(), state.workflow_id.get_untracked()) else {
+        state.error("There is no run to control yet: press Run first.");
+        return;
+    };
+    spawn_local(async move {
+        match load_workflow(&store, &id).await {
+            Ok(Some(stored)) => {
+                let run = stored.run();
+                if let Some(driver) = drive(state, run, stored.record).await {
+                    driver.send(event);
+                }
+            }
+            Ok(None) => state.error("There is no run to control yet: press Run first."),
+            Err(e) => state.error(e.to_string()),
+        }
+    });
 }
 
 /// Answers the re-plan waiting for approval: apply it, or go on with the plan as it is.
@@ -315,29 +327,25 @@ pub fn decide_replan(state: AppState, approve: bool) {
     if state.proposal.get_untracked().is_none() {
         return;
     }
-    // First the decision: if no driver runs yet, `control` rebuilds the run from the page, proposal included.
+    // If no driver runs yet, `control` rebuilds the run from the store, proposal included.
     control(state, Event::ReplanDecision { approve });
     state.proposal.set(None);
 }
 
-/// Hands `run` of a new (or this tab's own) workflow to a driver at once, taking the workflow's tab
-/// lock alongside.
-fn drive(state: AppState, run: Run, record: WorkflowRecord) {
-    let name = lock_name(&record.id);
-    start_driver(state, run, record, None);
-    spawn_local(async move {
-        let lock = match acquire(&name, false).await {
-            Ok(Some(lock)) => lock,
-            Ok(None) => return state.error("Another tab holds this workflow's lock; two tabs may now run it."),
-            Err((lock, warning)) => {
-                state.info(warning);
-                lock
-            }
-        };
-        if let Some(driver) = state.driver.try_get_value().flatten() {
-            driver.set_lock(lock);
+/// Takes the workflow's tab lock, then hands `run` to a driver (returned, and kept in the state).
+async fn drive(state: AppState, run: Run, record: WorkflowRecord) -> Option<Driver> {
+    let lock = match acquire(&lock_name(&record.id), false).await {
+        Ok(Some(lock)) => lock,
+        Ok(None) => {
+            state.error("Another tab runs this workflow: take over there, or wait for it to finish.");
+            return None;
         }
-    });
+        Err((lock, warning)) => {
+            state.info(warning);
+            lock
+        }
+    };
+    start_driver(state, run, record, lock)
 }
 
 /// Resumes a saved workflow only if no other tab executes it; otherwise shows it read-only.
@@ -345,7 +353,9 @@ fn drive_if_free(state: AppState, run: Run, record: WorkflowRecord) {
     mirror(&state, &run);
     spawn_local(async move {
         match acquire(&lock_name(&record.id), false).await {
-            Ok(Some(lock)) => start_driver(state, run, record, Some(lock)),
+            Ok(Some(lock)) => {
+                start_driver(state, run, record, lock);
+            }
             Ok(None) => {
                 let _ = state.read_only.try_set(Some(record.id.clone()));
                 state.info(
@@ -354,7 +364,7 @@ fn drive_if_free(state: AppState, run: Run, record: WorkflowRecord) {
             }
             Err((lock, warning)) => {
                 state.info(warning);
-                start_driver(state, run, record, Some(lock));
+                start_driver(state, run, record, lock);
             }
         }
     });
@@ -372,14 +382,14 @@ pub fn take_over(state: AppState) {
         };
         let Some(store) = state.store.try_get_value().flatten() else { return };
         match load_workflow(&store, &id).await {
-            Ok(Some((record, saved, _))) => {
+            Ok(Some(stored)) => {
                 let _ = state.read_only.try_set(None);
-                let run = restored_run(&record, &saved);
+                let run = stored.run();
                 state.info("This tab runs the workflow now.");
-                start_driver(state, run, record, Some(lock));
+                start_driver(state, run, stored.record, lock);
             }
             Ok(None) => state.error("The workflow is gone from storage."),
-            Err(e) => state.error(e),
+            Err(e) => state.error(e.to_string()),
         }
     });
 }
@@ -403,19 +413,46 @@ pub fn apply_remote(state: AppState, message: TabMessage) {
     }
 }
 
-/// Starts a driver for `run` and mirrors its state into the signals.
-fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<TabLock>) {
+/// Starts a driver for `run` (this tab holding the workflow's `lock`); from then on the page
+/// follows the driver's reports, one changed task at a time, and tells other tabs the same.
+fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: TabLock) -> Option<Driver> {
     stop_driver(&state);
     mirror(&state, &run);
     // A restored run may bring back a re-plan that still waits for approval.
     state.proposal.set(run.pending_replan().cloned());
     state.phase.set(Phase::Running);
+    let broadcaster = Rc::new(Broadcaster::open());
+    let workflow_id = record.id.clone();
+    let post = move |change: Change| {
+        if let Some(b) = broadcaster.as_ref() {
+            b.post(&TabMessage { workflow_id: workflow_id.clone(), change });
+        }
+    };
+    let (post_task, post_status, post_plan) = (post.clone(), post.clone(), post);
     let hooks = DriverHooks {
-        on_change: Box::new(move |run: &Run| mirror(&state, run)),
+        on_task: Box::new(move |id, task_state| {
+            state.tasks.set(id.clone(), task_state.clone());
+            show_deferred_plan(&state, task_state);
+            post_task(Change::Task(id.clone(), task_state.clone()));
+        }),
+        on_status: Box::new(move |status| {
+            let _ = state.run_status.try_set(status);
+            let _ = state.phase.try_set(phase_of(status));
+            post_status(Change::Status(status));
+        }),
+        on_plan: Box::new(move |plan: &Plan| {
+            let _ = state.issues.try_set(validate(plan));
+            let _ = state.plan.try_set(Some(plan.clone()));
+            post_plan(Change::Plan(plan.clone()));
+        }),
         on_error: Box::new(move |message| state.error(message)),
-        on_plan: Box::new(move |plan: Plan| {
-            let _ = state.issues.try_set(validate(&plan));
-            let _ = state.plan.try_set(Some(plan));
+        on_waiting: Box::new(move |reason| {
+            if let Some(reason) = &reason {
+                state.error(format!("The run waits: {reason}."));
+            } else if state.notice.get_untracked().is_some_and(|n| n.text.starts_with("The run waits")) {
+                state.info("The API key is in: the run goes on.");
+            }
+            let _ = state.waiting.try_set(reason);
         }),
         on_delta: Box::new(move |task, attempt, text| {
             let _ = state.live_output.try_update(|live| {
@@ -440,28 +477,43 @@ fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: Option<
             state.replans.update(|r| r.push(record));
         }),
     };
-    let driver = Driver::start(run, record, provider(&state), state.store.get_value(), hooks, lock);
-    state.driver.set_value(Some(driver));
+    let ports = DriverPorts {
+        provider: provider(&state),
+        store: state.store.get_value().map(|s| Rc::new(s) as Rc<dyn CheckpointStore>),
+        runtime: Rc::new(BrowserRuntime),
+    };
+    let driver = Driver::start(run, record, ports, hooks);
+    state.driver.try_set_value(Some(driver.clone()))?;
+    state.lock.try_set_value(Some(lock))?;
+    Some(driver)
 }
 
-/// Copies the run's task states and status into the signals (ignored after unmount).
+/// The page phase for a run status.
+fn phase_of(status: RunStatus) -> Phase {
+    match status {
+        RunStatus::Finished | RunStatus::Halted => Phase::Finished,
+        _ => Phase::Running,
+    }
+}
+
+/// Copies a whole run's task states and status into the signals once (when a driver starts or a
+/// finished run is shown); afterwards the driver's reports keep them up to date.
 fn mirror(state: &AppState, run: &Run) {
     state.tasks.sync(run.task_states());
     let _ = state.run_status.try_set(run.status());
-    let phase = match run.status() {
-        RunStatus::Finished | RunStatus::Halted => Phase::Finished,
-        _ => Phase::Running,
-    };
-    let _ = state.phase.try_set(phase);
+    let _ = state.phase.try_set(phase_of(run.status()));
 }
 
 /// Stops the current driver, if any (on a new plan or on unmount).
 pub fn stop_driver(state: &AppState) {
     let _ = state.proposal.try_set(None);
+    let _ = state.waiting.try_set(None);
     if let Some(Some(driver)) = state.driver.try_get_value() {
         driver.stop();
         state.driver.set_value(None);
     }
+    // The lock goes after the driver has stopped: another tab may take the workflow now.
+    let _ = state.lock.try_set_value(None);
 }
 
 /// Opens the checkpoint store and brings back the last workflow: its plan, every task's state, and
@@ -485,10 +537,10 @@ pub fn restore_on_load(state: AppState) {
             return;
         }
         match load_current(&store).await {
-            Ok(Some((record, saved, problems))) => resume(state, record, saved, problems),
+            Ok(Some(stored)) => resume(state, stored),
             Ok(None) => state.phase.set(Phase::Ready),
             Err(e) => {
-                state.error(e);
+                state.error(e.to_string());
                 state.phase.set(Phase::Ready);
             }
         }
@@ -515,32 +567,22 @@ fn open_shared_plan(state: AppState) -> bool {
     }
 }
 
-type Loaded = (WorkflowRecord, HashMap<String, TaskState>, Vec<String>);
-
 /// Shows saved workflow `id` as after a reload: its plan and task states, resuming it if it was running.
 pub async fn open_saved(state: AppState, store: &Store, id: &str) {
     match load_workflow(store, id).await {
-        Ok(Some((record, saved, problems))) => {
+        Ok(Some(stored)) => {
             let _ = state.read_only.try_set(None);
             let _ = state.phase.try_set(Phase::Loading);
-            resume(state, record, saved, problems);
+            resume(state, stored);
         }
         Ok(None) => state.error("That workflow is no longer stored."),
-        Err(e) => state.error(e),
+        Err(e) => state.error(e.to_string()),
     }
 }
 
-async fn load_current(store: &Store) -> Result<Option<Loaded>, String> {
-    let Some(record) = store.current_workflow().await.map_err(|e| e.to_string())? else { return Ok(None) };
+async fn load_current(store: &Store) -> Result<Option<StoredWorkflow>, crate::store::StoreError> {
+    let Some(record) = store.current_workflow().await? else { return Ok(None) };
     load_workflow(store, &record.id).await
-}
-
-/// A stored workflow with its task states and the problems met reading them.
-async fn load_workflow(store: &Store, id: &str) -> Result<Option<Loaded>, String> {
-    let Some(record) = store.workflow(id).await.map_err(|e| e.to_string())? else { return Ok(None) };
-    let (tasks, problems) = store.tasks(&record.id).await.map_err(|e| e.to_string())?;
-    let saved = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
-    Ok(Some((record, saved, problems)))
 }
 
 /// Plans larger than this are drawn once a resumed run has sent its first request again (or after
@@ -550,30 +592,41 @@ const DEFERRED_DRAW_TASKS: usize = 200;
 const DEFERRED_DRAW_MAX_MS: f64 = 2_000.0;
 
 /// Shows `plan` and its validation: at once, or for a large plan of a run that resumes, as soon as
-/// the run has dispatched again.
+/// the run has sent a request again (see [`show_deferred_plan`]) or after [`DEFERRED_DRAW_MAX_MS`].
 fn show_plan_soon(state: AppState, plan: Plan, resuming: bool) {
-    let show = move |plan: Plan| {
-        let _ = state.issues.try_set(validate(&plan));
-        let _ = state.plan.try_set(Some(plan));
-    };
     if !resuming || plan.tasks.len() <= DEFERRED_DRAW_TASKS {
-        return show(plan);
+        return show_plan_now(&state, plan);
     }
-    let calls = state.env.with_value(|env| env.calls.clone());
-    let before = calls.calls().len();
-    let started = now_ms();
+    state.deferred_plan.set_value(Some(plan));
     spawn_local(async move {
-        while calls.calls().len() == before && now_ms() - started < DEFERRED_DRAW_MAX_MS {
-            gloo_timers::future::TimeoutFuture::new(10).await;
+        gloo_timers::future::TimeoutFuture::new(DEFERRED_DRAW_MAX_MS as u32).await;
+        if let Some(Some(plan)) = state.deferred_plan.try_update_value(Option::take) {
+            show_plan_now(&state, plan);
         }
-        show(plan);
     });
 }
 
-fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskState>, problems: Vec<String>) {
+/// Draws a deferred plan once a task of the resumed run is running again.
+fn show_deferred_plan(state: &AppState, task_state: &crate::engine::TaskState) {
+    if task_state.status == crate::engine::TaskStatus::Running {
+        if let Some(Some(plan)) = state.deferred_plan.try_update_value(Option::take) {
+            show_plan_now(state, plan);
+        }
+    }
+}
+
+fn show_plan_now(state: &AppState, plan: Plan) {
+    let _ = state.issues.try_set(validate(&plan));
+    let _ = state.plan.try_set(Some(plan));
+}
+
+fn resume(state: AppState, stored: StoredWorkflow) {
     if state.phase.try_get_untracked() != Some(Phase::Loading) {
         return; // the user already started something else
     }
+    let run = stored.run();
+    let done = stored.done();
+    let StoredWorkflow { record, problems, .. } = stored;
     state.goal.set(record.goal.clone());
     state.plan_goal.set(record.goal.clone());
     show_plan_soon(state, record.plan.clone(), record.status == RunStatus::Running);
@@ -583,8 +636,6 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
         state.error(format!("Some saved task states were unreadable and will run again: {}", problems.join("; ")));
     }
     state.replans.set(record.replans.clone());
-    let mut run = restored_run(&record, &saved);
-    let done = saved.values().filter(|s| s.status.is_terminal()).count();
     let total = record.plan.tasks.len();
     match record.status {
         RunStatus::Running => {
@@ -602,7 +653,6 @@ fn resume(state: AppState, record: WorkflowRecord, saved: HashMap<String, TaskSt
                 "The run of \"{}\" is paused ({done} of {total} done): press Resume to go on.",
                 record.goal
             ));
-            run.handle(Event::Pause, now_ms());
             state.phase.set(Phase::Running);
             drive_if_free(state, run, record);
         }

@@ -6,7 +6,6 @@ use leptos::task::spawn_local;
 use super::actions::{open_saved, stop_driver};
 use super::download::download;
 use super::state::{AppState, HistoryItem};
-use crate::driver::clock::now_ms;
 use crate::engine::{Progress, RunStatus};
 use crate::store::indexed_db::Store;
 use crate::store::record::SCHEMA_VERSION;
@@ -35,12 +34,12 @@ pub fn refresh_history(state: AppState) {
             Err(e) => return state.error(e.to_string()),
         };
         let Some(days) = state.retention_days.try_get_untracked() else { return };
-        for id in expired(&workflows, now_ms(), days) {
+        for id in expired(&workflows, js_sys::Date::now(), days) {
             if let Err(e) = store.delete_workflow(&id).await {
                 state.error(e.to_string());
             }
         }
-        workflows.retain(|w| !expired(std::slice::from_ref(w), now_ms(), days).contains(&w.id));
+        workflows.retain(|w| !expired(std::slice::from_ref(w), js_sys::Date::now(), days).contains(&w.id));
         let mut items = Vec::with_capacity(workflows.len());
         for w in workflows {
             let (tasks, _) = store.tasks(&w.id).await.unwrap_or_default();
@@ -84,7 +83,7 @@ pub fn duplicate_workflow(state: AppState, id: String) {
         let Ok(Some(mut record)) = store.workflow(&id).await else {
             return state.error("That workflow could not be read.");
         };
-        let now = now_ms();
+        let now = js_sys::Date::now();
         record.id = format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64);
         record.status = RunStatus::Idle;
         record.created_ms = now;

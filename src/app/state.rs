@@ -1,13 +1,17 @@
 //! The UI's reactive state: every signal the components read or write lives in [`AppState`].
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
 use super::task_board::TaskBoard;
 use crate::driver::run_loop::Driver;
+use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
-use crate::llm::provider::CallLog;
+use crate::io::browser_runtime::BrowserRuntime;
+use crate::io::fetch_transport::FetchTransport;
+use crate::llm::provider::{connect, Provider};
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
 use crate::plan::undo::UndoHistory;
@@ -57,13 +61,21 @@ pub struct Notice {
     pub text: String,
 }
 
-/// Where the app keeps its data and how tests observe it.
-#[derive(Debug, Clone)]
+/// Makes the provider for a set of settings.
+pub type ProviderFactory = Rc<dyn Fn(ProviderSettings) -> Rc<dyn Provider>>;
+
+/// The providers of the page: the Demo in the page, HTTP endpoints through `fetch`.
+pub fn browser_providers() -> ProviderFactory {
+    Rc::new(|settings| connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime)))
+}
+
+/// Where the app keeps its data and what it talks to (tests substitute their own).
+#[derive(Clone)]
 pub struct AppEnv {
     /// IndexedDB database name.
     pub db_name: String,
-    /// Log of provider task executions.
-    pub calls: CallLog,
+    /// Makes providers from settings.
+    pub providers: ProviderFactory,
     /// localStorage key for non-secret settings (None: do not persist settings).
     pub settings_key: Option<String>,
     /// Provider settings to start with instead of the defaults.
@@ -76,7 +88,7 @@ impl Default for AppEnv {
     fn default() -> Self {
         AppEnv {
             db_name: "planwright".into(),
-            calls: CallLog::default(),
+            providers: browser_providers(),
             settings_key: Some("planwright.settings".into()),
             initial_settings: None,
             initial_run_config: None,
@@ -143,9 +155,15 @@ pub struct AppState {
     pub expanding: RwSignal<Option<TaskId>>,
     /// The running driver, if any.
     pub driver: StoredValue<Option<Driver>, LocalStorage>,
+    /// The tab lock on the workflow the driver runs (released when it stops).
+    pub lock: StoredValue<Option<TabLock>, LocalStorage>,
+    /// Why the run waits for the provider (e.g. the API key is missing after a reload), if it does.
+    pub waiting: RwSignal<Option<String>>,
+    /// A large resumed plan drawn once its run has sent a request again.
+    pub deferred_plan: StoredValue<Option<Plan>, LocalStorage>,
     /// The checkpoint store, once opened (None if IndexedDB is unavailable).
     pub store: StoredValue<Option<Store>, LocalStorage>,
-    /// Environment (database name, call log).
+    /// Environment (database name, providers).
     pub env: StoredValue<AppEnv, LocalStorage>,
 }
 
@@ -184,6 +202,9 @@ impl AppState {
             retention_days: RwSignal::new(30),
             live_output: RwSignal::new(HashMap::new()),
             driver: StoredValue::new_local(None),
+            lock: StoredValue::new_local(None),
+            waiting: RwSignal::new(None),
+            deferred_plan: StoredValue::new_local(None),
             store: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
         }

@@ -1,6 +1,11 @@
-//! Browser driver: wires an engine [`crate::engine::Run`] to a provider, the checkpoint store and the UI.
+//! The driver: performs an engine [`crate::engine::Run`]'s commands through the provider, the
+//! checkpoint store and the runtime, and feeds their outcomes back as events. Plain Rust over the
+//! traits of [`crate::io`] and [`crate::store`]; only the tab lock and the tab-to-tab channel are
+//! browser glue.
 
+#[cfg(target_arch = "wasm32")]
 pub mod broadcast;
-pub mod clock;
+pub mod restore;
 pub mod run_loop;
+#[cfg(target_arch = "wasm32")]
 pub mod tab_lock;

@@ -1,5 +1,7 @@
-//! The thin browser loop around the pure engine: performs its commands (checkpoint, fetch, timers,
-//! aborts) and feeds their outcomes back as events, one at a time.
+//! The loop around the pure engine: performs its commands (checkpoint, dispatch, timers, aborts,
+//! re-plans) through the provider, the store and the runtime, and feeds their outcomes back as
+//! events, one at a time. Plain Rust: the page runs it on the browser's runtime, the tests and the
+//! simulation on a simulated one.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -8,82 +10,101 @@ use std::rc::Rc;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::future::LocalBoxFuture;
 use futures::StreamExt;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::AbortController;
 
-use super::broadcast::{Broadcaster, Change, TabMessage};
-use super::clock::now_ms;
-use super::tab_lock::TabLock;
-use crate::engine::{Command, Event, ReplanProposal, ReplanRecord, Run};
+use crate::engine::{Command, Event, ReplanProposal, ReplanRecord, Run, RunStatus, TaskRequest, TaskState};
+use crate::io::cancel::CancelToken;
+use crate::io::runtime::Runtime;
 use crate::llm::provider::Provider;
-use crate::plan::Plan;
-use crate::store::indexed_db::Store;
+use crate::plan::{Plan, TaskId};
 use crate::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord};
-
-/// Callbacks through which the driver reports to the UI.
-pub struct DriverHooks {
-    /// Called after every event with the run's new state.
-    pub on_change: Box<dyn Fn(&Run)>,
-    /// Called with a message when something fails that the user must know about (e.g. a checkpoint write).
-    pub on_error: Box<dyn Fn(String)>,
-    /// Called when the plan changed (streamed, expanded, re-planned).
-    pub on_plan: Box<dyn Fn(Plan)>,
-    /// Called when a re-plan was applied or refused.
-    pub on_replan: Box<dyn Fn(ReplanRecord)>,
-    /// Called when a re-plan waits for the user's approval.
-    pub on_proposal: Box<dyn Fn(ReplanProposal)>,
-    /// Called as a task's answer streams in.
-    pub on_delta: DeltaHook,
-}
+use crate::store::CheckpointStore;
 
 /// Receives `(task id, attempt, text)` for each streamed piece of a task's answer.
 pub type DeltaHook = Box<dyn Fn(&str, u32, &str)>;
 
+/// Callbacks through which the driver reports to the page. Each follows one engine command, so
+/// the page's work is proportional to what changed.
+pub struct DriverHooks {
+    /// A task's state changed (after its checkpoint write was attempted).
+    pub on_task: Box<dyn Fn(&TaskId, &TaskState)>,
+    /// The run's status changed.
+    pub on_status: Box<dyn Fn(RunStatus)>,
+    /// The plan changed (streamed, expanded, re-planned).
+    pub on_plan: Box<dyn Fn(&Plan)>,
+    /// A re-plan was applied or refused.
+    pub on_replan: Box<dyn Fn(ReplanRecord)>,
+    /// A re-plan waits for the user's approval.
+    pub on_proposal: Box<dyn Fn(ReplanProposal)>,
+    /// A task's answer streams in.
+    pub on_delta: DeltaHook,
+    /// Something failed that the user must know about (e.g. a checkpoint write).
+    pub on_error: Box<dyn Fn(String)>,
+    /// The run waits for the provider (`Some(why)`, e.g. a missing key) or goes on (`None`).
+    pub on_waiting: Box<dyn Fn(Option<String>)>,
+}
+
+impl Default for DriverHooks {
+    fn default() -> Self {
+        DriverHooks {
+            on_task: Box::new(|_, _| {}),
+            on_status: Box::new(|_| {}),
+            on_plan: Box::new(|_| {}),
+            on_replan: Box::new(|_| {}),
+            on_proposal: Box::new(|_| {}),
+            on_delta: Box::new(|_, _, _| {}),
+            on_error: Box::new(|_| {}),
+            on_waiting: Box::new(|_| {}),
+        }
+    }
+}
+
+/// What the driver works through.
+pub struct DriverPorts {
+    /// The LLM.
+    pub provider: Rc<dyn Provider>,
+    /// Where checkpoints go (`None`: the run lives in memory only).
+    pub store: Option<Rc<dyn CheckpointStore>>,
+    /// Time, timers and background work.
+    pub runtime: Rc<dyn Runtime>,
+}
+
 struct Inner {
     run: RefCell<Run>,
     workflow: RefCell<WorkflowRecord>,
-    provider: Provider,
-    store: Option<Store>,
+    provider: RefCell<Rc<dyn Provider>>,
+    store: Option<Rc<dyn CheckpointStore>>,
+    runtime: Rc<dyn Runtime>,
     hooks: DriverHooks,
     events: UnboundedSender<Event>,
-    in_flight: RefCell<HashMap<(String, u32), AbortController>>,
+    in_flight: RefCell<HashMap<(TaskId, u32), CancelToken>>,
     stopped: Cell<bool>,
-    broadcaster: Option<Broadcaster>,
-    lock: RefCell<Option<TabLock>>,
 }
 
-/// Drives one [`Run`] in the page. Dropping it does not stop it; call [`Driver::stop`].
+/// Drives one [`Run`]. Dropping it does not stop it; call [`Driver::stop`].
 #[derive(Clone)]
 pub struct Driver {
     inner: Rc<Inner>,
 }
 
 impl Driver {
-    /// Starts driving `run` (fresh or restored) for `workflow`, checkpointing to `store` when there
-    /// is one; `lock` is the tab lock on the workflow, released when the driver stops.
-    pub fn start(
-        run: Run,
-        workflow: WorkflowRecord,
-        provider: Provider,
-        store: Option<Store>,
-        hooks: DriverHooks,
-        lock: Option<TabLock>,
-    ) -> Driver {
+    /// Starts driving `run` (fresh or restored) for `workflow`. The driver is the only writer of
+    /// the workflow's records from here on. A provider that lacks its key holds every dispatch
+    /// until [`Driver::set_provider`] brings one that has it.
+    pub fn start(run: Run, workflow: WorkflowRecord, ports: DriverPorts, hooks: DriverHooks) -> Driver {
         let (events, mut receiver) = unbounded::<Event>();
         let inner = Rc::new(Inner {
             run: RefCell::new(run),
             workflow: RefCell::new(workflow),
-            provider,
-            store,
+            provider: RefCell::new(ports.provider),
+            store: ports.store,
+            runtime: ports.runtime,
             hooks,
             events,
             in_flight: RefCell::new(HashMap::new()),
             stopped: Cell::new(false),
-            broadcaster: Broadcaster::open(),
-            lock: RefCell::new(lock),
         });
         let looped = inner.clone();
-        spawn_local(async move {
+        inner.runtime.spawn(Box::pin(async move {
             while let Some(event) = receiver.next().await {
                 if looped.stopped.get() {
                     break;
@@ -93,11 +114,11 @@ impl Driver {
                     Event::TaskArrived(task) => Some(task.clone()),
                     _ => None,
                 };
-                let commands = looped.run.borrow_mut().handle(event, now_ms());
+                let now = looped.runtime.now_ms();
+                let commands = looped.run.borrow_mut().handle(event, now);
                 if let Some(task) = arrived {
                     save_workflow(&looped, |w| w.plan.tasks.push(task)).await;
                 }
-                (looped.hooks.on_change)(&looped.run.borrow());
                 for command in commands {
                     if looped.stopped.get() {
                         break;
@@ -105,8 +126,13 @@ impl Driver {
                     perform(&looped, command).await;
                 }
             }
-        });
+        }));
         let driver = Driver { inner };
+        let waiting = driver.inner.provider.borrow().missing_credentials();
+        if let Some(reason) = waiting {
+            (driver.inner.hooks.on_waiting)(Some(reason.clone()));
+            driver.send(Event::ProviderUnavailable { reason });
+        }
         driver.send(Event::Start);
         driver
     }
@@ -116,25 +142,36 @@ impl Driver {
         let _ = self.inner.events.unbounded_send(event);
     }
 
-    /// Hands the driver the tab lock on its workflow (taken after the start for a brand-new workflow).
-    pub fn set_lock(&self, lock: TabLock) {
-        if self.inner.stopped.get() {
-            drop(lock);
-        } else {
-            *self.inner.lock.borrow_mut() = Some(lock);
+    /// Uses `provider` from now on (new settings, e.g. the key entered after a reload): a run that
+    /// waited for a credential goes on once the new provider has it.
+    pub fn set_provider(&self, provider: Rc<dyn Provider>) {
+        let before = self.inner.provider.borrow().missing_credentials();
+        let after = provider.missing_credentials();
+        *self.inner.provider.borrow_mut() = provider;
+        match (before, after) {
+            (Some(_), None) => {
+                (self.inner.hooks.on_waiting)(None);
+                self.send(Event::ProviderAvailable);
+            }
+            (None, Some(reason)) => {
+                (self.inner.hooks.on_waiting)(Some(reason.clone()));
+                self.send(Event::ProviderUnavailable { reason });
+            }
+            _ => {}
         }
     }
 
-    /// Stops the loop and aborts every request in flight; nothing more is written.
+    /// The run's current state, read through `f`.
+    pub fn with_run<R>(&self, f: impl FnOnce(&Run) -> R) -> R {
+        f(&self.inner.run.borrow())
+    }
+
+    /// Stops the loop and cancels every request in flight; nothing more is written.
     pub fn stop(&self) {
         self.inner.stopped.set(true);
-        for (_, controller) in self.inner.in_flight.borrow_mut().drain() {
-            controller.abort();
-        }
+        let in_flight: Vec<CancelToken> = self.inner.in_flight.borrow_mut().drain().map(|(_, c)| c).collect();
+        in_flight.iter().for_each(CancelToken::cancel);
         self.inner.events.close_channel();
-        if let Some(mut lock) = self.inner.lock.borrow_mut().take() {
-            lock.release();
-        }
     }
 }
 
@@ -148,84 +185,40 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
                     task_id: task.clone(),
                     status: state.status.as_str().to_string(),
                     attempt: state.attempts,
-                    at_ms: now_ms(),
+                    at_ms: inner.runtime.now_ms(),
                 };
                 let record = TaskRecord { workflow_id, task_id: task, state };
-                let result = store.checkpoint(&record, &event).await;
-                broadcast(inner, Change::Task(record.task_id.clone(), record.state.clone()));
-                if let Err(e) = result {
+                if let Err(e) = store.checkpoint(&record, &event).await {
                     (inner.hooks.on_error)(format!("{e} — the run continues, but a reload may lose this step"));
                 }
+                (inner.hooks.on_task)(&record.task_id, &record.state);
+            } else {
+                (inner.hooks.on_task)(&task, &state);
             }
         }
-        Command::Dispatch(request) => {
-            let Ok(controller) = AbortController::new() else {
-                (inner.hooks.on_error)("the browser refused to create an AbortController".into());
-                return;
-            };
-            let signal = controller.signal();
-            inner.in_flight.borrow_mut().insert((request.task_id.clone(), request.attempt), controller);
-            let task = inner.clone();
-            spawn_local(async move {
-                let streaming = task.clone();
-                let (id, attempt) = (request.task_id.clone(), request.attempt);
-                let mut on_delta = move |text: &str| (streaming.hooks.on_delta)(&id, attempt, text);
-                let (outcome, usage) = task.provider.execute(&request, &signal, &mut on_delta).await;
-                task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
-                if task.stopped.get() {
-                    return;
-                }
-                if let Some(store) = &task.store {
-                    let workflow_id = task.workflow.borrow().id.clone();
-                    let response = match &outcome {
-                        Ok(text) => text.clone(),
-                        Err(e) => format!("error: {}", e.message),
-                    };
-                    let prompt = task.provider.prompt_text(&request);
-                    let call = CallRecord::capped(
-                        &workflow_id,
-                        &request.task_id,
-                        request.attempt,
-                        now_ms(),
-                        &prompt,
-                        &response,
-                    );
-                    if let Err(e) = store.put_call(&call).await {
-                        (task.hooks.on_error)(e.to_string());
-                    }
-                }
-                let (task_id, attempt) = (request.task_id, request.attempt);
-                let _ = task.events.unbounded_send(Event::UsageReported { task: task_id.clone(), usage });
-                let event = match outcome {
-                    Ok(output) => Event::TaskSucceeded { task: task_id, attempt, output },
-                    Err(error) => Event::TaskFailed { task: task_id, attempt, error },
-                };
-                let _ = task.events.unbounded_send(event);
-            });
-        }
+        Command::Dispatch(request) => dispatch(inner, request),
         Command::Abort { task, attempt } => {
-            if let Some(controller) = inner.in_flight.borrow_mut().remove(&(task, attempt)) {
-                controller.abort();
+            if let Some(cancel) = inner.in_flight.borrow_mut().remove(&(task, attempt)) {
+                cancel.cancel();
             }
         }
         Command::StartTimer { timer, after_ms } => {
             let events = inner.events.clone();
-            let delay = after_ms.min(u32::MAX as u64) as u32;
-            spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(delay).await;
+            let sleep = inner.runtime.sleep(after_ms);
+            inner.runtime.spawn(Box::pin(async move {
+                sleep.await;
                 let _ = events.unbounded_send(Event::TimerFired(timer));
-            });
+            }));
         }
         Command::RunStatusChanged(status) => {
             // A resumed run restarting reports the status its record already holds: no rewrite.
             if inner.workflow.borrow().status != status {
                 save_workflow(inner, |w| w.status = status).await;
             }
-            broadcast(inner, Change::Status(status));
+            (inner.hooks.on_status)(status);
         }
         Command::PlanChanged(plan) => {
-            (inner.hooks.on_plan)(plan.clone());
-            broadcast(inner, Change::Plan(plan.clone()));
+            (inner.hooks.on_plan)(&plan);
             save_workflow(inner, |w| w.plan = plan).await;
         }
         Command::ReplanProposed(proposal) => {
@@ -242,16 +235,16 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
         }
         Command::RequestReplan(request) => {
             let task = inner.clone();
-            spawn_local(async move {
-                let answer = task.provider.replan(&request).await;
-                let event = match answer {
+            let provider = inner.provider.borrow().clone();
+            inner.runtime.spawn(Box::pin(async move {
+                let event = match provider.replan(&request).await {
                     Ok(plan) => Event::ReplanReady(plan),
                     Err(error) => Event::ReplanFailed(error.message),
                 };
                 if !task.stopped.get() {
                     let _ = task.events.unbounded_send(event);
                 }
-            });
+            }));
         }
         Command::PlanInvalid(issues) => {
             let messages: Vec<String> = issues.into_iter().map(|i| i.message).collect();
@@ -264,11 +257,42 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
     }
 }
 
-/// Tells read-only tabs showing this workflow what changed.
-fn broadcast(inner: &Rc<Inner>, change: Change) {
-    if let Some(broadcaster) = &inner.broadcaster {
-        broadcaster.post(&TabMessage { workflow_id: inner.workflow.borrow().id.clone(), change });
-    }
+/// Sends one attempt of a task in the background; its call is recorded and its outcome fed back.
+fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
+    let cancel = CancelToken::new();
+    inner.in_flight.borrow_mut().insert((request.task_id.clone(), request.attempt), cancel.clone());
+    let task = inner.clone();
+    let provider = inner.provider.borrow().clone();
+    inner.runtime.spawn(Box::pin(async move {
+        let streaming = task.clone();
+        let (id, attempt) = (request.task_id.clone(), request.attempt);
+        let mut on_delta = move |text: &str| (streaming.hooks.on_delta)(&id, attempt, text);
+        let outcome = provider.execute(&request, &cancel, &mut on_delta).await;
+        task.in_flight.borrow_mut().remove(&(request.task_id.clone(), request.attempt));
+        if task.stopped.get() {
+            return;
+        }
+        if let Some(store) = &task.store {
+            let workflow_id = task.workflow.borrow().id.clone();
+            let response = match &outcome.result {
+                Ok(text) => text.clone(),
+                Err(e) => format!("error: {}", e.message),
+            };
+            let prompt = provider.prompt_text(&request);
+            let now = task.runtime.now_ms();
+            let call = CallRecord::capped(&workflow_id, &request.task_id, request.attempt, now, &prompt, &response);
+            if let Err(e) = store.put_call(&call).await {
+                (task.hooks.on_error)(e.to_string());
+            }
+        }
+        let (task_id, attempt) = (request.task_id, request.attempt);
+        let _ = task.events.unbounded_send(Event::UsageReported { task: task_id.clone(), usage: outcome.usage });
+        let event = match outcome.result {
+            Ok(output) => Event::TaskSucceeded { task: task_id, attempt, output },
+            Err(error) => Event::TaskFailed { task: task_id, attempt, error },
+        };
+        let _ = task.events.unbounded_send(event);
+    }));
 }
 
 /// Applies `change` to the workflow record and saves it.
@@ -276,7 +300,7 @@ fn save_workflow(inner: &Rc<Inner>, change: impl FnOnce(&mut WorkflowRecord)) ->
     let record = {
         let mut workflow = inner.workflow.borrow_mut();
         change(&mut workflow);
-        workflow.updated_ms = now_ms();
+        workflow.updated_ms = inner.runtime.now_ms();
         workflow.clone()
     };
     store_workflow(inner, record)

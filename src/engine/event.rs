@@ -8,7 +8,8 @@ use crate::plan::validate::Issue;
 use crate::plan::{Plan, Task, TaskId};
 
 /// Why an attempt failed, as the driver reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
 pub struct TaskError {
     /// Human-readable cause, e.g. `HTTP 500: upstream overloaded`.
     pub message: String,
@@ -90,6 +91,14 @@ pub enum Event {
     TaskArrived(Task),
     /// The streamed plan is complete; the engine validates it as a whole.
     PlanComplete,
+    /// The provider cannot take requests (e.g. its API key is missing): dispatch nothing until
+    /// [`Event::ProviderAvailable`]. Not a user pause: the run's status stays as it is.
+    ProviderUnavailable {
+        /// Why, for the page.
+        reason: String,
+    },
+    /// The provider can take requests again.
+    ProviderAvailable,
     /// Start nothing new; running tasks finish.
     Pause,
     /// Continue after a pause or a cancel.

@@ -20,6 +20,11 @@ impl SplitMix64 {
     }
 
     /// Uniform float in `[0, 1)`.
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn next_below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }

@@ -59,6 +59,13 @@ pub struct Run {
     dispatch_times: VecDeque<f64>,
     rate_timer_pending: bool,
     pub(super) provider_paused: bool,
+    /// When the provider-wide back-off ends (driver time, ms).
+    pub(super) provider_paused_until: f64,
+    /// Tasks whose state a rebuild changed without a checkpoint (a restored running task is pending
+    /// again; a restored dependent of a failed task is blocked); the next event checkpoints them.
+    pub(super) unsaved: Vec<usize>,
+    /// Why the provider cannot take requests (e.g. its key is missing): nothing is dispatched.
+    pub(super) provider_unavailable: Option<String>,
 }
 
 impl Run {
@@ -70,7 +77,11 @@ impl Run {
     /// A run rebuilt from checkpointed task states. Completed, skipped, failed and blocked tasks keep
     /// their state; a task that was running is marked interrupted and runs again; backoff timers
     /// (which do not survive a reload) are treated as over.
+    /// The converted states are checkpointed on [`Event::Start`], so the store no longer says
+    /// "running" for work that stopped.
     pub fn restore(goal: &str, plan: Plan, config: RunConfig, saved: &HashMap<TaskId, TaskState>) -> Self {
+        let interrupted: HashSet<&TaskId> =
+            saved.iter().filter(|(_, s)| s.status == TaskStatus::Running).map(|(id, _)| id).collect();
         let saved: HashMap<TaskId, TaskState> = saved
             .iter()
             .map(|(id, state)| {
@@ -83,7 +94,41 @@ impl Run {
                 (id.clone(), state)
             })
             .collect();
-        Self::build(goal, plan, config, &saved)
+        let mut run = Self::build(goal, plan, config, &saved);
+        run.unsaved.extend((0..run.topo.len()).filter(|&i| interrupted.contains(run.topo.id(i))));
+        run.fail_parents_of_failed_subtasks();
+        run
+    }
+
+    /// Brings back a restored run's paused or cancelled status (its record already holds it, so
+    /// no command follows); other statuses are reached by events.
+    pub fn restore_status(&mut self, status: RunStatus) {
+        if matches!(status, RunStatus::Paused | RunStatus::Cancelled) {
+            self.status = status;
+        }
+    }
+
+    /// A crash between a subtask's failure and its parent's leaves the parent open although it can
+    /// never finish: fail it now, as the failure would have.
+    fn fail_parents_of_failed_subtasks(&mut self) {
+        let mut out = Vec::new();
+        for p in 0..self.topo.len() {
+            if !self.topo.is_composite(p) || self.states[p].status.is_terminal() {
+                continue;
+            }
+            let failed = self.topo.children[p].iter().copied().find(|&c| self.states[c].status == TaskStatus::Failed);
+            if let Some(c) = failed {
+                let message =
+                    format!("subtask {} failed: {}", self.topo.id(c), self.states[c].error.clone().unwrap_or_default());
+                let at = self.states[c].finished_at_ms.unwrap_or_default();
+                self.fail_task(p, message, at, &mut out);
+            }
+        }
+        for command in out {
+            if let Command::Checkpoint { task, .. } = command {
+                self.unsaved.extend(self.topo.index_of(&task));
+            }
+        }
     }
 
     /// A run whose plan is still streaming in: feed [`Event::TaskArrived`] per task, then
@@ -121,6 +166,9 @@ impl Run {
             dispatch_times: VecDeque::new(),
             rate_timer_pending: false,
             provider_paused: false,
+            provider_paused_until: 0.0,
+            provider_unavailable: None,
+            unsaved: Vec::new(),
         }
     }
 
@@ -128,11 +176,12 @@ impl Run {
     /// are kept as running (the re-planner relies on it; `restore` converts them first).
     pub(super) fn build(goal: &str, plan: Plan, config: RunConfig, saved: &HashMap<TaskId, TaskState>) -> Self {
         let mut run = Self::empty(goal, config);
-        let mut unused = Vec::new();
+        let mut changed = Vec::new();
         for task in plan.tasks {
             let state = saved.get(&task.id).cloned().unwrap_or_default();
-            run.add_task(task, state, &mut unused);
+            run.add_task(task, state, &mut changed);
         }
+        run.unsaved = changed;
         for i in 0..run.topo.len() {
             if run.states[i].status == TaskStatus::Running && run.topo.is_composite(i) {
                 run.open_gates(i);
@@ -189,6 +238,11 @@ impl Run {
         self.awaiting_replan
     }
 
+    /// Why the run waits for the provider (e.g. its key is missing), if it does.
+    pub fn provider_unavailable(&self) -> Option<&str> {
+        self.provider_unavailable.as_deref()
+    }
+
     /// The re-plan waiting for the user's approval, if any.
     pub fn pending_replan(&self) -> Option<&ReplanProposal> {
         self.pending_replan.as_ref().map(|(proposal, _)| proposal)
@@ -218,11 +272,18 @@ impl Run {
             Event::UsageReported { task, usage } => {
                 if let Some(i) = self.topo.index_of(&task) {
                     self.states[i].usage.add(&usage);
+                    // A running task is checkpointed with its outcome, which follows; the usage of
+                    // an attempt that ended otherwise (aborted, superseded) is checkpointed now.
+                    if self.states[i].status != TaskStatus::Running {
+                        self.checkpoint(i, &mut out);
+                    }
                 }
             }
             Event::TimerFired(timer) => self.timer_fired(timer, now_ms, &mut out),
             Event::TaskArrived(task) => self.task_arrived(task, &mut out),
             Event::PlanComplete => self.plan_complete(&mut out),
+            Event::ProviderUnavailable { reason } => self.provider_unavailable = Some(reason),
+            Event::ProviderAvailable => self.provider_unavailable = None,
             Event::Pause => self.pause(&mut out),
             Event::Resume => self.resume(&mut out),
             Event::Cancel => self.cancel(&mut out),
@@ -236,6 +297,9 @@ impl Run {
         self.maybe_request_replan(&mut out);
         self.dispatch_ready(now_ms, &mut out);
         self.finish_if_done(&mut out);
+        for i in std::mem::take(&mut self.unsaved) {
+            self.checkpoint(i, &mut out);
+        }
         out
     }
 
@@ -255,7 +319,8 @@ impl Run {
                 }
             }
             Timer::RateLimit => self.rate_timer_pending = false,
-            Timer::ProviderBackoff => self.provider_paused = false,
+            // Only the timer of the longest wait ends the back-off.
+            Timer::ProviderBackoff => self.provider_paused &= now_ms < self.provider_paused_until,
         }
     }
 
@@ -397,7 +462,11 @@ impl Run {
     }
 
     fn dispatch_ready(&mut self, now_ms: f64, out: &mut Vec<Command>) {
-        if self.status != RunStatus::Running || self.awaiting_replan || self.provider_paused {
+        if self.status != RunStatus::Running
+            || self.awaiting_replan
+            || self.provider_paused
+            || self.provider_unavailable.is_some()
+        {
             return;
         }
         while self.running < self.config.max_parallel.max(1) {
@@ -546,8 +615,10 @@ impl Run {
         let used = state.attempts.saturating_sub(state.attempt_base);
         let next_attempt = used + 1;
         let delay = retry_delay_ms(&self.config, next_attempt, error.retry_after_ms, &mut self.rng);
-        if error.rate_limited && !self.provider_paused {
+        // A later 429 that asks for a longer wait extends the provider-wide back-off.
+        if error.rate_limited && (!self.provider_paused || now_ms + delay as f64 > self.provider_paused_until) {
             self.provider_paused = true;
+            self.provider_paused_until = self.provider_paused_until.max(now_ms + delay as f64);
             out.push(Command::StartTimer { timer: Timer::ProviderBackoff, after_ms: delay });
         }
         self.states[i].error = Some(error.message.clone());

@@ -1,18 +1,18 @@
-//! LLM access: prompts, templates, the Demo provider, OpenAI-compatible chat, and the browser provider.
+//! LLM access: prompts, templates, the provider trait and its Demo and HTTP implementations.
 
 pub mod anthropic;
-#[cfg(target_arch = "wasm32")]
-pub mod body_stream;
 pub mod chat;
 pub mod conversation;
 pub mod cost;
 pub mod demo;
+pub mod demo_provider;
+pub mod http_provider;
 pub mod openai;
 pub mod openai_stream;
 pub mod presets;
 pub mod prompt;
-#[cfg(target_arch = "wasm32")]
 pub mod provider;
+pub mod request_retry;
 pub mod settings;
 pub mod sse;
 pub mod template;

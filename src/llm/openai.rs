@@ -151,7 +151,7 @@ pub fn classify_http(status: u16, detail: &str, retry_after: Option<&str>) -> Ta
     TaskError {
         message: format!("HTTP {status}: {hint}. {detail}").trim_end().to_string(),
         retryable,
-        retry_after_ms: retry_after.and_then(crate::decimal::parse_decimal).map(|secs| (secs * 1000.0) as u64),
+        retry_after_ms: retry_after.and_then(crate::decimal::parse_decimal).map(|secs| (secs * 1000.0).ceil() as u64),
         rate_limited: status == 429,
     }
 }

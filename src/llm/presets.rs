@@ -1,6 +1,6 @@
 //! Endpoint presets for the settings panel: where each common LLM server listens and what it needs.
 
-use super::settings::ProviderKind;
+use super::settings::{ProviderKind, SchemaStyle};
 
 /// One preset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Preset {
     pub needs_key: bool,
     /// What to do so the page may call it (CORS) or other set-up advice.
     pub note: &'static str,
+    /// How it takes a plan's JSON Schema.
+    pub schema_style: SchemaStyle,
 }
 
 /// Every preset, in the order the UI lists them.
@@ -31,6 +33,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "gpt-4o-mini",
         needs_key: true,
         note: "Needs an API key from platform.openai.com.",
+        schema_style: SchemaStyle::ResponseFormat,
     },
     Preset {
         key: "openrouter",
@@ -40,6 +43,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "openai/gpt-4o-mini",
         needs_key: true,
         note: "Needs an OpenRouter API key.",
+        schema_style: SchemaStyle::ResponseFormat,
     },
     Preset {
         key: "ollama",
@@ -49,6 +53,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "llama3.2",
         needs_key: false,
         note: "Start it with OLLAMA_ORIGINS set to this page's origin (or *), e.g. OLLAMA_ORIGINS=http://127.0.0.1:8080 ollama serve.",
+        schema_style: SchemaStyle::OllamaFormat,
     },
     Preset {
         key: "llamacpp",
@@ -58,6 +63,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "local",
         needs_key: false,
         note: "Run llama-server on another port than this page (e.g. --port 8081); it must send CORS headers, else put a proxy in front.",
+        schema_style: SchemaStyle::ResponseFormat,
     },
     Preset {
         key: "vllm",
@@ -67,6 +73,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "meta-llama/Llama-3.1-8B-Instruct",
         needs_key: false,
         note: "Start vllm serve with --allowed-origins '[\"*\"]' (or this page's origin).",
+        schema_style: SchemaStyle::ResponseFormat,
     },
     Preset {
         key: "lmstudio",
@@ -76,6 +83,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "local-model",
         needs_key: false,
         note: "Enable CORS in LM Studio's server settings.",
+        schema_style: SchemaStyle::ResponseFormat,
     },
     Preset {
         key: "anthropic",
@@ -85,6 +93,7 @@ pub const PRESETS: [Preset; 7] = [
         model: "claude-3-5-haiku-latest",
         needs_key: true,
         note: "Sent with the anthropic-dangerous-direct-browser-access header: the key is visible to this page's code.",
+        schema_style: SchemaStyle::ResponseFormat,
     },
 ];
 

@@ -39,6 +39,17 @@ impl ProviderKind {
     }
 }
 
+/// Where an OpenAI-compatible endpoint takes the plan's JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemaStyle {
+    /// OpenAI's `response_format: {type: json_schema}` (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter).
+    #[default]
+    ResponseFormat,
+    /// Ollama's `format` field.
+    OllamaFormat,
+}
+
 /// Provider settings as the UI edits them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderSettings {
@@ -55,6 +66,14 @@ pub struct ProviderSettings {
     /// Whether the user asked to keep the key in this browser's localStorage.
     #[serde(default)]
     pub remember_key: bool,
+    /// Whether requests need the API key (set by the preset, and whenever a key is typed in): a
+    /// run whose key is missing — after a reload without "remember" — waits for it instead of
+    /// sending requests without it.
+    #[serde(default)]
+    pub needs_key: bool,
+    /// How the endpoint takes a JSON Schema for plans (set by the preset).
+    #[serde(default)]
+    pub schema_style: SchemaStyle,
     /// Extra HTTP headers, one `Name: value` per line (e.g. OpenRouter's `HTTP-Referer`).
     #[serde(default)]
     pub extra_headers: String,
@@ -93,6 +112,8 @@ impl Default for ProviderSettings {
             model: "llama3.2".to_string(),
             api_key: String::new(),
             remember_key: false,
+            needs_key: false,
+            schema_style: SchemaStyle::OllamaFormat,
             extra_headers: String::new(),
             stream: true,
             structured: true,
@@ -121,6 +142,16 @@ impl ProviderSettings {
             return Some("Anthropic needs an API key".to_string());
         }
         self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err())
+    }
+
+    /// Why requests cannot be sent yet for want of a credential (the API key), if so.
+    pub fn missing_credentials(&self) -> Option<String> {
+        let needed = self.kind == ProviderKind::Anthropic || (self.kind != ProviderKind::Demo && self.needs_key);
+        (needed && self.api_key.trim().is_empty()).then(|| {
+            "the API key is missing (it is kept in memory only, so a reload forgets it unless \"Remember the key\" is \
+             ticked): enter it in Provider & run settings and the run goes on"
+                .to_string()
+        })
     }
 
     /// The parsed price table, or what is wrong with it.
@@ -208,6 +239,18 @@ mod tests {
         s.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"}}]"#.into();
         assert_eq!(s.problem(), None, "{:?}", s.tools().err());
         assert!(s.tools().unwrap().get("weather").is_some());
+    }
+
+    #[test]
+    fn a_key_that_was_needed_and_is_gone_is_missing() {
+        let mut s = ProviderSettings { kind: ProviderKind::OpenAiCompatible, ..ProviderSettings::default() };
+        assert_eq!(s.missing_credentials(), None, "a keyless local server");
+        s.needs_key = true;
+        assert!(s.missing_credentials().unwrap().contains("API key"));
+        s.api_key = "sk-1".into();
+        assert_eq!(s.missing_credentials(), None);
+        let demo = ProviderSettings { needs_key: true, ..ProviderSettings::default() };
+        assert_eq!(demo.missing_credentials(), None, "the Demo needs no key");
     }
 
     #[test]

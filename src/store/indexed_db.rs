@@ -9,6 +9,7 @@
 //! a promise whose `resolve`/`reject` are the request's `success`/`error` handlers, so the code
 //! after an `await` still runs while its transaction is active.
 
+use futures::future::LocalBoxFuture;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +19,8 @@ use web_sys::{
     IdbTransactionMode, IdbVersionChangeEvent,
 };
 
+use super::checkpoint_store::LoadedTasks;
+use super::error::StoreError;
 use super::record::{
     log_key, task_key, task_key_range, CallRecord, EventRecord, TaskRecord, WorkflowRecord, SCHEMA_VERSION,
 };
@@ -35,16 +38,6 @@ pub const DB_VERSION: u32 = 2;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: IdbDatabase,
-}
-
-/// A store failure, with a message fit for the UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "checkpoint storage: {}", self.0)
-    }
 }
 
 fn err(context: &str) -> impl Fn(String) -> StoreError + '_ {
@@ -371,4 +364,38 @@ async fn read(store: &IdbObjectStore, key_text: &str) -> Result<Option<String>, 
 /// Deletes the record(s) of `store` under `query` (a key or a key range).
 async fn delete(store: &IdbObjectStore, query: &JsValue) -> Result<(), String> {
     finish(&store.delete(query).map_err(js_err)?).await.map(drop)
+}
+
+impl super::CheckpointStore for Store {
+    fn put_workflow<'a>(&'a self, record: &'a WorkflowRecord) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(Store::put_workflow(self, record))
+    }
+
+    fn checkpoint<'a>(
+        &'a self,
+        task: &'a TaskRecord,
+        event: &'a EventRecord,
+    ) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(Store::checkpoint(self, task, event))
+    }
+
+    fn put_call<'a>(&'a self, call: &'a CallRecord) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(Store::put_call(self, call))
+    }
+
+    fn workflow<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<Option<WorkflowRecord>, StoreError>> {
+        Box::pin(Store::workflow(self, id))
+    }
+
+    fn tasks<'a>(&'a self, workflow_id: &'a str) -> LocalBoxFuture<'a, Result<LoadedTasks, StoreError>> {
+        Box::pin(Store::tasks(self, workflow_id))
+    }
+
+    fn events<'a>(&'a self, workflow_id: &'a str) -> LocalBoxFuture<'a, Result<Vec<EventRecord>, StoreError>> {
+        Box::pin(Store::events(self, workflow_id))
+    }
+
+    fn calls<'a>(&'a self, workflow_id: &'a str) -> LocalBoxFuture<'a, Result<Vec<CallRecord>, StoreError>> {
+        Box::pin(Store::calls(self, workflow_id))
+    }
 }

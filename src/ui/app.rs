@@ -15,7 +15,7 @@ use super::task_inspector::TaskInspector;
 use super::theme_switch::ThemeSwitch;
 use super::timeline_chart::TimelineChart;
 use super::validation_list::ValidationList;
-use crate::app::actions::{apply_remote, restore_on_load, stop_driver};
+use crate::app::actions::{apply_remote, restore_on_load, settings_changed, stop_driver};
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
 use crate::driver::broadcast::listen;
@@ -31,6 +31,11 @@ pub fn App(
     provide_context(state);
     load_settings(&state);
     restore_on_load(state);
+    // New settings (the key entered after a reload, say) reach a running driver at once.
+    Effect::new(move |_| {
+        state.settings.track();
+        settings_changed(state);
+    });
     // Changes another tab makes to a workflow shown here read-only.
     let listener = StoredValue::new_local(listen(move |message| apply_remote(state, message)));
     on_cleanup(move || {

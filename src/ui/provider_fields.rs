@@ -47,6 +47,8 @@ pub fn ProviderFields() -> impl IntoView {
                 s.kind = p.kind;
                 s.base_url = p.base_url.to_string();
                 s.model = p.model.to_string();
+                s.needs_key = p.needs_key;
+                s.schema_style = p.schema_style;
             });
             state.info(format!("{}: {}", p.label, p.note));
         }
@@ -74,7 +76,10 @@ pub fn ProviderFields() -> impl IntoView {
             <TextField id="model" test_id="model-input" label="Model" placeholder="gpt-4o-mini, llama3.2, …"
                 get=|s| s.model.clone() set=|s, v| s.model = v/>
             <TextField id="api-key" test_id="api-key-input" label="API key" kind="password"
-                placeholder="kept in this tab's memory only" get=|s| s.api_key.clone() set=|s, v| s.api_key = v/>
+                placeholder="kept in this tab's memory only" get=|s| s.api_key.clone() set=|s, v| {
+                    s.needs_key = s.needs_key || !v.trim().is_empty();
+                    s.api_key = v;
+                }/>
             <label class="checkbox">
                 <input type="checkbox" data-testid="remember-key-input"
                     prop:checked=move || state.settings.with(|s| s.remember_key)

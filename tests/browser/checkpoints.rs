@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::call_log::CallLog;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use planwright::engine::{RunConfig, RunStatus, TaskState, TaskStatus};
-use planwright::llm::provider::CallLog;
 use planwright::plan::{Plan, Task};
 use planwright::store::indexed_db::Store;
 use planwright::store::record::{task_key, TaskRecord, WorkflowRecord};

@@ -1,7 +1,7 @@
 //! User controls and re-planning through the UI: retry, skip, pause/resume, bounded re-plans.
 
+use crate::call_log::CallLog;
 use planwright::engine::RunConfig;
-use planwright::llm::provider::CallLog;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::HtmlElement;

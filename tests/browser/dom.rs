@@ -1,10 +1,10 @@
 //! Helpers to mount the app and drive it through the DOM like a user.
 
+use crate::call_log::CallLog;
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
 use planwright::engine::RunConfig;
 use planwright::llm::demo::DemoConfig;
-use planwright::llm::provider::CallLog;
 use planwright::llm::settings::ProviderSettings;
 use planwright::ui::app::App;
 use wasm_bindgen::JsCast;
@@ -46,7 +46,7 @@ pub fn mount_app(db_name: &str, calls: CallLog, settings: ProviderSettings) -> M
 pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings, config: RunConfig) -> Mounted {
     mount_env(AppEnv {
         db_name: db_name.to_string(),
-        calls,
+        providers: calls.providers(),
         settings_key: None,
         initial_settings: Some(settings),
         initial_run_config: Some(config),

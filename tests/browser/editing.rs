@@ -2,8 +2,8 @@
 //! delete them, live validation, undo/redo, keyboard moves, "Approve and run"; and the graph's PNG
 //! export and minimap.
 
+use crate::call_log::CallLog;
 use planwright::app::share::graph_png;
-use planwright::llm::provider::CallLog;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 

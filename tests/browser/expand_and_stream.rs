@@ -1,6 +1,6 @@
 //! Expanding a task into subtasks, and starting tasks while the plan streams in.
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{HtmlElement, HtmlInputElement};

@@ -1,7 +1,7 @@
 //! The graph view: status captions, cycle edges in red, zoom and fit, collapsible clusters; the theme
 //! switch.
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;

@@ -1,8 +1,8 @@
 //! The history sidebar: every workflow listed with its status; open, duplicate, delete, retention,
 //! clear all.
 
+use crate::call_log::CallLog;
 use planwright::engine::{RunConfig, RunStatus};
-use planwright::llm::provider::CallLog;
 use planwright::plan::{Plan, Task};
 use planwright::store::indexed_db::Store;
 use planwright::store::record::WorkflowRecord;

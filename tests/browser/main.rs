@@ -1,6 +1,8 @@
 //! Headless-Chromium tests of the app, the IndexedDB store and resume.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "../support/call_log.rs"]
+mod call_log;
 mod checkpoints;
 mod controls;
 mod dom;

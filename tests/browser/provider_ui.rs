@@ -2,7 +2,7 @@
 //! whole flow, errors are shown without losing the plan, repair rounds are reported, and the API
 //! key never reaches storage unless the user asks.
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::store::indexed_db::Store;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -109,7 +109,7 @@ async fn the_key_is_remembered_only_when_asked_and_forgotten_when_unticked() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let app = mount_env(AppEnv {
         db_name: unique_db("remember"),
-        calls: CallLog::default(),
+        providers: CallLog::default().providers(),
         settings_key: Some(settings_key.clone()),
         initial_settings: Some(endpoint("ok")),
         initial_run_config: Some(quick_config()),

@@ -10,12 +10,14 @@ use std::rc::Rc;
 
 use futures::future::join_all;
 use planwright::engine::{TaskError, TaskRequest, TaskUsage};
-use planwright::llm::provider::{CallLog, PlanAnswer, Provider};
+use planwright::io::browser_runtime::BrowserRuntime;
+use planwright::io::cancel::CancelToken;
+use planwright::io::fetch_transport::FetchTransport;
+use planwright::llm::provider::{connect, AttemptOutcome, PlanAnswer, Provider};
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::plan::validate::{validate, Severity};
 use planwright::plan::Task;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::AbortController;
 
 const KINDS: [ProviderKind; 2] = [ProviderKind::OpenAiCompatible, ProviderKind::Anthropic];
 
@@ -47,8 +49,13 @@ fn settings(kind: ProviderKind, model: &str, stream: bool) -> ProviderSettings {
     }
 }
 
-fn provider(kind: ProviderKind, model: &str, stream: bool) -> Provider {
-    Provider::new(settings(kind, model, stream), CallLog::default())
+/// The page's provider for `settings`: fetch and the browser's timers.
+fn browser_provider(settings: ProviderSettings) -> Rc<dyn Provider> {
+    connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime))
+}
+
+fn provider(kind: ProviderKind, model: &str, stream: bool) -> Rc<dyn Provider> {
+    browser_provider(settings(kind, model, stream))
 }
 
 /// Names a combination in assertion messages.
@@ -91,10 +98,10 @@ impl Executed {
     }
 }
 
-async fn execute(provider: &Provider, request: &TaskRequest) -> Executed {
-    let controller = AbortController::new().unwrap();
+async fn execute(provider: &Rc<dyn Provider>, request: &TaskRequest) -> Executed {
     let mut deltas = Vec::new();
-    let (result, usage) = provider.execute(request, &controller.signal(), &mut |d| deltas.push(d.to_string())).await;
+    let AttemptOutcome { result, usage } =
+        provider.execute(request, &CancelToken::new(), &mut |d| deltas.push(d.to_string())).await;
     Executed { result, usage, deltas }
 }
 
@@ -107,10 +114,10 @@ async fn execute_everywhere(model: &str) -> Vec<(String, Executed)> {
 }
 
 /// Asks for a plan; returns the answer and the tasks handed to `on_task`.
-async fn plan(provider: &Provider, goal: &str) -> (Result<PlanAnswer, TaskError>, Vec<Task>) {
+async fn plan(provider: &Rc<dyn Provider>, goal: &str) -> (Result<PlanAnswer, TaskError>, Vec<Task>) {
     let streamed = Rc::new(RefCell::new(Vec::new()));
     let sink = streamed.clone();
-    let answer = provider.plan(goal, None, move |task| sink.borrow_mut().push(task)).await;
+    let answer = provider.plan(goal, None, &mut move |task| sink.borrow_mut().push(task)).await;
     let tasks = streamed.borrow().clone();
     (answer, tasks)
 }
@@ -166,7 +173,7 @@ async fn plans_ask_for_structured_output() {
         }
         let mut unstructured = settings(kind, "json-schema-check", false);
         unstructured.structured = false;
-        let (answer, _) = plan(&Provider::new(unstructured, CallLog::default()), "Plan a trip").await;
+        let (answer, _) = plan(&browser_provider(unstructured), "Plan a trip").await;
         let error = answer.expect_err("without structured output the check fails");
         assert!(error.message.starts_with("HTTP 400") && error.message.contains("structured output"), "{error:?}");
         assert!(!error.retryable);
@@ -212,16 +219,14 @@ async fn a_task_runs_with_reported_usage_cost_and_streamed_deltas() {
 }
 
 #[wasm_bindgen_test]
-async fn executions_are_logged_by_task_id() {
-    let log = CallLog::default();
-    let provider = Provider::new(settings(ProviderKind::OpenAiCompatible, "ok", false), log.clone());
+async fn each_task_gets_its_own_answer() {
+    let provider = provider(ProviderKind::OpenAiCompatible, "ok", false);
     let mut second = request(None);
     second.task_id = "T3".into();
     let first = execute(&provider, &request(None)).await;
     let done = execute(&provider, &second).await;
     assert_eq!(first.result.unwrap(), "Result of T1 from testserver");
     assert_eq!(done.result.unwrap(), "Result of T3 from testserver");
-    assert_eq!(log.calls(), ["T1", "T3"]);
 }
 
 #[wasm_bindgen_test]
@@ -359,7 +364,7 @@ async fn an_unreachable_endpoint_explains_cors_and_ollama_origins() {
             ProviderKind::Anthropic => "http://127.0.0.1:9".into(),
             _ => "http://127.0.0.1:9/v1".into(),
         };
-        let provider = Provider::new(settings, CallLog::default());
+        let provider = browser_provider(settings);
         let done = execute(&provider, &request(None)).await;
         let error = done.error(kind.key());
         assert!(error.message.contains("127.0.0.1:9"), "{error:?}");
@@ -375,11 +380,11 @@ async fn an_aborted_request_ends_quickly_as_retryable() {
     for (kind, stream) in COMBOS {
         let what = label(kind, stream);
         let provider = provider(kind, "slow-3000", stream);
-        let controller = AbortController::new().unwrap();
-        let abort = controller.clone();
-        let _timer = gloo_timers::callback::Timeout::new(200, move || abort.abort());
+        let cancel = CancelToken::new();
+        let abort = cancel.clone();
+        let _timer = gloo_timers::callback::Timeout::new(200, move || abort.cancel());
         let started = js_sys::Date::now();
-        let (result, usage) = provider.execute(&request(None), &controller.signal(), &mut |_| {}).await;
+        let AttemptOutcome { result, usage } = provider.execute(&request(None), &cancel, &mut |_| {}).await;
         let elapsed = js_sys::Date::now() - started;
         let error = result.expect_err(&what);
         assert_eq!(error.message, "aborted", "{what}");
@@ -399,7 +404,7 @@ async fn the_connection_test_lists_models_or_makes_a_tiny_request() {
 
     let mut bad_key = settings(ProviderKind::OpenAiCompatible, "ok", true);
     bad_key.api_key = "bad".into();
-    let error = Provider::new(bad_key, CallLog::default()).test_connection().await.unwrap_err();
+    let error = browser_provider(bad_key).test_connection().await.unwrap_err();
     assert!(error.message.starts_with("HTTP 401") && error.message.contains("API key"), "{error:?}");
     assert!(!error.retryable);
 
@@ -407,7 +412,7 @@ async fn the_connection_test_lists_models_or_makes_a_tiny_request() {
     for (base, stream) in [(server().to_string(), true), (format!("{}/v1/", server()), false)] {
         let mut anthropic = settings(ProviderKind::Anthropic, "ok", stream);
         anthropic.base_url = base.clone();
-        let answer = Provider::new(anthropic, CallLog::default()).test_connection().await;
+        let answer = browser_provider(anthropic).test_connection().await;
         let answer = answer.unwrap_or_else(|e| panic!("{base}: {e:?}"));
         assert!(answer.starts_with("Connected: ok answered \"Hello from testserver\""), "{base}: {answer}");
     }
@@ -416,11 +421,11 @@ async fn the_connection_test_lists_models_or_makes_a_tiny_request() {
     let model = format!("keyless-{}", nonce());
     let mut keyless = settings(ProviderKind::Anthropic, &model, true);
     keyless.api_key = String::new();
-    let error = Provider::new(keyless, CallLog::default()).test_connection().await.unwrap_err();
+    let error = browser_provider(keyless).test_connection().await.unwrap_err();
     assert!(error.message.contains("API key") && !error.retryable, "{error:?}");
     assert_eq!(server_calls(&model).await, 0, "the request was refused before it was sent");
     let mut wrong = settings(ProviderKind::Anthropic, "error-401", true);
     wrong.api_key = "bad".into();
-    let error = Provider::new(wrong, CallLog::default()).test_connection().await.unwrap_err();
+    let error = browser_provider(wrong).test_connection().await.unwrap_err();
     assert!(error.message.starts_with("HTTP 401") && error.message.contains("invalid x-api-key"), "{error:?}");
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;

@@ -1,6 +1,6 @@
 //! The app mounts; a demo plan runs to completion; bad plans are refused with clear messages.
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;

@@ -1,6 +1,6 @@
 //! Share links round-trip a plan (and never carry the key); the timeline draws the run.
 
-use planwright::llm::provider::CallLog;
+use crate::call_log::CallLog;
 use planwright::llm::settings::ProviderSettings;
 use wasm_bindgen_test::wasm_bindgen_test;
 

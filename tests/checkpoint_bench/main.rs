@@ -19,14 +19,17 @@
 //! dispatch when the page is busy right after it (drawing the deferred 1,000-node graph).
 #![cfg(target_arch = "wasm32")]
 
+#[path = "../support/call_log.rs"]
+mod call_log;
+
 use std::collections::{HashMap, VecDeque};
 
+use call_log::CallLog;
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
 use planwright::engine::{Command, Event, Run, RunConfig, RunStatus, TaskRequest, TaskState, TaskStatus, TaskUsage};
 use planwright::layout::{layout, LayoutOptions};
 use planwright::llm::demo::{demo_outcome, DemoConfig};
-use planwright::llm::provider::CallLog;
 use planwright::llm::settings::ProviderSettings;
 use planwright::plan::critical_path::critical_path;
 use planwright::plan::validate::validate;
@@ -233,7 +236,7 @@ fn mount(db_name: &str, calls: CallLog) -> Mounted {
     };
     let env = AppEnv {
         db_name: db_name.to_string(),
-        calls,
+        providers: calls.providers(),
         settings_key: None,
         initial_settings: Some(settings),
         initial_run_config: Some(RunConfig::default()),

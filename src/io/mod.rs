@@ -1,0 +1,17 @@
+//! The doors to the outside world. Everything the driver and the providers need from outside the
+//! pure core goes through one of these traits, each with a browser implementation and an in-memory
+//! twin, so the same code runs in the page, in `cargo test` and under deterministic simulation:
+//! - [`runtime::Runtime`]: the clock, timers and spawning of background work;
+//! - [`transport::Transport`]: HTTP requests with a streamed body and cancellation;
+//! - the checkpoint store is [`crate::store::CheckpointStore`].
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser_runtime;
+pub mod cancel;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch_transport;
+pub mod runtime;
+pub mod scripted_transport;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sim_runtime;
+pub mod transport;

@@ -1,0 +1,198 @@
+//! HTTP as the providers and tools use it: a request, a response whose body arrives in chunks, and
+//! cancellation. The browser's `fetch` is one implementation; a scripted in-memory one serves the
+//! tests and the simulation.
+
+use futures::future::LocalBoxFuture;
+
+use super::cancel::CancelToken;
+
+/// An HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Upper-case method (`GET`, `POST`, …).
+    pub method: &'static str,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers in order; a later value replaces an earlier one of the same name.
+    pub headers: Vec<(String, String)>,
+    /// Body text, if any.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// A request without headers or body.
+    pub fn new(method: &'static str, url: &str) -> Self {
+        HttpRequest { method, url: url.to_string(), headers: Vec::new(), body: None }
+    }
+
+    /// Adds (or replaces) header `name`.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: String) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The value of header `name` (case-insensitive).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request got no (complete) answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// No HTTP answer: refused connection, DNS failure, or a CORS block (browsers do not say which).
+    #[error("network error or CORS block: {0}")]
+    Network(String),
+    /// The request was cancelled.
+    #[error("aborted")]
+    Aborted,
+    /// The request could not be built (a bad URL or header).
+    #[error("the request was refused before sending: {0}")]
+    InvalidRequest(String),
+    /// The connection broke while the body was arriving.
+    #[error("the response stream broke off: {0}")]
+    BodyBroken(String),
+}
+
+/// A response body arriving in chunks.
+pub trait ResponseBody {
+    /// The next chunk of bytes, `None` at the end of the body.
+    fn next_chunk(&mut self) -> LocalBoxFuture<'_, Result<Option<Vec<u8>>, TransportError>>;
+}
+
+/// An HTTP response whose body has not been read yet.
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers (names lower-case).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Box<dyn ResponseBody>,
+}
+
+impl HttpResponse {
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the status is 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Reads the body as text, feeding it to `on_text` as it arrives (multi-byte characters split
+    /// across chunks are kept whole; invalid bytes become U+FFFD at once). Stops after `cap` bytes
+    /// and reports whether the body was cut there.
+    pub async fn read_text(&mut self, cap: usize, mut on_text: impl FnMut(&str)) -> Result<bool, TransportError> {
+        let mut pending: Vec<u8> = Vec::new();
+        let mut read = 0usize;
+        while let Some(chunk) = self.body.next_chunk().await? {
+            let room = cap.saturating_sub(read);
+            let cut = chunk.len() > room;
+            read += chunk.len().min(room);
+            pending.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            emit_complete_text(&mut pending, &mut on_text);
+            if cut {
+                return Ok(true);
+            }
+        }
+        if !pending.is_empty() {
+            on_text(&String::from_utf8_lossy(&pending));
+        }
+        Ok(false)
+    }
+
+    /// The whole body as text, cut at `cap` bytes.
+    pub async fn text(&mut self, cap: usize) -> Result<String, TransportError> {
+        let mut text = String::new();
+        self.read_text(cap, |piece| text.push_str(piece)).await?;
+        Ok(text)
+    }
+}
+
+/// Hands every complete character at the start of `pending` to `on_text` (an invalid sequence as
+/// U+FFFD) and keeps only an incomplete trailing sequence.
+fn emit_complete_text(pending: &mut Vec<u8>, on_text: &mut impl FnMut(&str)) {
+    let mut text = String::new();
+    let mut start = 0;
+    loop {
+        match std::str::from_utf8(&pending[start..]) {
+            Ok(valid) => {
+                text.push_str(valid);
+                start = pending.len();
+                break;
+            }
+            Err(e) => {
+                let valid_end = start + e.valid_up_to();
+                text.push_str(std::str::from_utf8(&pending[start..valid_end]).unwrap_or_default());
+                match e.error_len() {
+                    Some(bad) => {
+                        text.push(char::REPLACEMENT_CHARACTER);
+                        start = valid_end + bad;
+                    }
+                    None => {
+                        start = valid_end;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    pending.drain(..start);
+    if !text.is_empty() {
+        on_text(&text);
+    }
+}
+
+/// Sends HTTP requests.
+pub trait Transport {
+    /// Sends `request`; the future ends with the response head (the body is read from it), or an
+    /// error when no HTTP answer came. Cancelling `cancel` aborts the request and any body read.
+    fn send(
+        &self,
+        request: HttpRequest,
+        cancel: &CancelToken,
+    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(chunks: &[&[u8]]) -> Vec<String> {
+        let mut pending = Vec::new();
+        let mut out = Vec::new();
+        for chunk in chunks {
+            pending.extend_from_slice(chunk);
+            emit_complete_text(&mut pending, &mut |t: &str| out.push(t.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn a_split_character_waits_for_its_end() {
+        let euro = "€".as_bytes();
+        assert_eq!(decode(&[b"a", &euro[..1], &euro[1..], b"b"]), ["a", "€", "b"]);
+    }
+
+    #[test]
+    fn an_invalid_byte_does_not_stall_the_text_after_it() {
+        // Before: an invalid byte mid-stream held back every later chunk until the end.
+        assert_eq!(decode(&[b"ab\xffcd", b"ef"]), ["ab\u{FFFD}cd", "ef"]);
+    }
+
+    #[test]
+    fn headers_replace_case_insensitively() {
+        let request = HttpRequest::new("GET", "http://x/").header("Authorization", "a").header("authorization", "b");
+        assert_eq!(request.headers.len(), 1);
+        assert_eq!(request.header_value("AUTHORIZATION"), Some("b"));
+    }
+}
