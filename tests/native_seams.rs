@@ -1,0 +1,325 @@
+//! The driver, the HTTP provider and restore, natively: over the simulated runtime, the scripted
+//! transport and the in-memory store — the code the page runs, without a browser.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use planwright::driver::restore::load_workflow;
+use planwright::driver::run_loop::{Driver, DriverHooks, DriverPorts};
+use planwright::engine::{Run, RunConfig, RunStatus, TaskRequest, TaskState, TaskStatus};
+use planwright::io::cancel::CancelToken;
+use planwright::io::runtime::Runtime;
+use planwright::io::scripted_transport::{BodyStep, ScriptedAnswer, ScriptedTransport};
+use planwright::io::sim_runtime::SimRuntime;
+use planwright::io::transport::HttpRequest;
+use planwright::llm::demo::DemoConfig;
+use planwright::llm::http_provider::HttpProvider;
+use planwright::llm::provider::{connect, Provider};
+use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::plan::{Plan, Task};
+use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use planwright::store::{CheckpointStore, MemoryStore};
+
+const KEY: &str = "sk-test-native";
+
+fn plan(n: usize) -> Plan {
+    let tasks = (1..=n)
+        .map(|i| {
+            let deps: Vec<String> = if i > 1 { vec![format!("T{}", i - 1)] } else { vec![] };
+            let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+            Task::new(&format!("T{i}"), &format!("Step {i}"), &deps)
+        })
+        .collect();
+    Plan { tasks, critical_path: vec![] }
+}
+
+fn workflow(plan: &Plan, config: &RunConfig) -> WorkflowRecord {
+    WorkflowRecord {
+        id: "wf-native".into(),
+        schema_version: SCHEMA_VERSION,
+        goal: "Native goal".into(),
+        plan: plan.clone(),
+        config: config.clone(),
+        status: RunStatus::Idle,
+        created_ms: 0.0,
+        updated_ms: 0.0,
+        replans: vec![],
+        pending_replan: None,
+    }
+}
+
+fn endpoint(api_key: &str) -> ProviderSettings {
+    ProviderSettings {
+        kind: ProviderKind::OpenAiCompatible,
+        base_url: "http://llm.test/v1".into(),
+        model: "m".into(),
+        api_key: api_key.into(),
+        needs_key: true,
+        ..ProviderSettings::default()
+    }
+}
+
+fn json_answer(content: &str) -> ScriptedAnswer {
+    let body = serde_json::json!({
+        "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2}
+    });
+    ScriptedAnswer::text(200, &[("content-type", "application/json")], &body.to_string())
+}
+
+/// The page's view of the tasks, kept from the driver's reports only.
+type Page = Rc<RefCell<BTreeMap<String, TaskState>>>;
+
+fn start(
+    run: Run,
+    record: WorkflowRecord,
+    provider: Rc<dyn Provider>,
+    store: &MemoryStore,
+    rt: &SimRuntime,
+) -> (Driver, Page) {
+    let page: Page = Rc::default();
+    let seen = page.clone();
+    let hooks = DriverHooks {
+        on_task: Box::new(move |id, state| {
+            seen.borrow_mut().insert(id.clone(), state.clone());
+        }),
+        ..DriverHooks::default()
+    };
+    let ports = DriverPorts {
+        provider,
+        store: Some(Rc::new(store.clone()) as Rc<dyn CheckpointStore>),
+        runtime: Rc::new(rt.clone()),
+    };
+    (Driver::start(run, record, ports, hooks), page)
+}
+
+fn stored_statuses(store: &MemoryStore) -> BTreeMap<String, TaskStatus> {
+    let (tasks, _) = store.tasks("wf-native").now_or_never().unwrap().unwrap();
+    tasks.into_iter().map(|t| (t.task_id, t.state.status)).collect()
+}
+
+#[test]
+fn a_demo_run_completes_and_the_store_and_page_follow_the_engine() {
+    let rt = SimRuntime::new(1);
+    let settings = ProviderSettings {
+        demo: DemoConfig { seed: 3, failure_rate: 0.0, latency_ms: 100 },
+        ..ProviderSettings::default()
+    };
+    let transport = Rc::new(ScriptedTransport::new(Rc::new(rt.clone()), |_| panic!("the Demo sends no request")));
+    let provider = connect(settings, transport, Rc::new(rt.clone()));
+    let (plan, config) = (plan(6), RunConfig::default());
+    let store = MemoryStore::new();
+    let (driver, page) =
+        start(Run::new("g", plan.clone(), config.clone()), workflow(&plan, &config), provider, &store, &rt);
+    rt.run_until_idle(u64::MAX);
+    driver.with_run(|run| {
+        assert_eq!(run.status(), RunStatus::Finished);
+        for (id, state) in run.task_states() {
+            assert_eq!(state.status, TaskStatus::Completed, "{id}");
+            assert_eq!(page.borrow().get(id), Some(state), "the page follows {id}");
+        }
+    });
+    assert!(stored_statuses(&store).values().all(|s| *s == TaskStatus::Completed));
+    assert_eq!(store.calls("wf-native").now_or_never().unwrap().unwrap().len(), 6, "one call record per attempt");
+}
+
+#[test]
+fn a_restart_from_the_store_runs_only_what_was_not_completed() {
+    let rt = SimRuntime::new(2);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |_| ScriptedAnswer::Response {
+        after_ms: 1_000,
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: vec![BodyStep::Bytes(br#"{"choices":[{"message":{"content":"done"},"finish_reason":"stop"}]}"#.to_vec())],
+    }));
+    let provider: Rc<dyn Provider> = Rc::new(HttpProvider::new(endpoint(KEY), transport.clone(), runtime.clone()));
+    let (plan, config) = (plan(5), RunConfig::default());
+    let store = MemoryStore::new();
+    let (driver, _) =
+        start(Run::new("g", plan.clone(), config.clone()), workflow(&plan, &config), provider.clone(), &store, &rt);
+    rt.run_until_idle(2_500); // two of five tasks done, the third in flight
+    driver.stop();
+    rt.crash();
+    let before = transport.sent().len();
+    let done_before: Vec<String> =
+        stored_statuses(&store).into_iter().filter(|(_, s)| *s == TaskStatus::Completed).map(|(id, _)| id).collect();
+    assert_eq!(done_before, ["T1", "T2"]);
+
+    let stored = load_workflow(&store, "wf-native").now_or_never().unwrap().unwrap().unwrap();
+    assert_eq!(stored.states["T3"].status, TaskStatus::Running, "the store says T3 was in flight");
+    let (driver, _) = start(stored.run(), stored.record, provider, &store, &rt);
+    rt.run_until_idle(u64::MAX);
+    driver.with_run(|run| assert_eq!(run.status(), RunStatus::Finished));
+    let resent: Vec<String> = transport.sent()[before..]
+        .iter()
+        .map(|(_, r)| {
+            let body = r.body.clone().unwrap_or_default();
+            ["T1", "T2", "T3", "T4", "T5"].iter().find(|id| body.contains(&format!("({id})"))).unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(resent, ["T3", "T4", "T5"], "completed tasks are never sent again; the interrupted one is");
+}
+
+#[test]
+fn a_run_without_its_key_sends_nothing_and_goes_on_once_the_key_is_entered() {
+    let rt = SimRuntime::new(3);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |r: &HttpRequest| {
+        assert_eq!(r.header_value("authorization"), Some(&*format!("Bearer {KEY}")), "never without the key");
+        json_answer("done")
+    }));
+    let waiting = Rc::new(RefCell::new(Vec::new()));
+    let (plan, config) = (plan(3), RunConfig::default());
+    let store = MemoryStore::new();
+    let keyless: Rc<dyn Provider> = Rc::new(HttpProvider::new(endpoint(""), transport.clone(), runtime.clone()));
+    let said = waiting.clone();
+    let hooks =
+        DriverHooks { on_waiting: Box::new(move |reason| said.borrow_mut().push(reason)), ..DriverHooks::default() };
+    let ports = DriverPorts { provider: keyless, store: Some(Rc::new(store.clone())), runtime: runtime.clone() };
+    let driver = Driver::start(Run::new("g", plan.clone(), config.clone()), workflow(&plan, &config), ports, hooks);
+    rt.run_until_idle(600_000);
+    assert!(transport.sent().is_empty(), "no request without the key");
+    assert!(waiting.borrow()[0].as_deref().unwrap().contains("API key"), "{:?}", waiting.borrow());
+    driver.with_run(|run| {
+        assert_eq!(run.status(), RunStatus::Running, "waiting is not a failure");
+        assert!(run.provider_unavailable().is_some());
+    });
+    driver.set_provider(Rc::new(HttpProvider::new(endpoint(KEY), transport.clone(), runtime)));
+    rt.run_until_idle(u64::MAX);
+    driver.with_run(|run| assert_eq!(run.status(), RunStatus::Finished));
+    assert_eq!(transport.sent().len(), 3);
+    assert_eq!(waiting.borrow().last(), Some(&None), "the page hears that the run goes on");
+}
+
+#[test]
+fn planning_waits_out_a_429_with_retry_after_instead_of_failing() {
+    let rt = SimRuntime::new(4);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let calls = Rc::new(RefCell::new(0));
+    let counter = calls.clone();
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), move |_| {
+        *counter.borrow_mut() += 1;
+        if *counter.borrow() == 1 {
+            ScriptedAnswer::text(429, &[("retry-after", "1")], r#"{"error":{"message":"rate limited"}}"#)
+        } else {
+            json_answer(&serde_json::to_string(&plan(2)).unwrap())
+        }
+    }));
+    let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+    let answer = Rc::new(RefCell::new(None));
+    let slot = answer.clone();
+    rt.spawn(Box::pin(async move {
+        *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
+    }));
+    rt.run_until_idle(u64::MAX);
+    let answer = answer.borrow_mut().take().unwrap().expect("the plan after the wait");
+    assert_eq!(answer.plan.tasks.len(), 2);
+    let sent = transport.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[1].0 - sent[0].0 >= 1_000.0, "Retry-After: 1 was honoured");
+}
+
+#[test]
+fn an_invalid_plan_gets_one_repair_round() {
+    let rt = SimRuntime::new(5);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let answers = Rc::new(RefCell::new(vec![
+        json_answer(&serde_json::to_string(&plan(2)).unwrap()),
+        json_answer(r#"{"tasks":[{"id":"A","depends_on":["A"]}]}"#),
+    ]));
+    let queue = answers.clone();
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), move |_| queue.borrow_mut().pop().unwrap()));
+    let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+    let answer = Rc::new(RefCell::new(None));
+    let slot = answer.clone();
+    rt.spawn(Box::pin(async move {
+        *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
+    }));
+    rt.run_until_idle(u64::MAX);
+    let answer = answer.borrow_mut().take().unwrap().unwrap();
+    assert_eq!((answer.repairs, answer.plan.tasks.len(), answer.usage.calls), (1, 2, 2));
+    let repair = transport.sent()[1].1.body.clone().unwrap();
+    assert!(repair.contains("That plan cannot be used"), "the error went back to the model");
+}
+
+#[test]
+fn a_tool_round_runs_the_tool_and_returns_its_result_to_the_model() {
+    let rt = SimRuntime::new(6);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |r: &HttpRequest| {
+        let body = r.body.clone().unwrap_or_default();
+        if body.contains("\"role\":\"tool\"") {
+            assert!(body.contains("42"), "the tool's result went back: {body}");
+            return json_answer("The answer is 42.");
+        }
+        let call = serde_json::json!({
+            "choices": [{"message": {"role": "assistant", "content": "", "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "calculate", "arguments": "{\"expression\":\"6*7\"}"}}
+            ]}, "finish_reason": "tool_calls"}]
+        });
+        ScriptedAnswer::text(200, &[("content-type", "application/json")], &call.to_string())
+    }));
+    let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+    let request = TaskRequest {
+        goal: "g".into(),
+        task_id: "T1".into(),
+        name: "Sum".into(),
+        description: "Compute".into(),
+        kind: Some("analysis".into()),
+        dependency_results: vec![],
+        attempt: 1,
+        timeout_ms: 10_000,
+    };
+    let outcome = Rc::new(RefCell::new(None));
+    let slot = outcome.clone();
+    rt.spawn(Box::pin(async move {
+        *slot.borrow_mut() = Some(provider.execute(&request, &CancelToken::new(), &mut |_| {}).await);
+    }));
+    rt.run_until_idle(u64::MAX);
+    let outcome = outcome.borrow_mut().take().unwrap();
+    assert_eq!(outcome.result.as_deref(), Ok("The answer is 42."));
+    assert_eq!(outcome.usage.calls, 2);
+    assert_eq!(transport.sent().len(), 2);
+}
+
+#[test]
+fn a_stream_cut_mid_body_is_a_retryable_failure_and_the_text_before_it_was_shown() {
+    let rt = SimRuntime::new(7);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |_| ScriptedAnswer::Response {
+        after_ms: 10,
+        status: 200,
+        headers: vec![("content-type".into(), "text/event-stream".into())],
+        body: vec![
+            BodyStep::Bytes(b"data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n".to_vec()),
+            BodyStep::Pause(50),
+            BodyStep::Drop,
+        ],
+    }));
+    let provider = HttpProvider::new(endpoint(KEY), transport, runtime);
+    let request = TaskRequest {
+        goal: "g".into(),
+        task_id: "T1".into(),
+        name: "n".into(),
+        description: "d".into(),
+        kind: None,
+        dependency_results: vec![],
+        attempt: 1,
+        timeout_ms: 10_000,
+    };
+    let seen = Rc::new(RefCell::new((String::new(), None)));
+    let slot = seen.clone();
+    rt.spawn(Box::pin(async move {
+        let mut text = String::new();
+        let outcome = provider.execute(&request, &CancelToken::new(), &mut |d| text.push_str(d)).await;
+        *slot.borrow_mut() = (text, Some(outcome));
+    }));
+    rt.run_until_idle(u64::MAX);
+    let (text, outcome) = seen.borrow_mut().clone();
+    assert_eq!(text, "Hel");
+    let error = outcome.unwrap().result.unwrap_err();
+    assert!(error.retryable && error.message.contains("broke off"), "{error:?}");
+}
