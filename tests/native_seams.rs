@@ -1,6 +1,8 @@
 //! The driver, the HTTP provider and restore, natively: over the simulated runtime, the scripted
 //! transport and the in-memory store — the code the page runs, without a browser.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

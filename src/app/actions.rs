@@ -483,8 +483,11 @@ fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: TabLock
         runtime: Rc::new(BrowserRuntime),
     };
     let driver = Driver::start(run, record, ports, hooks);
-    state.driver.try_set_value(Some(driver.clone()))?;
-    state.lock.try_set_value(Some(lock))?;
+    // `try_set_value` hands the value back when the page is gone: then the driver stops at once.
+    if state.driver.try_set_value(Some(driver.clone())).is_some() || state.lock.try_set_value(Some(lock)).is_some() {
+        driver.stop();
+        return None;
+    }
     Some(driver)
 }
 

@@ -17,7 +17,7 @@ use crate::io::runtime::Runtime;
 use crate::llm::provider::Provider;
 use crate::plan::{Plan, TaskId};
 use crate::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord};
-use crate::store::CheckpointStore;
+use crate::store::{CheckpointStore, StoreError};
 
 /// Receives `(task id, attempt, text)` for each streamed piece of a task's answer.
 pub type DeltaHook = Box<dyn Fn(&str, u32, &str)>;
@@ -189,7 +189,7 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
                 };
                 let record = TaskRecord { workflow_id, task_id: task, state };
                 if let Err(e) = store.checkpoint(&record, &event).await {
-                    (inner.hooks.on_error)(format!("{e} — the run continues, but a reload may lose this step"));
+                    report_store_error(inner, &e);
                 }
                 (inner.hooks.on_task)(&record.task_id, &record.state);
             } else {
@@ -282,7 +282,7 @@ fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
             let now = task.runtime.now_ms();
             let call = CallRecord::capped(&workflow_id, &request.task_id, request.attempt, now, &prompt, &response);
             if let Err(e) = store.put_call(&call).await {
-                (task.hooks.on_error)(e.to_string());
+                report_store_error(&task, &e);
             }
         }
         let (task_id, attempt) = (request.task_id, request.attempt);
@@ -293,6 +293,11 @@ fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
         };
         let _ = task.events.unbounded_send(event);
     }));
+}
+
+/// Tells the page that a write failed; the run goes on in memory.
+fn report_store_error(inner: &Inner, error: &StoreError) {
+    (inner.hooks.on_error)(format!("{error} — the run continues, but a reload may lose this step"));
 }
 
 /// Applies `change` to the workflow record and saves it.
@@ -312,7 +317,7 @@ fn store_workflow(inner: &Rc<Inner>, record: WorkflowRecord) -> LocalBoxFuture<'
     Box::pin(async move {
         if let Some(store) = &inner.store {
             if let Err(e) = store.put_workflow(&record).await {
-                (inner.hooks.on_error)(e.to_string());
+                report_store_error(inner, &e);
             }
         }
     })

@@ -113,7 +113,7 @@ impl Default for ProviderSettings {
             api_key: String::new(),
             remember_key: false,
             needs_key: false,
-            schema_style: SchemaStyle::OllamaFormat,
+            schema_style: SchemaStyle::ResponseFormat,
             extra_headers: String::new(),
             stream: true,
             structured: true,

@@ -44,6 +44,9 @@ pub fn RunBar() -> impl IntoView {
             <button data-testid="cancel-button" disabled=move || !can_cancel() on:click=move |_| control(state, Event::Cancel)
                 title="Abort the requests in flight">"Cancel"</button>
             <span class="run-status" data-testid="run-status">{move || status().as_str()}</span>
+            {move || state.waiting.get().map(|reason| view! {
+                <span class="read-only" data-testid="run-waiting" title=reason>"Waiting for the API key"</span>
+            })}
             {move || state.read_only.get().map(|_| view! {
                 <span class="read-only" data-testid="read-only">"Running in another tab (read-only)"</span>
                 <button data-testid="take-over-button" on:click=move |_| take_over(state)

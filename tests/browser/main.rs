@@ -1,6 +1,7 @@
 //! Headless-Chromium tests of the app, the IndexedDB store and resume.
 #![cfg(target_arch = "wasm32")]
 
+mod boundary_defects;
 #[path = "../support/call_log.rs"]
 mod call_log;
 mod checkpoints;
