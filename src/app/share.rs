@@ -71,7 +71,7 @@ pub fn plan_from_location() -> Option<Result<Plan, String>> {
         let path = window.location().pathname().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(decode_fragment(&hash))
+    Some(decode_fragment(&hash).map_err(|error| error.to_string()))
 }
 
 /// Fixed colours for an exported SVG (the page's theme variables do not travel with the file).

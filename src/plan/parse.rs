@@ -3,26 +3,32 @@
 //! LLMs wrap JSON in code fences, add prose around it, return a bare array of tasks, nest the plan
 //! under a key such as `"plan"`, write numeric ids or a single dependency as a plain string. All of
 //! that is accepted; anything else yields a [`ParseError`] that says what is wrong and where.
-
-use std::fmt;
-use std::ops::Range;
+//!
+//! Finding the JSON in the answer (module `find_json`) takes time linear in its length, whatever
+//! its shape.
 
 use serde_json::{Map, Value};
+use thiserror::Error;
 
+use super::find_json::find_in_answer;
+use super::limits::{check_plan, check_text_len, LimitError};
 use super::model::{Plan, Task, TaskId};
 
 /// Why an answer could not be turned into a [`Plan`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ParseError {
     /// The answer is empty or only whitespace.
+    #[error("the answer is empty: expected a plan in JSON")]
     Empty,
     /// The answer contains no `{…}` or `[…]` at all; `excerpt` is how the answer starts.
+    #[error("no JSON object found in the answer (it starts with: '{excerpt}')")]
     NoJson {
         /// The first few characters of the answer, on one line.
         excerpt: String,
     },
     /// The JSON is malformed. `line` and `column` (1-based, column in characters) are positions in
     /// the whole answer, not just in the JSON part.
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
     Syntax {
         /// Line of the error in the answer.
         line: usize,
@@ -32,41 +38,34 @@ pub enum ParseError {
         message: String,
     },
     /// The JSON is well-formed but is not a plan; the message names the offending task or field.
+    #[error("{0}")]
     Structure(String),
+    /// The answer or the plan in it is bigger than Planwright handles.
+    #[error(transparent)]
+    TooLarge(#[from] LimitError),
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::Empty => write!(f, "the answer is empty: expected a plan in JSON"),
-            ParseError::NoJson { excerpt } => {
-                write!(f, "no JSON object found in the answer (it starts with: '{excerpt}')")
-            }
-            ParseError::Syntax { line, column, message } => {
-                write!(f, "invalid JSON at line {line}, column {column}: {message}")
-            }
-            ParseError::Structure(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-/// Characters of the answer quoted by [`ParseError::NoJson`].
-const EXCERPT_CHARS: usize = 40;
 /// How deep [`plan_from_json`] looks for a plan nested inside wrapper objects.
 pub(crate) const MAX_WRAPPER_DEPTH: usize = 4;
-/// Candidate JSON snippets tried per scan, which bounds the work on pathological answers.
-const MAX_ATTEMPTS: usize = 1024;
 
 /// Parses an LLM answer into a plan.
 ///
 /// Code-fenced blocks (```` ``` ````, ```` ```json ````, `~~~`) are tried first, then the whole
-/// answer. Within each, the first balanced `{…}` or `[…]` that parses as JSON and maps to a plan
-/// wins (see [`plan_from_json`]); a snippet lying inside a larger, malformed JSON text is not
-/// accepted. When nothing fits, the error of the longest candidate is returned, since that is most
-/// likely the intended plan.
+/// answer. Within each, the first `{…}` or `[…]` that parses as JSON and maps to a plan wins (see
+/// [`plan_from_json`]); a snippet lying inside a larger, malformed JSON text whose brackets balance
+/// is not accepted. When nothing fits, the error of the longest candidate is returned, since that
+/// is most likely the intended plan. Answers longer than
+/// [`MAX_PLAN_TEXT_BYTES`](super::limits::MAX_PLAN_TEXT_BYTES) and plans over the task or
+/// dependency limits are refused with a [`ParseError::TooLarge`].
 pub fn parse_plan(text: &str) -> Result<Plan, ParseError> {
+    check_text_len(text.len() as u64)?;
+    parse_plan_unbounded(text)
+}
+
+/// [`parse_plan`] without the [`MAX_PLAN_TEXT_BYTES`](super::limits::MAX_PLAN_TEXT_BYTES) limit on
+/// the text (the task and dependency limits still hold): for text whose size is bounded otherwise,
+/// or to measure the parser.
+pub fn parse_plan_unbounded(text: &str) -> Result<Plan, ParseError> {
     find_in_answer(text, plan_from_json)
 }
 
@@ -76,31 +75,15 @@ pub(crate) fn first_json_value(text: &str) -> Result<Value, ParseError> {
     find_in_answer(text, Ok)
 }
 
-/// The first candidate of `text` that `accept` maps successfully: fenced blocks first, then the
-/// whole text; otherwise the error of the longest candidate of the whole text.
-fn find_in_answer<T>(text: &str, accept: impl Fn(Value) -> Result<T, ParseError>) -> Result<T, ParseError> {
-    if text.trim().is_empty() {
-        return Err(ParseError::Empty);
-    }
-    for range in fenced_blocks(text) {
-        if let Ok(found) = scan(text, range, &accept) {
-            return Ok(found);
-        }
-    }
-    match scan(text, 0..text.len(), &accept) {
-        Ok(found) => Ok(found),
-        Err(Some(error)) => Err(error),
-        Err(None) => Err(ParseError::NoJson { excerpt: excerpt(text) }),
-    }
-}
-
 /// Maps parsed JSON to a plan.
 ///
 /// Accepts an object with a `tasks` array (and optional `critical_path`), a bare array of tasks,
 /// or an object wrapping either (e.g. `{"plan": {"tasks": […]}}` or `{"plan": […]}`). Ids may be
 /// strings or numbers (surrounding whitespace is trimmed); `depends_on` (alias `dependencies`,
 /// `deps`) may be an array or one string (split on commas); `name` may be given as `title`;
-/// `critical_path` may also be one string such as `"T1 -> T2"`. Unknown fields are ignored.
+/// `critical_path` may also be one string such as `"T1 -> T2"`. Unknown fields are ignored. Plans
+/// over [`MAX_TASKS`](super::limits::MAX_TASKS) tasks or
+/// [`MAX_DEPENDENCIES`](super::limits::MAX_DEPENDENCIES) dependencies are refused.
 pub fn plan_from_json(value: Value) -> Result<Plan, ParseError> {
     let (object, tasks) = match &value {
         Value::Array(items) => (None, items),
@@ -128,151 +111,9 @@ pub fn plan_from_json(value: Value) -> Result<Plan, ParseError> {
         Some((_, value)) => critical_path_from_json(value)?,
         None => Vec::new(),
     };
-    Ok(Plan { tasks, critical_path })
-}
-
-/// Parses the candidates in `range` of `text`: the first one `accept` maps, or the error of the
-/// longest candidate (`None` when there was no candidate at all).
-fn scan<T>(
-    text: &str,
-    range: Range<usize>,
-    accept: &impl Fn(Value) -> Result<T, ParseError>,
-) -> Result<T, Option<ParseError>> {
-    let bytes = text.as_bytes();
-    // (start, end) of closed candidates that are not valid JSON.
-    let mut broken: Vec<(usize, usize)> = Vec::new();
-    let mut best: Option<(usize, ParseError)> = None;
-    let mut record = |len: usize, error: ParseError| {
-        if best.as_ref().is_none_or(|(best_len, _)| len > *best_len) {
-            best = Some((len, error));
-        }
-    };
-    let mut pos = range.start;
-    for _ in 0..MAX_ATTEMPTS {
-        let Some(start) = (pos..range.end).find(|&i| matches!(bytes[i], b'{' | b'[')) else {
-            break;
-        };
-        let (end, closed) = candidate_end(bytes, start, range.end);
-        let snippet = &text[start..end];
-        match serde_json::from_str::<Value>(snippet) {
-            Ok(value) => {
-                if !broken.iter().any(|&(s, e)| s < start && e >= end) {
-                    match accept(value) {
-                        Ok(found) => return Ok(found),
-                        Err(error) => record(end - start, error),
-                    }
-                }
-                pos = end;
-            }
-            Err(error) => {
-                if closed {
-                    broken.push((start, end));
-                }
-                record(end - start, syntax_error(text, start, &error));
-                pos = start + 1;
-            }
-        }
-    }
-    Err(best.map(|(_, error)| error))
-}
-
-/// End (exclusive) of the JSON-looking text starting with the bracket at `start`, balancing
-/// brackets outside strings, and whether it closed properly. An unclosed candidate runs to `limit`;
-/// a mismatched closing bracket ends it (the JSON parser then reports the problem).
-fn candidate_end(bytes: &[u8], start: usize, limit: usize) -> (usize, bool) {
-    let mut expected: Vec<u8> = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate().take(limit).skip(start) {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' => expected.push(b'}'),
-            b'[' => expected.push(b']'),
-            b'}' | b']' => {
-                if expected.pop() != Some(b) {
-                    return (i + 1, false);
-                }
-                if expected.is_empty() {
-                    return (i + 1, true);
-                }
-            }
-            _ => {}
-        }
-    }
-    (limit, false)
-}
-
-/// Byte ranges of the contents of the code-fenced blocks of `text`, in order. A fence is a line
-/// starting (after indentation) with three or more backticks or tildes; it is closed by a line
-/// starting with at least as many of the same character, or by the end of the text.
-fn fenced_blocks(text: &str) -> Vec<Range<usize>> {
-    let mut blocks = Vec::new();
-    let mut open: Option<(u8, usize, usize)> = None; // (fence char, fence length, content start)
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let fence_char = trimmed.bytes().next().filter(|&c| c == b'`' || c == b'~');
-        let fence_len = fence_char.map_or(0, |c| trimmed.bytes().take_while(|&b| b == c).count());
-        match (open, fence_char) {
-            (None, Some(c)) if fence_len >= 3 => open = Some((c, fence_len, line_start + line.len())),
-            (Some((c, len, content)), Some(f)) if f == c && fence_len >= len => {
-                blocks.push(content..line_start);
-                open = None;
-            }
-            _ => {}
-        }
-        line_start += line.len();
-    }
-    if let Some((_, _, content)) = open {
-        blocks.push(content..text.len());
-    }
-    blocks
-}
-
-/// A serde_json error in the snippet starting at byte `start`, positioned in the whole `text`.
-fn syntax_error(text: &str, start: usize, error: &serde_json::Error) -> ParseError {
-    let full = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-    // serde_json's column is the byte count from the line start up to and including the offending
-    // byte; turn it into an absolute byte index just past that byte.
-    let snippet = &text[start..];
-    let line_offset = snippet
-        .match_indices('\n')
-        .nth(error.line().saturating_sub(2))
-        .filter(|_| error.line() > 1)
-        .map_or(0, |(i, _)| i + 1);
-    let mut index = (start + line_offset + error.column()).min(text.len());
-    while !text.is_char_boundary(index) {
-        index += 1;
-    }
-    let before = &text[..index];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    ParseError::Syntax {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count().max(1),
-        message,
-    }
-}
-
-/// The start of `text` on one line, for error messages.
-fn excerpt(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().take(EXCERPT_CHARS).collect();
-    if flat.chars().count() > EXCERPT_CHARS {
-        out.push('…');
-    }
-    out
+    let plan = Plan { tasks, critical_path };
+    check_plan(&plan)?;
+    Ok(plan)
 }
 
 /// The object holding a plan (`None` for a task array wrapped as `{"plan": […]}`) and its `tasks`.
@@ -453,6 +294,7 @@ pub(crate) fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::limits::{MAX_DEPENDENCIES, MAX_PLAN_TEXT_BYTES, MAX_TASKS};
 
     fn ids(plan: &Plan) -> Vec<&str> {
         plan.tasks.iter().map(|t| t.id.as_str()).collect()
@@ -616,6 +458,61 @@ mod tests {
         ] {
             assert!(parse_plan(&text).is_err());
         }
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_whole_answer_after_much_junk() {
+        // Thousands of candidates before the plan; the error shown is the plan's (the longest
+        // candidate), where it is.
+        let junk = "```\n{x}\n```\nSee {notes} and [draft] {}.\n".repeat(3_000);
+        let text = format!("{junk}Plan:\n{{\"tasks\": [\n  {{\"id\": \"T1\",\n   \"name\": \"a\" \"x\"}}\n]}}\n");
+        match parse_plan(&text) {
+            Err(ParseError::Syntax { line, column, message }) => {
+                assert_eq!((line, column, message.as_str()), (12_004, 16, "expected `,` or `}`"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Thousands of stray brackets before a plan do not hide it.
+        let text = format!("{}{{\"tasks\": [{{\"id\": \"T1\", \"name\": \"a\"}}]}}", "a {b} [c {d: ".repeat(5_000));
+        assert_eq!(ids(&parse_plan(&text).unwrap()), ["T1"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "{\"a\":".repeat(150_000);
+        for (text, column) in [
+            ("[".repeat(1 << 20), 128),
+            ("[".repeat(500_000) + &"]".repeat(500_000), 128),
+            (deep.clone(), 636),
+            (deep.clone() + "1" + &"}".repeat(150_000), 636),
+        ] {
+            assert_eq!(err(&text), format!("invalid JSON at line 1, column {column}: recursion limit exceeded"));
+        }
+        // A plan nested as deep as the JSON parser goes (127 levels) is found.
+        let text = "[".repeat(124) + r#"{"tasks": [{"id": "T1", "name": "a"}]}"# + &"]".repeat(124);
+        assert_eq!(first_json_value(&text).unwrap(), serde_json::from_str::<Value>(&text).unwrap());
+    }
+
+    #[test]
+    fn answers_and_plans_over_the_limits_are_refused() {
+        let plan = |tasks: usize, deps: usize| {
+            let tasks: Vec<String> = (0..tasks)
+                .map(|i| {
+                    let deps = if i == 1 { vec!["\"T0\""; deps].join(",") } else { String::new() };
+                    format!(r#"{{"id": "T{i}", "name": "t", "depends_on": [{deps}]}}"#)
+                })
+                .collect();
+            format!("{{\"tasks\": [{}]}}", tasks.join(","))
+        };
+        assert_eq!(parse_plan(&plan(MAX_TASKS, MAX_DEPENDENCIES)).unwrap().tasks.len(), MAX_TASKS);
+        assert_eq!(err(&plan(12_345, 0)), "This plan has 12,345 tasks; Planwright runs at most 10,000.");
+        assert_eq!(
+            err(&plan(2, MAX_DEPENDENCIES + 1)),
+            "This plan has 100,001 dependencies; Planwright runs at most 100,000."
+        );
+        let long = format!("{}{}", " ".repeat(MAX_PLAN_TEXT_BYTES), plan(1, 0));
+        assert_eq!(err(&long), "This plan text is 1,048,632 bytes; Planwright reads at most 1,048,576 bytes (1 MiB).");
+        assert_eq!(ids(&parse_plan_unbounded(&long).unwrap()), ["T0"]);
     }
 
     #[test]

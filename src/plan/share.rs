@@ -9,15 +9,34 @@
 //! coded with an adaptive binary range coder, as LZMA does; it is written here so the Wasm bundle
 //! carries no compression crate. Decoding validates everything and never panics on bad input.
 
+use thiserror::Error;
+
+use super::limits::{check_text_len, LimitError};
 use super::model::Plan;
-use super::parse::parse_plan;
+use super::parse::{parse_plan, ParseError};
 
 /// What a share fragment starts with (after `#`).
 const PREFIX: &str = "plan=";
 /// The format version that follows [`PREFIX`].
 const VERSION: &str = "v1.";
-/// The error for fragments that carry no plan at all.
-const NOT_A_LINK: &str = "not a Planwright plan link";
+
+/// Why a share link gave no plan.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ShareError {
+    /// The text carries no plan at all.
+    #[error("not a Planwright plan link")]
+    NotALink,
+    /// The link was truncated or altered; the reason says how it shows.
+    #[error("the link is damaged ({0})")]
+    Damaged(String),
+    /// The plan would decompress to more than
+    /// [`MAX_PLAN_TEXT_BYTES`](super::limits::MAX_PLAN_TEXT_BYTES); nothing was decompressed.
+    #[error(transparent)]
+    TooLarge(#[from] LimitError),
+    /// The plan inside does not parse.
+    #[error(transparent)]
+    Plan(#[from] ParseError),
+}
 
 /// The fragment (without `#`) of a link that carries `plan`: `plan=v1.` followed by the compressed
 /// compact JSON in base64url. Only the plan travels: [`Plan`] has no field for an API key.
@@ -28,19 +47,19 @@ pub fn encode_plan(plan: &Plan) -> String {
 
 /// The plan in a share-link fragment made by [`encode_plan`], with or without the leading `#`
 /// (other `&`-separated parameters are ignored). Errors say whether the text is not a plan link at
-/// all, the link is damaged (truncated or altered), or the plan inside does not parse.
-pub fn decode_fragment(fragment: &str) -> Result<Plan, String> {
+/// all, the link is damaged (truncated or altered), its plan is too large (checked before anything
+/// is decompressed), or the plan inside does not parse.
+pub fn decode_fragment(fragment: &str) -> Result<Plan, ShareError> {
     let fragment = fragment.trim();
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    let payload = fragment.split('&').find_map(|part| part.strip_prefix(PREFIX)).ok_or(NOT_A_LINK)?;
-    let damaged = |reason: String| format!("the link is damaged ({reason})");
+    let payload = fragment.split('&').find_map(|part| part.strip_prefix(PREFIX)).ok_or(ShareError::NotALink)?;
     let Some(data) = payload.strip_prefix(VERSION) else {
         let version: String = payload.split('.').next().unwrap_or_default().chars().take(12).collect();
-        return Err(damaged(format!("unknown format '{version}'")));
+        return Err(ShareError::Damaged(format!("unknown format '{version}'")));
     };
-    let bytes = decompress(&base64url_decode(data).map_err(damaged)?).map_err(|reason| damaged(reason.into()))?;
-    let json = String::from_utf8(bytes).map_err(|_| damaged("not UTF-8 text".into()))?;
-    parse_plan(&json).map_err(|error| error.to_string())
+    let bytes = decompress(&base64url_decode(data).map_err(ShareError::Damaged)?)?;
+    let json = String::from_utf8(bytes).map_err(|_| ShareError::Damaged("not UTF-8 text".into()))?;
+    Ok(parse_plan(&json)?)
 }
 
 const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -82,8 +101,6 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Largest plan JSON a link may expand to; bounds the memory a hostile link can claim.
-const MAX_PLAN_BYTES: usize = 4 << 20;
 /// Shortest match the compressor emits.
 const MIN_MATCH: usize = 3;
 /// Longest match the compressor emits.
@@ -132,25 +149,31 @@ fn compress(data: &[u8]) -> Vec<u8> {
     coder.finish()
 }
 
-/// Inverse of [`compress`]. Rejects truncated, altered or oversized input with a reason.
-fn decompress(input: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let mut n = 0usize;
+/// Inverse of [`compress`]. Rejects truncated or altered input, and input that would decompress to
+/// more than [`MAX_PLAN_TEXT_BYTES`](super::limits::MAX_PLAN_TEXT_BYTES) (from its header, before
+/// decompressing anything).
+fn decompress(input: &[u8]) -> Result<Vec<u8>, ShareError> {
+    let damaged = |reason: &str| ShareError::Damaged(reason.to_string());
+    let mut n = 0u64;
     let mut read = 0;
     loop {
-        let &byte = input.get(read).ok_or("truncated data")?;
-        n |= ((byte & 0x7f) as usize) << (7 * read);
+        let &byte = input.get(read).ok_or_else(|| damaged("truncated data"))?;
+        n |= u64::from(byte & 0x7f) << (7 * read);
         read += 1;
         if byte < 0x80 {
             break;
         }
-        if read == 4 {
-            return Err("plan too large"); // beyond 28 bits
+        if read == 9 {
+            return Err(damaged("invalid data")); // beyond 63 bits
         }
     }
-    if n > MAX_PLAN_BYTES {
-        return Err("plan too large");
-    }
-    let mut coder = Decoder::new(&input[read..])?;
+    check_text_len(n)?;
+    decode(&input[read..], n as usize).map_err(damaged)
+}
+
+/// The `n` bytes the range-coded token stream `input` holds.
+fn decode(input: &[u8], n: usize) -> Result<Vec<u8>, &'static str> {
+    let mut coder = Decoder::new(input)?;
     let mut model = Model::new();
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
@@ -465,6 +488,7 @@ mod tests {
     use super::*;
     use crate::llm::demo::{demo_plan, demo_subtasks};
     use crate::llm::template::Template;
+    use crate::plan::limits::MAX_PLAN_TEXT_BYTES;
     use crate::plan::Task;
 
     fn ratio(plan: &Plan) -> f64 {
@@ -567,28 +591,55 @@ mod tests {
 
     #[test]
     fn errors_say_what_is_wrong() {
+        let error = |text: &str| decode_fragment(text).unwrap_err().to_string();
         for text in ["", "#", "#view=graph", "https://example.com/", "#plans=v1.AAAA"] {
-            assert_eq!(decode_fragment(text).unwrap_err(), "not a Planwright plan link");
+            assert_eq!(error(text), "not a Planwright plan link");
         }
-        assert_eq!(decode_fragment("#plan=v2.AAAA").unwrap_err(), "the link is damaged (unknown format 'v2')");
-        assert_eq!(decode_fragment("#plan=").unwrap_err(), "the link is damaged (unknown format '')");
+        assert_eq!(error("#plan=v2.AAAA"), "the link is damaged (unknown format 'v2')");
+        assert_eq!(error("#plan="), "the link is damaged (unknown format '')");
         let fragment = encode_plan(&repetitive_plan());
         let truncated = &fragment[..fragment.len() - 8];
-        assert_eq!(decode_fragment(truncated).unwrap_err(), "the link is damaged (truncated data)");
-        assert_eq!(
-            decode_fragment(&format!("{fragment}%20")).unwrap_err(),
-            "the link is damaged (unexpected character '%')"
-        );
+        assert_eq!(error(truncated), "the link is damaged (truncated data)");
+        assert_eq!(error(&format!("{fragment}%20")), "the link is damaged (unexpected character '%')");
         let json_error = |json: &str| {
             let fragment = format!("plan=v1.{}", base64url_encode(&compress(json.as_bytes())));
-            (decode_fragment(&fragment).unwrap_err(), parse_plan(json).unwrap_err().to_string())
+            (error(&fragment), parse_plan(json).unwrap_err().to_string())
         };
         let (got, expected) = json_error(r#"{"tasks": [{"id": "T1", "depends_on": ["T9"]}"#);
         assert_eq!(got, expected);
         let (got, expected) = json_error("no plan here");
         assert_eq!(got, expected);
         let fragment = format!("plan=v1.{}", base64url_encode(&compress(&[0xff, 0xfe])));
-        assert_eq!(decode_fragment(&fragment).unwrap_err(), "the link is damaged (not UTF-8 text)");
+        assert_eq!(error(&fragment), "the link is damaged (not UTF-8 text)");
+    }
+
+    #[test]
+    fn links_to_plans_over_the_limit_are_refused_before_decompressing() {
+        // The size header of a link (LEB128), with no data after it.
+        let header = |mut n: usize| {
+            let mut header = Vec::new();
+            while n >= 0x80 {
+                header.push(n as u8 | 0x80);
+                n >>= 7;
+            }
+            header.push(n as u8);
+            header
+        };
+        assert_eq!(decompress(&header(MAX_PLAN_TEXT_BYTES)), damaged("truncated data"));
+        let fragment = format!("plan=v1.{}", base64url_encode(&header(MAX_PLAN_TEXT_BYTES + 1)));
+        assert_eq!(
+            decode_fragment(&fragment).unwrap_err().to_string(),
+            "This plan text is 1,048,577 bytes; Planwright reads at most 1,048,576 bytes (1 MiB)."
+        );
+        // The 149-character link of the security review: 400 KB of unclosed code fences, refused
+        // by the parser with the error of its first fence (and quickly).
+        let fences = "```\n{\n```\n".repeat(40_000);
+        let fragment = format!("plan=v1.{}", base64url_encode(&compress(fences.as_bytes())));
+        assert!(fragment.len() < 200, "{}", fragment.len());
+        assert_eq!(
+            decode_fragment(&fragment).unwrap_err().to_string(),
+            "invalid JSON at line 3, column 1: key must be a string"
+        );
     }
 
     #[test]
@@ -606,16 +657,21 @@ mod tests {
         assert!(rejected * 2 > payload.len(), "{rejected} of {}", payload.len());
     }
 
+    fn damaged(reason: &str) -> Result<Vec<u8>, ShareError> {
+        Err(ShareError::Damaged(reason.into()))
+    }
+
     #[test]
     fn decompression_checks_its_input() {
-        assert_eq!(decompress(&[]), Err("truncated data"));
-        assert_eq!(decompress(&[0x80, 0x80, 0x80, 0x80, 0x80]), Err("plan too large"));
-        assert_eq!(decompress(&[0xff; 20]), Err("plan too large"));
-        assert_eq!(decompress(&[3, 1, 0, 0, 0, 0]), Err("invalid data"));
+        assert_eq!(decompress(&[]), damaged("truncated data"));
+        assert_eq!(decompress(&[0x80, 0x80, 0x80, 0x80, 0x80]), damaged("truncated data"));
+        assert_eq!(decompress(&[0xff; 20]), damaged("invalid data"));
+        assert_eq!(decompress(&[0xff, 0xff, 0xff, 0x7f]), Err(LimitError::TextTooLong { bytes: (1 << 28) - 1 }.into()));
+        assert_eq!(decompress(&[3, 1, 0, 0, 0, 0]), damaged("invalid data"));
         let mut data = compress(b"hello hello hello");
-        assert_eq!(decompress(&data[..data.len() - 1]), Err("truncated data"));
+        assert_eq!(decompress(&data[..data.len() - 1]), damaged("truncated data"));
         data.push(0);
-        assert_eq!(decompress(&data), Err("unexpected data after the plan"));
+        assert_eq!(decompress(&data), damaged("unexpected data after the plan"));
     }
 
     #[test]
@@ -640,6 +696,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::plan::limits::MAX_PLAN_TEXT_BYTES;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
@@ -675,7 +732,7 @@ mod properties {
             let i = at.index(packed.len());
             packed[i] = byte;
             if let Ok(out) = decompress(&packed) {
-                prop_assert!(out.len() <= MAX_PLAN_BYTES);
+                prop_assert!(out.len() <= MAX_PLAN_TEXT_BYTES);
             }
         }
 

@@ -12,9 +12,15 @@
 //! is ignored. So for an answer with two plans, or a plan inside a JSON value that is not a plan
 //! (such as `[{"tasks": […]}]`), [`PlanStream::finish`] may disagree with what was handed out; for
 //! ordinary answers the tasks handed out are exactly those of the final plan, in order.
+//!
+//! Each byte is scanned once, in constant time (a task's JSON is parsed once more when it closes),
+//! and nesting is tracked on a heap stack, so any answer streams in linear time without deep
+//! recursion. Bytes past [`MAX_PLAN_TEXT_BYTES`] are kept but not scanned, and no more than
+//! [`MAX_TASKS`] tasks are handed out: [`PlanStream::finish`] refuses such answers anyway.
 
 use serde_json::Value;
 
+use super::limits::{MAX_PLAN_TEXT_BYTES, MAX_TASKS};
 use super::model::{Plan, Task};
 use super::parse::{parse_plan, task_from_value, ParseError, MAX_WRAPPER_DEPTH};
 
@@ -41,7 +47,10 @@ impl PlanStream {
         let from = self.text.len();
         self.text.push_str(chunk);
         let mut tasks = Vec::new();
-        for i in from..self.text.len() {
+        for i in from..self.text.len().min(MAX_PLAN_TEXT_BYTES) {
+            if self.emitted == MAX_TASKS {
+                break;
+            }
             self.scan(i, &mut tasks);
         }
         tasks
@@ -437,6 +446,28 @@ mod tests {
         assert_eq!(ids(&tasks), ["A"]);
         // parse_plan takes the first plan, with no tasks.
         assert!(stream.finish().unwrap().tasks.is_empty());
+    }
+
+    #[test]
+    fn stops_at_the_limits() {
+        // No more than MAX_TASKS tasks are handed out, and finish says why the plan is refused.
+        let tasks: Vec<String> = (0..=MAX_TASKS).map(|i| format!("{{\"id\": \"T{i}\", \"name\": \"t\"}}")).collect();
+        let text = format!("{{\"tasks\": [{}]}}", tasks.join(","));
+        let (stream, tasks, _) = feed(text.as_bytes().chunks(4096).map(|chunk| std::str::from_utf8(chunk).unwrap()));
+        assert_eq!(tasks.len(), MAX_TASKS);
+        assert_eq!(
+            stream.finish().unwrap_err().to_string(),
+            "This plan has 10,001 tasks; Planwright runs at most 10,000."
+        );
+        // Text past MAX_PLAN_TEXT_BYTES is kept but not scanned.
+        let padding = " ".repeat(MAX_PLAN_TEXT_BYTES);
+        let (stream, tasks, _) = feed([padding.as_str(), r#"[{"id": "T1", "name": "a"}]"#]);
+        assert!(tasks.is_empty());
+        assert_eq!(stream.text().len(), MAX_PLAN_TEXT_BYTES + 27);
+        assert_eq!(
+            stream.finish().unwrap_err().to_string(),
+            "This plan text is 1,048,603 bytes; Planwright reads at most 1,048,576 bytes (1 MiB)."
+        );
     }
 }
 

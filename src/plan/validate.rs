@@ -1,11 +1,12 @@
 //! Plan validation: structural errors that make a plan unexecutable, and warnings about plans that
 //! are hard to follow.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::graph::PlanGraph;
+use super::limits::check_plan;
 use super::model::{Plan, TaskId};
 
 /// Most tasks that may be ready at the start (tasks with no dependencies) before a warning.
@@ -45,6 +46,9 @@ pub enum IssueKind {
     CriticalPathMismatch,
     /// A task has an empty (or blank) id (error).
     EmptyId,
+    /// The plan has more tasks or dependencies than Planwright runs (see
+    /// [`limits`](super::limits)); it is not checked further (error).
+    TooLarge,
 }
 
 /// One problem found in a plan.
@@ -76,10 +80,14 @@ impl Issue {
 }
 
 /// Every problem in `plan`: errors first by kind (ids and dependencies, cycles, hierarchy), then
-/// warnings. An empty result means the plan is fine.
+/// warnings. An empty result means the plan is fine. A plan over the size limits gets that one
+/// error only. Takes time linear in the size of the plan.
 pub fn validate(plan: &Plan) -> Vec<Issue> {
     if plan.tasks.is_empty() {
         return vec![Issue::error(IssueKind::EmptyPlan, "the plan has no tasks".to_string(), Vec::new())];
+    }
+    if let Err(error) = check_plan(plan) {
+        return vec![Issue::error(IssueKind::TooLarge, error.to_string(), Vec::new())];
     }
     let graph = PlanGraph::new(plan);
     let mut issues = Vec::new();
@@ -121,12 +129,11 @@ fn check_ids_and_dependencies(plan: &Plan, graph: &PlanGraph, issues: &mut Vec<I
         }
     }
     for task in &plan.tasks {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for dep in &task.depends_on {
-            if seen.contains(&dep.as_str()) {
+            if !seen.insert(dep) {
                 continue;
             }
-            seen.push(dep);
             if *dep == task.id {
                 issues.push(Issue::error(
                     IssueKind::SelfDependency,
@@ -224,14 +231,13 @@ fn strongly_connected_components(graph: &PlanGraph) -> Vec<Vec<usize>> {
 
 /// A shortest cycle through the earliest task of `component` (a strongly connected component with
 /// at least two tasks), following dependents: each task in the result depends on the previous one,
-/// and the first on the last.
+/// and the first on the last. Takes time in the size of the component and its edges (not of the
+/// plan: a plan may have thousands of components).
 fn cycle_in_component(graph: &PlanGraph, component: &[usize]) -> Vec<usize> {
     let start = component[0];
-    let mut in_component = vec![false; graph.len()];
-    for &i in component {
-        in_component[i] = true;
-    }
-    let mut previous = vec![usize::MAX; graph.len()];
+    let in_component: HashSet<usize> = component.iter().copied().collect();
+    // The task each one was first reached from.
+    let mut previous: HashMap<usize, usize> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(v) = queue.pop_front() {
         for &w in &graph.dependents[v] {
@@ -239,14 +245,14 @@ fn cycle_in_component(graph: &PlanGraph, component: &[usize]) -> Vec<usize> {
                 let mut cycle = vec![v];
                 let mut at = v;
                 while at != start {
-                    at = previous[at];
+                    at = previous[&at];
                     cycle.push(at);
                 }
                 cycle.reverse();
                 return cycle;
             }
-            if in_component[w] && previous[w] == usize::MAX {
-                previous[w] = v;
+            if in_component.contains(&w) && !previous.contains_key(&w) {
+                previous.insert(w, v);
                 queue.push_back(w);
             }
         }
@@ -388,10 +394,16 @@ fn check_critical_path(plan: &Plan, graph: &PlanGraph, issues: &mut Vec<Issue>) 
             ));
         }
     }
+    // (dependency, task) pairs: a lookup per link, however long the path.
+    let links: HashSet<(usize, usize)> = if path.len() < 2 {
+        HashSet::new()
+    } else {
+        graph.deps.iter().enumerate().flat_map(|(task, deps)| deps.iter().map(move |&dep| (dep, task))).collect()
+    };
     for pair in path.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         if let (Some(ai), Some(bi)) = (graph.index_of(a), graph.index_of(b)) {
-            if !graph.deps[bi].contains(&ai) {
+            if !links.contains(&(ai, bi)) {
                 issues.push(Issue::warning(
                     IssueKind::CriticalPathMismatch,
                     format!("the critical path link {a} -> {b} is broken: {b} does not depend on {a}"),
@@ -406,6 +418,7 @@ fn check_critical_path(plan: &Plan, graph: &PlanGraph, issues: &mut Vec<Issue>) 
 mod tests {
     use super::*;
     use crate::plan::critical_path::critical_path;
+    use crate::plan::limits::{MAX_DEPENDENCIES, MAX_TASKS};
     use crate::plan::parse::parse_plan;
     use crate::plan::Task;
     use proptest::prelude::*;
@@ -505,13 +518,44 @@ mod tests {
 
     #[test]
     fn long_cycle_does_not_overflow() {
-        let n = 100_000;
+        let n = MAX_TASKS;
         let tasks = (0..n).map(|i| Task::new(&format!("T{i}"), "t", &[&format!("T{}", (i + n - 1) % n)])).collect();
         let p = plan(tasks);
         let issues = validate(&p);
         assert_eq!(kinds(&issues), [IssueKind::Cycle]);
         assert_eq!(issues[0].tasks.len(), n);
         assert_eq!(issues[0].tasks[0], "T0");
+    }
+
+    #[test]
+    fn each_of_many_small_cycles_is_reported() {
+        let tasks = (0..MAX_TASKS / 2)
+            .flat_map(|i| {
+                [
+                    Task::new(&format!("A{i}"), "a", &[&format!("B{i}")]),
+                    Task::new(&format!("B{i}"), "b", &[&format!("A{i}")]),
+                ]
+            })
+            .collect();
+        let issues = validate(&plan(tasks));
+        assert_eq!(issues.len(), MAX_TASKS / 2);
+        assert!(issues.iter().all(|issue| issue.kind == IssueKind::Cycle && issue.tasks.len() == 2));
+    }
+
+    #[test]
+    fn plans_over_the_limits_get_that_error_only() {
+        let chain = |n: usize| -> Vec<Task> {
+            (0..n).map(|i| Task::new(&format!("T{i}"), "t", &[&format!("T{}", i.saturating_sub(1))])).collect()
+        };
+        let issues = validate(&plan(chain(MAX_TASKS + 1)));
+        assert_eq!(kinds(&issues), [IssueKind::TooLarge]);
+        assert_eq!(issues[0].message, "This plan has 10,001 tasks; Planwright runs at most 10,000.");
+        assert!(has_errors(&issues));
+        let mut tasks = chain(MAX_TASKS);
+        tasks[1].depends_on = vec!["T0".to_string(); MAX_DEPENDENCIES - MAX_TASKS + 2];
+        let issues = validate(&plan(tasks));
+        assert_eq!(kinds(&issues), [IssueKind::TooLarge]);
+        assert_eq!(issues[0].message, "This plan has 100,001 dependencies; Planwright runs at most 100,000.");
     }
 
     #[test]
