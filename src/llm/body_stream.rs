@@ -5,13 +5,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 
+use super::utf8_decoder::Utf8Decoder;
 use crate::engine::TaskError;
 
-/// Feeds the body of `stream` to `on_text` as text arrives (multi-byte characters split across
-/// network chunks are kept whole). Errors if the connection breaks mid-body.
+/// Feeds the body of `stream` to `on_text` as text arrives (decoded by [`Utf8Decoder`]: multi-byte
+/// characters split across network chunks are kept whole, invalid bytes become U+FFFD at once).
+/// Errors if the connection breaks mid-body.
 pub async fn read_text(stream: ReadableStream, mut on_text: impl FnMut(&str)) -> Result<(), TaskError> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let mut pending: Vec<u8> = Vec::new();
+    let mut decoder = Utf8Decoder::new();
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
@@ -21,20 +23,15 @@ pub async fn read_text(stream: ReadableStream, mut on_text: impl FnMut(&str)) ->
             break;
         }
         if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-            pending.extend(Uint8Array::new(&value).to_vec());
-        }
-        let valid = match std::str::from_utf8(&pending) {
-            Ok(text) => text.len(),
-            Err(e) => e.valid_up_to(),
-        };
-        if valid > 0 {
-            let text = String::from_utf8_lossy(&pending[..valid]).into_owned();
-            pending.drain(..valid);
-            on_text(&text);
+            let text = decoder.push(&Uint8Array::new(&value).to_vec());
+            if !text.is_empty() {
+                on_text(&text);
+            }
         }
     }
-    if !pending.is_empty() {
-        on_text(&String::from_utf8_lossy(&pending));
+    let rest = decoder.finish();
+    if !rest.is_empty() {
+        on_text(&rest);
     }
     Ok(())
 }
