@@ -171,10 +171,10 @@ fn key(text: &str) -> JsValue {
     JsValue::from_str(text)
 }
 
-/// The key range selecting every record of `workflow_id` (see [`task_key_range`]).
+/// The key range selecting every record of `workflow_id` (see [`task_key_range`]: upper bound excluded).
 fn workflow_range(workflow_id: &str) -> Result<IdbKeyRange, String> {
     let (low, high) = task_key_range(workflow_id);
-    IdbKeyRange::bound(&key(&low), &key(&high)).map_err(js_err)
+    IdbKeyRange::bound_with_lower_open_and_upper_open(&key(&low), &key(&high), false, true).map_err(js_err)
 }
 
 impl Store {
