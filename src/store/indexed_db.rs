@@ -227,11 +227,14 @@ impl Store {
             .collect()
     }
 
-    /// Writes a workflow record and makes it the one resumed on the next load.
+    /// Writes a workflow record and makes it the one resumed on the next load, in one transaction:
+    /// both or neither.
     pub async fn put_workflow(&self, record: &WorkflowRecord) -> Result<(), StoreError> {
         let json = serde_json::to_string(record).map_err(|e| StoreError(e.to_string()))?;
-        self.put(WORKFLOWS, record.id.clone(), json).await?;
-        self.put(META, CURRENT_KEY.to_string(), record.id.clone()).await
+        let tx = self.transaction(&[WORKFLOWS, META], true, "begin write")?;
+        write(&tx.store(WORKFLOWS)?, &record.id, &json).await.map_err(err("write"))?;
+        write(&tx.store(META)?, CURRENT_KEY, &record.id).await.map_err(err("write"))?;
+        tx.commit().await
     }
 
     /// Writes one task's state and its event-log entry in one short read-write transaction.
