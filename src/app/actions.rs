@@ -12,7 +12,7 @@ use super::state::{AppState, Phase};
 use crate::driver::broadcast::{Change, TabMessage};
 use crate::driver::clock::now_ms;
 use crate::driver::run_loop::{Driver, DriverHooks};
-use crate::driver::tab_lock::{acquire, lock_name, TabLock};
+use crate::driver::tab_lock::{acquire, lock_name, Acquired, TabLock};
 use crate::engine::{Event, Run, RunStatus, TaskState};
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
@@ -327,10 +327,12 @@ fn drive(state: AppState, run: Run, record: WorkflowRecord) {
     start_driver(state, run, record, None);
     spawn_local(async move {
         let lock = match acquire(&name, false).await {
-            Ok(Some(lock)) => lock,
-            Ok(None) => return state.error("Another tab holds this workflow's lock; two tabs may now run it."),
-            Err((lock, warning)) => {
-                state.info(warning);
+            Acquired::Held(lock) => lock,
+            Acquired::HeldByAnotherTab => {
+                return state.error("Another tab holds this workflow's lock; two tabs may now run it.")
+            }
+            Acquired::Unguarded { lock, reason } => {
+                state.info(reason);
                 lock
             }
         };
@@ -345,15 +347,15 @@ fn drive_if_free(state: AppState, run: Run, record: WorkflowRecord) {
     mirror(&state, &run);
     spawn_local(async move {
         match acquire(&lock_name(&record.id), false).await {
-            Ok(Some(lock)) => start_driver(state, run, record, Some(lock)),
-            Ok(None) => {
+            Acquired::Held(lock) => start_driver(state, run, record, Some(lock)),
+            Acquired::HeldByAnotherTab => {
                 let _ = state.read_only.try_set(Some(record.id.clone()));
                 state.info(
                     "This workflow is running in another tab: shown here live and read-only. Take over to run it here.",
                 );
             }
-            Err((lock, warning)) => {
-                state.info(warning);
+            Acquired::Unguarded { lock, reason } => {
+                state.info(reason);
                 start_driver(state, run, record, Some(lock));
             }
         }
@@ -366,9 +368,8 @@ pub fn take_over(state: AppState) {
     state.info("Waiting for the other tab to let go of this workflow…");
     spawn_local(async move {
         let lock = match acquire(&lock_name(&id), true).await {
-            Ok(Some(lock)) => lock,
-            Ok(None) => return,
-            Err((lock, _)) => lock,
+            Acquired::Held(lock) | Acquired::Unguarded { lock, .. } => lock,
+            Acquired::HeldByAnotherTab => return,
         };
         let Some(store) = state.store.try_get_value().flatten() else { return };
         match load_workflow(&store, &id).await {
