@@ -10,7 +10,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use planwright::engine::{RunConfig, RunStatus, TaskState, TaskStatus};
 use planwright::llm::provider::CallLog;
 use planwright::plan::{Plan, Task};
-use planwright::store::indexed_db::Store;
+use planwright::store::indexed_db::{Store, StoreError};
 use planwright::store::record::{task_key, TaskRecord, WorkflowRecord};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -200,6 +200,8 @@ async fn a_schema_1_database_migrates_and_corrupted_records_are_skipped_with_a_m
     let (all, problems) = store.workflows().await.unwrap();
     assert_eq!(all.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), vec!["wf-old"]);
     assert!(problems[0].contains("newer Planwright"), "{problems:?}");
+    let refused = store.workflow("wf-future").await;
+    assert!(matches!(refused, Err(StoreError::NewerSchema { schema: 99, .. })), "{refused:?}");
 }
 
 #[wasm_bindgen_test]
@@ -314,6 +316,7 @@ async fn saving_a_workflow_is_atomic_a_failed_current_pointer_write_leaves_no_wo
     let result = store.put_workflow(&sample_workflow("wf-second", 2)).await;
     drop(failing);
     let error = result.expect_err("the write of the current-workflow pointer fails");
+    assert!(matches!(error, StoreError::Write { step: "write", .. }), "{error:?}");
     assert!(error.to_string().contains("ReadOnlyError"), "{error}");
     assert_eq!(store.workflow("wf-second").await.unwrap(), None, "the workflow record was rolled back with it");
     assert_eq!(store.current_workflow().await.unwrap().map(|w| w.id), Some("wf-first".into()));
