@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Idempotent installers for Planwright's toolchain. Sourced by scripts/serve and scripts/test.
-# Versions are pinned; see ../shared/TOOLCHAIN.md for why each flag is what it is.
+# Versions are pinned; docs/TOOLCHAIN.md says which work together and why each flag is what it is.
 # Nothing here downloads a prebuilt binary: cargo builds from crates.io source, npm fetches
 # binaryen (whose wasm-opt is a JS/Wasm package), apt installs Debian packages.
 

@@ -12,7 +12,7 @@ use super::state::{AppState, Phase};
 use crate::driver::broadcast::{Broadcaster, Change, TabMessage};
 use crate::driver::restore::{load_workflow, StoredWorkflow};
 use crate::driver::run_loop::{Driver, DriverHooks, DriverPorts};
-use crate::driver::tab_lock::{acquire, lock_name, TabLock};
+use crate::driver::tab_lock::{acquire, lock_name, Acquired, TabLock};
 use crate::engine::{Event, Run, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
 use crate::llm::provider::Provider;
@@ -335,13 +335,13 @@ pub fn decide_replan(state: AppState, approve: bool) {
 /// Takes the workflow's tab lock, then hands `run` to a driver (returned, and kept in the state).
 async fn drive(state: AppState, run: Run, record: WorkflowRecord) -> Option<Driver> {
     let lock = match acquire(&lock_name(&record.id), false).await {
-        Ok(Some(lock)) => lock,
-        Ok(None) => {
+        Acquired::Held(lock) => lock,
+        Acquired::HeldByAnotherTab => {
             state.error("Another tab runs this workflow: take over there, or wait for it to finish.");
             return None;
         }
-        Err((lock, warning)) => {
-            state.info(warning);
+        Acquired::Unguarded { lock, reason } => {
+            state.info(reason);
             lock
         }
     };
@@ -353,17 +353,17 @@ fn drive_if_free(state: AppState, run: Run, record: WorkflowRecord) {
     mirror(&state, &run);
     spawn_local(async move {
         match acquire(&lock_name(&record.id), false).await {
-            Ok(Some(lock)) => {
+            Acquired::Held(lock) => {
                 start_driver(state, run, record, lock);
             }
-            Ok(None) => {
+            Acquired::HeldByAnotherTab => {
                 let _ = state.read_only.try_set(Some(record.id.clone()));
                 state.info(
                     "This workflow is running in another tab: shown here live and read-only. Take over to run it here.",
                 );
             }
-            Err((lock, warning)) => {
-                state.info(warning);
+            Acquired::Unguarded { lock, reason } => {
+                state.info(reason);
                 start_driver(state, run, record, lock);
             }
         }
@@ -376,9 +376,8 @@ pub fn take_over(state: AppState) {
     state.info("Waiting for the other tab to let go of this workflow…");
     spawn_local(async move {
         let lock = match acquire(&lock_name(&id), true).await {
-            Ok(Some(lock)) => lock,
-            Ok(None) => return,
-            Err((lock, _)) => lock,
+            Acquired::Held(lock) | Acquired::Unguarded { lock, .. } => lock,
+            Acquired::HeldByAnotherTab => return,
         };
         let Some(store) = state.store.try_get_value().flatten() else { return };
         match load_workflow(&store, &id).await {

@@ -29,19 +29,33 @@ pub fn lock_name(workflow_id: &str) -> String {
     format!("planwright:workflow:{workflow_id}")
 }
 
-/// Takes the lock `name`: at once or not at all when `wait` is false (`Ok(None)` if another tab
-/// holds it), else when it is free. Browsers without Web Locks get a lock that guards nothing
-/// (`Err` says so, with the lock anyway).
-pub async fn acquire(name: &str, wait: bool) -> Result<Option<TabLock>, (TabLock, String)> {
+/// What [`acquire`] got.
+pub enum Acquired {
+    /// This tab holds the lock.
+    Held(TabLock),
+    /// Another tab holds the lock (only when not waiting for it).
+    HeldByAnotherTab,
+    /// The browser has no usable Web Locks: `lock` guards nothing, `reason` says so for the user.
+    Unguarded {
+        /// A lock that excludes no other tab.
+        lock: TabLock,
+        /// Why nothing is guarded, as a sentence for the UI.
+        reason: &'static str,
+    },
+}
+
+/// Takes the lock `name`: at once or not at all when `wait` is false (else when it is free). Browsers
+/// without Web Locks get [`Acquired::Unguarded`].
+pub async fn acquire(name: &str, wait: bool) -> Acquired {
     let locks = web_sys::window()
         .map(|w| w.navigator())
         .and_then(|n| Reflect::get(&n, &"locks".into()).ok())
         .filter(|l| !l.is_undefined() && !l.is_null());
     let Some(locks) = locks else {
-        return Err((
-            TabLock { release: None },
-            "this browser has no Web Locks: another tab could run the same workflow".into(),
-        ));
+        return Acquired::Unguarded {
+            lock: TabLock { release: None },
+            reason: "this browser has no Web Locks: another tab could run the same workflow",
+        };
     };
     // The callback reports the grant through `granted` and holds the lock until `release` runs.
     let granted_slot: std::rc::Rc<std::cell::RefCell<Option<Option<Function>>>> = Default::default();
@@ -60,7 +74,10 @@ pub async fn acquire(name: &str, wait: bool) -> Result<Option<TabLock>, (TabLock
     let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::from_bool(!wait));
     let request = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
     let Some(request) = request else {
-        return Err((TabLock { release: None }, "navigator.locks.request is missing".into()));
+        return Acquired::Unguarded {
+            lock: TabLock { release: None },
+            reason: "navigator.locks.request is missing: another tab could run the same workflow",
+        };
     };
     let outcome = request.call3(&locks, &name.into(), &options, &callback);
     // The request promise settles only when the lock is released; the grant shows in the slot.
@@ -71,7 +88,8 @@ pub async fn acquire(name: &str, wait: bool) -> Result<Option<TabLock>, (TabLock
     }
     loop {
         if let Some(grant) = granted_slot.borrow_mut().take() {
-            return Ok(grant.map(|release| TabLock { release: Some(release) }));
+            return grant
+                .map_or(Acquired::HeldByAnotherTab, |release| Acquired::Held(TabLock { release: Some(release) }));
         }
         gloo_timers::future::TimeoutFuture::new(10).await;
     }

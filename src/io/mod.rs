@@ -15,3 +15,4 @@ pub mod scripted_transport;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim_runtime;
 pub mod transport;
+pub mod utf8_decoder;

@@ -5,6 +5,7 @@
 use futures::future::LocalBoxFuture;
 
 use super::cancel::CancelToken;
+use super::utf8_decoder::Utf8Decoder;
 
 /// An HTTP request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,23 +90,25 @@ impl HttpResponse {
     }
 
     /// Reads the body as text, feeding it to `on_text` as it arrives (multi-byte characters split
-    /// across chunks are kept whole; invalid bytes become U+FFFD at once). Stops after `cap` bytes
+    /// across chunks are kept whole; invalid bytes become U+FFFD at once, see [`Utf8Decoder`]). Stops after `cap` bytes
     /// and reports whether the body was cut there.
     pub async fn read_text(&mut self, cap: usize, mut on_text: impl FnMut(&str)) -> Result<bool, TransportError> {
-        let mut pending: Vec<u8> = Vec::new();
+        let mut decoder = Utf8Decoder::new();
         let mut read = 0usize;
         while let Some(chunk) = self.body.next_chunk().await? {
-            let room = cap.saturating_sub(read);
-            let cut = chunk.len() > room;
-            read += chunk.len().min(room);
-            pending.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            emit_complete_text(&mut pending, &mut on_text);
-            if cut {
+            let kept = chunk.len().min(cap.saturating_sub(read));
+            read += kept;
+            let text = decoder.push(&chunk[..kept]);
+            if !text.is_empty() {
+                on_text(&text);
+            }
+            if kept < chunk.len() {
                 return Ok(true);
             }
         }
-        if !pending.is_empty() {
-            on_text(&String::from_utf8_lossy(&pending));
+        let rest = decoder.finish();
+        if !rest.is_empty() {
+            on_text(&rest);
         }
         Ok(false)
     }
@@ -115,40 +118,6 @@ impl HttpResponse {
         let mut text = String::new();
         self.read_text(cap, |piece| text.push_str(piece)).await?;
         Ok(text)
-    }
-}
-
-/// Hands every complete character at the start of `pending` to `on_text` (an invalid sequence as
-/// U+FFFD) and keeps only an incomplete trailing sequence.
-fn emit_complete_text(pending: &mut Vec<u8>, on_text: &mut impl FnMut(&str)) {
-    let mut text = String::new();
-    let mut start = 0;
-    loop {
-        match std::str::from_utf8(&pending[start..]) {
-            Ok(valid) => {
-                text.push_str(valid);
-                start = pending.len();
-                break;
-            }
-            Err(e) => {
-                let valid_end = start + e.valid_up_to();
-                text.push_str(std::str::from_utf8(&pending[start..valid_end]).unwrap_or_default());
-                match e.error_len() {
-                    Some(bad) => {
-                        text.push(char::REPLACEMENT_CHARACTER);
-                        start = valid_end + bad;
-                    }
-                    None => {
-                        start = valid_end;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    pending.drain(..start);
-    if !text.is_empty() {
-        on_text(&text);
     }
 }
 
@@ -166,28 +135,6 @@ pub trait Transport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(chunks: &[&[u8]]) -> Vec<String> {
-        let mut pending = Vec::new();
-        let mut out = Vec::new();
-        for chunk in chunks {
-            pending.extend_from_slice(chunk);
-            emit_complete_text(&mut pending, &mut |t: &str| out.push(t.to_string()));
-        }
-        out
-    }
-
-    #[test]
-    fn a_split_character_waits_for_its_end() {
-        let euro = "€".as_bytes();
-        assert_eq!(decode(&[b"a", &euro[..1], &euro[1..], b"b"]), ["a", "€", "b"]);
-    }
-
-    #[test]
-    fn an_invalid_byte_does_not_stall_the_text_after_it() {
-        // Before: an invalid byte mid-stream held back every later chunk until the end.
-        assert_eq!(decode(&[b"ab\xffcd", b"ef"]), ["ab\u{FFFD}cd", "ef"]);
-    }
 
     #[test]
     fn headers_replace_case_insensitively() {

@@ -40,17 +40,24 @@ pub struct Store {
     db: IdbDatabase,
 }
 
-fn err(context: &str) -> impl Fn(String) -> StoreError + '_ {
-    move |text| {
-        if text.contains("QuotaExceeded") {
-            StoreError(format!(
-                "{context}: storage is full (the browser's quota for this page is used up; delete old \
-                 workflows in History to free space) — {text}"
-            ))
-        } else {
-            StoreError(format!("{context}: {text}"))
-        }
-    }
+/// Maps a failed write, delete or commit at `step` to its error (a full quota says so).
+fn write_err(step: &'static str) -> impl Fn(String) -> StoreError {
+    move |detail| StoreError::write(step, detail)
+}
+
+/// Maps a failed read at `step` to its error.
+fn read_err(step: &'static str) -> impl Fn(String) -> StoreError {
+    move |detail| StoreError::Read { step, detail }
+}
+
+/// Maps a failure at `step` of a read-write (`write`) or read-only transaction to its error.
+fn tx_err(write: bool, step: &'static str) -> impl Fn(String) -> StoreError {
+    move |detail| if write { StoreError::write(step, detail) } else { StoreError::Read { step, detail } }
+}
+
+/// Maps a record that could not be written as JSON to its error.
+fn encode_err(what: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
+    move |e| StoreError::Encode { what, detail: e.to_string() }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, String> {
@@ -95,12 +102,13 @@ async fn finish(request: &IdbRequest) -> Result<JsValue, String> {
 /// A transaction that rolls back unless committed.
 struct Tx {
     tx: IdbTransaction,
+    write: bool,
     committed: bool,
 }
 
 impl Tx {
     fn store(&self, name: &str) -> Result<IdbObjectStore, StoreError> {
-        self.tx.object_store(name).map_err(js_err).map_err(err("open store"))
+        self.tx.object_store(name).map_err(js_err).map_err(tx_err(self.write, "open store"))
     }
 
     /// Commits and waits until the writes are durable (or the transaction aborted).
@@ -113,9 +121,9 @@ impl Tx {
         });
         // web-sys marks `commit()` deprecated; every current browser has it (Chrome 76, Firefox 74, Safari 15).
         #[allow(deprecated)]
-        tx.commit().map_err(js_err).map_err(err("commit"))?;
+        tx.commit().map_err(js_err).map_err(write_err("commit"))?;
         JsFuture::from(settled).await.map(drop).map_err(|_| {
-            err("commit")(tx.error().map_or_else(|| "the transaction was aborted".into(), |e| describe(&e)))
+            write_err("commit")(tx.error().map_or_else(|| "the transaction was aborted".into(), |e| describe(&e)))
         })
     }
 }
@@ -164,38 +172,40 @@ fn key(text: &str) -> JsValue {
     JsValue::from_str(text)
 }
 
-/// The key range selecting every record of `workflow_id` (see [`task_key_range`]).
+/// The key range selecting every record of `workflow_id` (see [`task_key_range`]: upper bound excluded).
 fn workflow_range(workflow_id: &str) -> Result<IdbKeyRange, String> {
     let (low, high) = task_key_range(workflow_id);
-    IdbKeyRange::bound(&key(&low), &key(&high)).map_err(js_err)
+    IdbKeyRange::bound_with_lower_open_and_upper_open(&key(&low), &key(&high), false, true).map_err(js_err)
 }
 
 impl Store {
     /// Opens (creating or migrating) the database `name`.
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let db = open_database(name)
-            .await
-            .map_err(|e| StoreError(format!("cannot open IndexedDB ({e}); the run continues in memory only")))?;
+        let db = open_database(name).await.map_err(StoreError::Unavailable)?;
         Ok(Store { db })
     }
 
     /// A transaction over `stores`, read-write when `write`.
-    fn transaction(&self, stores: &[&str], write: bool, context: &str) -> Result<Tx, StoreError> {
+    fn transaction(&self, stores: &[&str], write: bool, context: &'static str) -> Result<Tx, StoreError> {
         let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
         let mode = if write { IdbTransactionMode::Readwrite } else { IdbTransactionMode::Readonly };
-        let tx = self.db.transaction_with_str_sequence_and_mode(&names, mode).map_err(js_err).map_err(err(context))?;
-        Ok(Tx { tx, committed: false })
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&names, mode)
+            .map_err(js_err)
+            .map_err(tx_err(write, context))?;
+        Ok(Tx { tx, write, committed: false })
     }
 
     async fn put(&self, store: &str, key: String, value: String) -> Result<(), StoreError> {
         let tx = self.transaction(&[store], true, "begin write")?;
-        write(&tx.store(store)?, &key, &value).await.map_err(err("write"))?;
+        write(&tx.store(store)?, &key, &value).await.map_err(write_err("write"))?;
         tx.commit().await
     }
 
     async fn get(&self, store: &str, key: &str) -> Result<Option<String>, StoreError> {
         let tx = self.transaction(&[store], false, "begin read")?;
-        read(&tx.store(store)?, key).await.map_err(err("read"))
+        read(&tx.store(store)?, key).await.map_err(read_err("read"))
     }
 
     /// Every value of `store` whose key starts with `workflow_id` and a NUL, as stored.
@@ -207,7 +217,7 @@ impl Store {
             finish(&request).await
         }
         .await
-        .map_err(err("read"))?;
+        .map_err(read_err("read"))?;
         Ok(values.unchecked_into::<Array>().iter().collect())
     }
 
@@ -216,39 +226,44 @@ impl Store {
         self.values(store, workflow_id)
             .await?
             .into_iter()
-            .map(|v| v.as_string().ok_or_else(|| err("read")("the stored value is not a string".into())))
+            .map(|v| v.as_string().ok_or_else(|| read_err("read")("the stored value is not a string".into())))
             .collect()
     }
 
-    /// Writes a workflow record and makes it the one resumed on the next load.
+    /// Writes a workflow record and makes it the one resumed on the next load, in one transaction:
+    /// both or neither.
     pub async fn put_workflow(&self, record: &WorkflowRecord) -> Result<(), StoreError> {
-        let json = serde_json::to_string(record).map_err(|e| StoreError(e.to_string()))?;
-        self.put(WORKFLOWS, record.id.clone(), json).await?;
-        self.put(META, CURRENT_KEY.to_string(), record.id.clone()).await
+        let json = serde_json::to_string(record).map_err(encode_err("workflow"))?;
+        let tx = self.transaction(&[WORKFLOWS, META], true, "begin write")?;
+        write(&tx.store(WORKFLOWS)?, &record.id, &json).await.map_err(write_err("write"))?;
+        write(&tx.store(META)?, CURRENT_KEY, &record.id).await.map_err(write_err("write"))?;
+        tx.commit().await
     }
 
     /// Writes one task's state and its event-log entry in one short read-write transaction.
     pub async fn checkpoint(&self, task: &TaskRecord, event: &EventRecord) -> Result<(), StoreError> {
-        let task_json = serde_json::to_string(task).map_err(|e| StoreError(e.to_string()))?;
-        let event_json = serde_json::to_string(event).map_err(|e| StoreError(e.to_string()))?;
+        let task_json = serde_json::to_string(task).map_err(encode_err("task"))?;
+        let event_json = serde_json::to_string(event).map_err(encode_err("event"))?;
         let tx = self.transaction(&[TASKS, EVENTS], true, "begin write")?;
         let tasks = tx.store(TASKS)?;
         let events = tx.store(EVENTS)?;
-        write(&tasks, &task_key(&task.workflow_id, &task.task_id), &task_json).await.map_err(err("write task"))?;
+        write(&tasks, &task_key(&task.workflow_id, &task.task_id), &task_json)
+            .await
+            .map_err(write_err("write task"))?;
         let key = log_key(&event.workflow_id, event.at_ms, &event.task_id, event.attempt);
-        write(&events, &key, &event_json).await.map_err(err("write event"))?;
+        write(&events, &key, &event_json).await.map_err(write_err("write event"))?;
         tx.commit().await
     }
 
     /// Writes one task's state alone (used when no state change is logged, e.g. a migration).
     pub async fn put_task(&self, record: &TaskRecord) -> Result<(), StoreError> {
-        let json = serde_json::to_string(record).map_err(|e| StoreError(e.to_string()))?;
+        let json = serde_json::to_string(record).map_err(encode_err("task"))?;
         self.put(TASKS, task_key(&record.workflow_id, &record.task_id), json).await
     }
 
     /// Records one LLM call (texts already capped by [`CallRecord::capped`]).
     pub async fn put_call(&self, record: &CallRecord) -> Result<(), StoreError> {
-        let json = serde_json::to_string(record).map_err(|e| StoreError(e.to_string()))?;
+        let json = serde_json::to_string(record).map_err(encode_err("call"))?;
         self.put(CALLS, log_key(&record.workflow_id, record.at_ms, &record.task_id, record.attempt), json).await
     }
 
@@ -263,13 +278,10 @@ impl Store {
         match self.get(WORKFLOWS, id).await? {
             None => Ok(None),
             Some(json) => {
-                let record: WorkflowRecord =
-                    decode("workflow", &json).map_err(|e| StoreError(format!("workflow {id}: {e}")))?;
+                let record: WorkflowRecord = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt { id: id.into(), detail: e.to_string() })?;
                 if record.schema_version > SCHEMA_VERSION {
-                    return Err(StoreError(format!(
-                        "workflow {id} was saved by a newer Planwright (schema {}); it was skipped",
-                        record.schema_version
-                    )));
+                    return Err(StoreError::NewerSchema { id: id.into(), schema: record.schema_version });
                 }
                 Ok(Some(record))
             }
@@ -285,8 +297,9 @@ impl Store {
     pub async fn workflows(&self) -> Result<(Vec<WorkflowRecord>, Vec<String>), StoreError> {
         let tx = self.transaction(&[WORKFLOWS], false, "begin read")?;
         let object_store = tx.store(WORKFLOWS)?;
-        let values =
-            async { finish(&object_store.get_all().map_err(js_err)?).await }.await.map_err(err("read workflows"))?;
+        let values = async { finish(&object_store.get_all().map_err(js_err)?).await }
+            .await
+            .map_err(read_err("read workflows"))?;
         let mut records = Vec::new();
         let mut problems = Vec::new();
         for value in values.unchecked_into::<Array>().iter() {
@@ -331,14 +344,14 @@ impl Store {
     /// Deletes a workflow with its tasks, events and calls.
     pub async fn delete_workflow(&self, id: &str) -> Result<(), StoreError> {
         let tx = self.transaction(&[WORKFLOWS, TASKS, EVENTS, CALLS, META], true, "begin delete")?;
-        delete(&tx.store(WORKFLOWS)?, &key(id)).await.map_err(err("delete"))?;
-        let range = workflow_range(id).map_err(err("delete"))?;
+        delete(&tx.store(WORKFLOWS)?, &key(id)).await.map_err(write_err("delete"))?;
+        let range = workflow_range(id).map_err(write_err("delete"))?;
         for store in [TASKS, EVENTS, CALLS] {
-            delete(&tx.store(store)?, &range).await.map_err(err("delete"))?;
+            delete(&tx.store(store)?, &range).await.map_err(write_err("delete"))?;
         }
         let meta = tx.store(META)?;
-        if read(&meta, CURRENT_KEY).await.map_err(err("read"))?.as_deref() == Some(id) {
-            delete(&meta, &key(CURRENT_KEY)).await.map_err(err("delete"))?;
+        if read(&meta, CURRENT_KEY).await.map_err(read_err("read"))?.as_deref() == Some(id) {
+            delete(&meta, &key(CURRENT_KEY)).await.map_err(write_err("delete"))?;
         }
         tx.commit().await
     }
@@ -346,7 +359,7 @@ impl Store {
     /// Forgets which workflow to resume (the records stay).
     pub async fn clear_current(&self) -> Result<(), StoreError> {
         let tx = self.transaction(&[META], true, "begin write")?;
-        delete(&tx.store(META)?, &key(CURRENT_KEY)).await.map_err(err("delete"))?;
+        delete(&tx.store(META)?, &key(CURRENT_KEY)).await.map_err(write_err("delete"))?;
         tx.commit().await
     }
 }

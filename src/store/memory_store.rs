@@ -30,8 +30,8 @@ pub struct MemoryStore {
     writes: Rc<RefCell<u64>>,
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError(format!("could not encode a record: {e}")))
+fn to_json(what: &'static str, value: &impl Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Encode { what, detail: e.to_string() })
 }
 
 fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, String> {
@@ -89,7 +89,7 @@ impl MemoryStore {
 impl CheckpointStore for MemoryStore {
     fn put_workflow<'a>(&'a self, record: &'a WorkflowRecord) -> LocalBoxFuture<'a, Result<(), StoreError>> {
         async move {
-            let json = to_json(record)?;
+            let json = to_json("workflow", record)?;
             self.write(|t| {
                 t.workflows.insert(record.id.clone(), json);
                 t.current = Some(record.id.clone());
@@ -105,7 +105,7 @@ impl CheckpointStore for MemoryStore {
         event: &'a EventRecord,
     ) -> LocalBoxFuture<'a, Result<(), StoreError>> {
         async move {
-            let (task_json, event_json) = (to_json(task)?, to_json(event)?);
+            let (task_json, event_json) = (to_json("task", task)?, to_json("event", event)?);
             self.write(|t| {
                 t.tasks.insert(task_key(&task.workflow_id, &task.task_id), task_json);
                 t.events.insert(log_key(&event.workflow_id, event.at_ms, &event.task_id, event.attempt), event_json);
@@ -117,7 +117,7 @@ impl CheckpointStore for MemoryStore {
 
     fn put_call<'a>(&'a self, call: &'a CallRecord) -> LocalBoxFuture<'a, Result<(), StoreError>> {
         async move {
-            let json = to_json(call)?;
+            let json = to_json("call", call)?;
             self.write(|t| {
                 t.calls.insert(log_key(&call.workflow_id, call.at_ms, &call.task_id, call.attempt), json);
             });
@@ -129,7 +129,7 @@ impl CheckpointStore for MemoryStore {
     fn workflow<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<Option<WorkflowRecord>, StoreError>> {
         async move {
             let json = self.tables.borrow().workflows.get(id).cloned();
-            json.map(|j| from_json(&j).map_err(StoreError)).transpose()
+            json.map(|j| from_json(&j).map_err(|detail| StoreError::Corrupt { id: id.to_string(), detail })).transpose()
         }
         .boxed_local()
     }

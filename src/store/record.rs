@@ -123,33 +123,47 @@ pub fn task_key(workflow_id: &str, task_id: &str) -> String {
     format!("{workflow_id}\u{0}{task_id}")
 }
 
-/// Inclusive key range `(low, high)` covering every task of `workflow_id`.
+/// Key range `(low, high)`, `low` included and `high` excluded, holding exactly the keys that start
+/// with `workflow_id` and a NUL: every task, event and call key of the workflow, whatever characters
+/// its task ids have. `high` is the prefix with its NUL raised to U+0001, the next code unit, so it is
+/// above every key with the prefix and below every other key above `low` — in IndexedDB's order
+/// (UTF-16 code units) as in Rust's (bytes).
 pub fn task_key_range(workflow_id: &str) -> (String, String) {
-    (format!("{workflow_id}\u{0}"), format!("{workflow_id}\u{0}\u{10FFFF}"))
+    (format!("{workflow_id}\u{0}"), format!("{workflow_id}\u{1}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Whether `key` lies in the half-open range `(low, high)` as IndexedDB compares strings: by
+    /// UTF-16 code units.
+    fn in_range(key: &str, (low, high): &(String, String)) -> bool {
+        key.encode_utf16().cmp(low.encode_utf16()).is_ge() && key.encode_utf16().cmp(high.encode_utf16()).is_lt()
+    }
+
     #[test]
     fn task_keys_of_a_workflow_fall_in_its_range_only() {
-        let (low, high) = task_key_range("wf1");
-        for task in ["T1", "T99", "zzz", ""] {
+        let range = task_key_range("wf1");
+        // U+E000–U+FFFF (fullwidth "Ｔ1", private use) sort after surrogate pairs in UTF-16.
+        for task in ["T1", "T99", "zzz", "", "Ｔ1", "\u{E000}", "\u{FFFF}", "😀", "\u{10FFFF}", "\u{0}", "\u{1}x"] {
             let key = task_key("wf1", task);
-            assert!(low <= key && key <= high, "{key:?}");
+            assert!(in_range(&key, &range), "{key:?}");
         }
-        let other = task_key("wf10", "T1");
-        assert!(!(low <= other && other <= high));
+        for other in
+            [task_key("wf10", "T1"), task_key("wf0", "Ｔ1"), task_key("wf2", ""), "wf1".into(), "wf1\u{1}".into()]
+        {
+            assert!(!in_range(&other, &range), "{other:?}");
+        }
     }
 
     #[test]
     fn log_keys_order_by_time_and_stay_in_the_workflow_range() {
-        let (low, high) = task_key_range("wf1");
+        let range = task_key_range("wf1");
         let early = log_key("wf1", 999.5, "T9", 1);
-        let late = log_key("wf1", 1_000_000.0, "T1", 1);
+        let late = log_key("wf1", 1_000_000.0, "Ｔ1", 1);
         assert!(early < late);
-        assert!(low <= early && late <= high);
+        assert!(in_range(&early, &range) && in_range(&late, &range));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Checkpoints against real crashes and bad conditions: resume after the app is dropped at several
-//! points, two app instances on one workflow, migration from schema 1, corrupted records, and an
-//! unavailable database or a full one.
+//! points, two app instances on one workflow, migration from schema 1, corrupted records, an
+//! unavailable database or a full one, and a workflow save that fails halfway.
 
 use std::collections::HashMap;
 
@@ -12,6 +12,7 @@ use planwright::engine::{RunConfig, RunStatus, TaskState, TaskStatus};
 use planwright::plan::{Plan, Task};
 use planwright::store::indexed_db::Store;
 use planwright::store::record::{task_key, TaskRecord, WorkflowRecord};
+use planwright::store::StoreError;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
@@ -200,6 +201,8 @@ async fn a_schema_1_database_migrates_and_corrupted_records_are_skipped_with_a_m
     let (all, problems) = store.workflows().await.unwrap();
     assert_eq!(all.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), vec!["wf-old"]);
     assert!(problems[0].contains("newer Planwright"), "{problems:?}");
+    let refused = store.workflow("wf-future").await;
+    assert!(matches!(refused, Err(StoreError::NewerSchema { schema: 99, .. })), "{refused:?}");
 }
 
 #[wasm_bindgen_test]
@@ -282,4 +285,40 @@ async fn a_full_storage_quota_shows_a_banner_and_the_run_finishes_in_memory() {
         None => 0,
     };
     assert_eq!(saved, 0, "writes failed, so no task state is stored");
+}
+
+/// Makes every IndexedDB `put` into the `meta` store throw until dropped; other stores write as usual.
+struct MetaWritesFail;
+
+impl MetaWritesFail {
+    fn start() -> Self {
+        js_sys::eval(
+            "globalThis.__planwrightMetaPut = IDBObjectStore.prototype.put; \
+             IDBObjectStore.prototype.put = function (...args) { \
+               if (this.name === 'meta') throw new DOMException('meta is read-only here.', 'ReadOnlyError'); \
+               return globalThis.__planwrightMetaPut.apply(this, args); };",
+        )
+        .expect("patch IDBObjectStore.put");
+        MetaWritesFail
+    }
+}
+
+impl Drop for MetaWritesFail {
+    fn drop(&mut self) {
+        let _ = js_sys::eval("IDBObjectStore.prototype.put = globalThis.__planwrightMetaPut;");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn saving_a_workflow_is_atomic_a_failed_current_pointer_write_leaves_no_workflow_record() {
+    let store = Store::open(&unique_db("atomic-workflow")).await.unwrap();
+    store.put_workflow(&sample_workflow("wf-first", 2)).await.unwrap();
+    let failing = MetaWritesFail::start();
+    let result = store.put_workflow(&sample_workflow("wf-second", 2)).await;
+    drop(failing);
+    let error = result.expect_err("the write of the current-workflow pointer fails");
+    assert!(matches!(error, StoreError::Write { step: "write", .. }), "{error:?}");
+    assert!(error.to_string().contains("ReadOnlyError"), "{error}");
+    assert_eq!(store.workflow("wf-second").await.unwrap(), None, "the workflow record was rolled back with it");
+    assert_eq!(store.current_workflow().await.unwrap().map(|w| w.id), Some("wf-first".into()));
 }

@@ -17,5 +17,6 @@ mod resume;
 mod run_flow;
 mod share;
 mod store_round_trip;
+mod tab_lock;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

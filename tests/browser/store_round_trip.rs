@@ -1,9 +1,11 @@
 //! IndexedDB round trip of workflow and task records.
 
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
 use planwright::engine::{RunConfig, RunStatus, TaskState, TaskStatus};
 use planwright::plan::{Plan, Task};
 use planwright::store::indexed_db::Store;
-use planwright::store::record::{TaskRecord, WorkflowRecord, SCHEMA_VERSION};
+use planwright::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord, SCHEMA_VERSION};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::unique_db;
@@ -57,4 +59,63 @@ async fn workflow_and_task_records_round_trip() {
     assert_eq!(tasks, vec![t1, t2_done]);
     store.clear_current().await.unwrap();
     assert_eq!(store.current_workflow().await.unwrap(), None);
+}
+
+/// How many records the object store `name` of database `db` holds, counted without key ranges.
+async fn raw_count(db: &str, name: &str) -> u32 {
+    let db = Database::open(db).await.unwrap();
+    let count = db.transaction(name).build().unwrap().object_store(name).unwrap().count().await.unwrap();
+    db.close();
+    count
+}
+
+#[wasm_bindgen_test]
+async fn a_task_id_from_u_e000_to_u_ffff_is_checkpointed_restored_and_deleted() {
+    // Fullwidth "Ｔ1" starts with U+FF34, which sorts after every surrogate pair in UTF-16 order.
+    let db = unique_db("fullwidth-id");
+    let store = Store::open(&db).await.unwrap();
+    let workflow = WorkflowRecord {
+        id: "wf-fw".into(),
+        schema_version: SCHEMA_VERSION,
+        goal: "goal".into(),
+        plan: Plan { tasks: vec![Task::new("Ｔ1", "one", &[])], critical_path: vec![] },
+        config: RunConfig::default(),
+        status: RunStatus::Running,
+        created_ms: 1.0,
+        updated_ms: 2.0,
+        replans: vec![],
+        pending_replan: None,
+    };
+    store.put_workflow(&workflow).await.unwrap();
+    let task = TaskRecord {
+        workflow_id: "wf-fw".into(),
+        task_id: "Ｔ1".into(),
+        state: TaskState {
+            status: TaskStatus::Completed,
+            attempts: 1,
+            result: Some("kept".into()),
+            ..TaskState::default()
+        },
+    };
+    let event = EventRecord {
+        workflow_id: "wf-fw".into(),
+        task_id: "Ｔ1".into(),
+        status: "completed".into(),
+        attempt: 1,
+        at_ms: 5.0,
+    };
+    store.checkpoint(&task, &event).await.unwrap();
+    let call = CallRecord::capped("wf-fw", "Ｔ1", 1, 5.0, "prompt", "answer");
+    store.put_call(&call).await.unwrap();
+
+    let (tasks, problems) = store.tasks("wf-fw").await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(tasks, vec![task], "the checkpoint is restored");
+    assert_eq!(store.events("wf-fw").await.unwrap(), vec![event]);
+    assert_eq!(store.calls("wf-fw").await.unwrap(), vec![call]);
+
+    store.delete_workflow("wf-fw").await.unwrap();
+    for name in ["workflows", "tasks", "events", "calls"] {
+        assert_eq!(raw_count(&db, name).await, 0, "{name} still holds a record of the deleted workflow");
+    }
 }
