@@ -1,12 +1,14 @@
 //! Layered (Sugiyama-style) layout of a plan's dependency DAG, drawn left to right. Pure Rust.
 //!
 //! Pipeline: break cycles (`acyclic`), layers of least total edge length (`network_simplex`, starting
-//! from the longest-path layering of `layering`), virtual nodes for long edges (`proper`), crossing
-//! minimisation (`ordering`: barycenter sweeps, then `sifting`, on a `compact` copy of the graph; counted
-//! by `crossings`), Brandes–Köpf coordinates (`position`) and smooth edge paths (`route`). Same input,
-//! same output.
+//! from the longest-path layering of `layering`), virtual nodes for long edges (`proper`) unless there
+//! would be too many (`channels`), crossing minimisation (`ordering`: barycenter sweeps, then `sifting`,
+//! on a `compact` copy of the graph; counted by `crossings`), Brandes–Köpf coordinates (`position`) and
+//! smooth edge paths (`route`). Every stage works within a budget that grows linearly with the plan.
+//! Same input, same output.
 
 mod acyclic;
+mod channels;
 mod clusters;
 mod compact;
 mod crossings;
@@ -35,10 +37,11 @@ const VIRTUAL_GAP_FACTOR: f64 = 0.5;
 /// Lays out `plan`: one column per layer, each task right of all its dependencies, edges as curves.
 ///
 /// Tasks with a duplicate id are not drawn (the first occurrence is); edges closing a cycle are drawn as
-/// a direct curve from right to left.
+/// a direct curve from right to left. Long edges beyond a budget (see `channels`) run along the top or
+/// bottom of the drawing, whichever is nearer their ends, a `node_gap` away from the boxes.
 pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     let graph = PlanGraph::new(plan);
-    let (edges, g) = layered(&graph);
+    let Layered { edges, channelled, g } = layered(&graph);
     let order = ordering::minimise(&g);
     let half = |v: usize| if g.is_virtual(v) { 0.0 } else { options.node_height / 2.0 };
     let separation = |a: usize, b: usize| {
@@ -47,10 +50,19 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     };
     let mut centre = position::assign(&g, &order, separation);
     let top = centre.iter().enumerate().map(|(v, c)| c - half(v)).fold(f64::INFINITY, f64::min);
+    let bottom = centre.iter().enumerate().map(|(v, c)| c + half(v)).fold(f64::NEG_INFINITY, f64::max);
+    // Channel edges take the channel nearer the middle of their ends (the top one on a tie).
+    let upper: Vec<bool> = channelled.iter().map(|&(a, b)| centre[a] + centre[b] <= top + bottom).collect();
+    let top_channel = options.margin;
+    let first_box = if upper.contains(&true) { top_channel + options.node_gap } else { options.margin };
     if top.is_finite() {
-        centre.iter_mut().for_each(|c| *c += options.margin - top);
+        centre.iter_mut().for_each(|c| *c += first_box - top);
     }
-    let bottom = centre.iter().enumerate().map(|(v, c)| c + half(v)).fold(options.margin, f64::max);
+    let mut bottom = centre.iter().enumerate().map(|(v, c)| c + half(v)).fold(options.margin, f64::max);
+    let bottom_channel = bottom + options.node_gap;
+    if upper.contains(&false) {
+        bottom = bottom_channel;
+    }
 
     // Graph indices follow first occurrences in plan order, so the i-th first occurrence is task i.
     let mut plan_index = Vec::with_capacity(graph.len());
@@ -75,8 +87,14 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
         let d = route::smooth_path(&points, options.layer_gap);
         EdgePath { from: plan_index[chain[0]], to: plan_index[chain[chain.len() - 1]], points, d }
     };
+    let over = channelled.iter().zip(&upper).map(|(&(from, to), &upper)| {
+        let channel = if upper { top_channel } else { bottom_channel };
+        let points = route::channel_points((g.layer[from], g.layer[to]), (centre[from], centre[to]), channel, options);
+        let d = route::smooth_path(&points, options.layer_gap);
+        EdgePath { from: plan_index[from], to: plan_index[to], points, d }
+    });
     let back = edges.back.iter().map(|&(from, to)| path(&[from, to]));
-    let mut paths: Vec<EdgePath> = g.chains.iter().map(|chain| path(chain)).chain(back).collect();
+    let mut paths: Vec<EdgePath> = g.chains.iter().map(|chain| path(chain)).chain(over).chain(back).collect();
     crate::sort::sort_by_key(&mut paths, |e| e.to);
 
     let layers = g.layers.len() as f64;
@@ -88,11 +106,27 @@ pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     Geometry { nodes, edges: paths, width, height: bottom + options.margin }
 }
 
-/// The edges of `graph` split into forward and back edges, and the proper layered graph of the forward ones.
-fn layered(graph: &PlanGraph) -> (acyclic::SplitEdges, proper::LayeredGraph) {
+/// A plan's graph layered, its edges split by how they are drawn.
+struct Layered {
+    /// Forward and back edges (see `acyclic`).
+    edges: acyclic::SplitEdges,
+    /// The forward edges drawn over a channel.
+    channelled: Vec<(usize, usize)>,
+    /// The proper layered graph of the other forward edges (its real nodes are all tasks).
+    g: proper::LayeredGraph,
+}
+
+/// The layered graph of `graph`.
+fn layered(graph: &PlanGraph) -> Layered {
     let edges = acyclic::split_cycles(graph);
-    let g = proper::LayeredGraph::new(&network_simplex::layers(graph.len(), &edges.forward), &edges.forward);
-    (edges, g)
+    let layer = network_simplex::layers(graph.len(), &edges.forward);
+    let over = channels::channelled(&layer, &edges.forward);
+    let (mut channelled, mut through) = (Vec::new(), Vec::new());
+    for (&edge, &over) in edges.forward.iter().zip(&over) {
+        if over { &mut channelled } else { &mut through }.push(edge);
+    }
+    let g = proper::LayeredGraph::new(&layer, &through);
+    Layered { edges, channelled, g }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
