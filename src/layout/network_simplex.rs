@@ -18,7 +18,7 @@ use super::layering::longest_path;
 /// the plans of a thousand tasks measured by `examples/layout_bench.rs` (they take up to a million).
 const BASE_WORK: usize = 3_000_000;
 /// Further pivot steps allowed per node and per edge.
-const WORK_PER_ITEM: usize = 200;
+const WORK_PER_ITEM: usize = 100;
 /// Tree edges with a negative cut value compared before each pivot, the most negative leaving (as in dot).
 const CANDIDATES: usize = 30;
 /// No edge or node.
