@@ -177,6 +177,44 @@ mod tests {
         }
     }
 
+    /// Asserts that no straight run of an edge across a column passes through a box of that column.
+    fn assert_edges_pass_boxes_by(geometry: &Geometry, options: &LayoutOptions) {
+        let layers = geometry.nodes.iter().map(|n| n.layer + 1).max().unwrap_or(0);
+        let mut boxes = vec![Vec::new(); layers];
+        for n in &geometry.nodes {
+            boxes[n.layer].push((n.y, n.y + n.height));
+        }
+        for e in &geometry.edges {
+            for pair in e.points.windows(2) {
+                let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+                if y0 != y1 || x1 <= x0 {
+                    continue;
+                }
+                for (l, column) in boxes.iter().enumerate() {
+                    let left = options.column_left(l);
+                    if x0 <= left && left + options.node_width <= x1 {
+                        assert!(
+                            column.iter().all(|&(top, bottom)| y0 <= top || bottom <= y0),
+                            "{e:?} crosses layer {l}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asserts that `geometry` draws every dependency of `p`, a plan without cycles, from left to right.
+    fn assert_dependencies_drawn_left_to_right(p: &Plan, geometry: &Geometry) {
+        let graph = PlanGraph::new(p);
+        assert_eq!(geometry.edges.len(), graph.deps.iter().map(Vec::len).sum::<usize>());
+        for e in &geometry.edges {
+            let (from, to) = (&geometry.nodes[e.from], &geometry.nodes[e.to]);
+            assert!(graph.deps[graph.index_of(&to.id).unwrap()].contains(&graph.index_of(&from.id).unwrap()));
+            assert!(from.layer < to.layer, "{} is not left of {}", from.id, to.id);
+            assert!(e.points.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+    }
+
     fn assert_edges_touch_boxes(geometry: &Geometry) {
         for e in &geometry.edges {
             let (from, to) = (&geometry.nodes[e.from], &geometry.nodes[e.to]);
@@ -235,6 +273,60 @@ mod tests {
             naive_total += naive_crossings;
         }
         assert!(ours * 8 < naive_total, "{ours} crossings, naive {naive_total}");
+    }
+
+    /// The plan of tasks `T0..` where task `i` depends on `deps(i)`, listed last task first.
+    fn reversed_plan(n: usize, deps: impl Fn(usize) -> Vec<usize>) -> Plan {
+        plan(
+            (0..n)
+                .rev()
+                .map(|i| {
+                    let ids: Vec<String> = deps(i).iter().map(|d| format!("T{d}")).collect();
+                    Task::new(&format!("T{i}"), "", &ids.iter().map(String::as_str).collect::<Vec<_>>())
+                })
+                .collect(),
+        )
+    }
+
+    /// Lays `p` out within a generous time in a debug build; asserts the drawing is valid.
+    fn valid_layout_in_time(p: &Plan) -> Geometry {
+        let options = LayoutOptions::default();
+        let start = std::time::Instant::now();
+        let geometry = layout(p, &options);
+        assert!(start.elapsed().as_secs_f64() < 2.0, "{} tasks took {:?}", p.tasks.len(), start.elapsed());
+        assert_dependencies_drawn_left_to_right(p, &geometry);
+        assert_edges_touch_boxes(&geometry);
+        assert_edges_pass_boxes_by(&geometry, &options);
+        assert_no_overlap(&geometry, &options);
+        geometry
+    }
+
+    #[test]
+    fn hub_and_sink_chains_are_laid_out_quickly_with_their_long_edges_over_a_channel() {
+        for n in [300, 400] {
+            // Every task also depends on the first, or the last one on every other.
+            let hub = reversed_plan(n, |i| if i < 2 { (0..i).collect() } else { vec![i - 1, 0] });
+            let sink =
+                reversed_plan(n, |i| if i + 1 == n { (0..i).collect() } else { (i.saturating_sub(1)..i).collect() });
+            for p in [hub, sink] {
+                let geometry = valid_layout_in_time(&p);
+                // Through virtual nodes, the n - 2 long edges would pass n²/2 layers.
+                let points: usize = geometry.edges.iter().map(|e| e.points.len()).sum();
+                assert!(points < 10 * geometry.edges.len(), "{points} points");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fan_out_with_one_fan_in_is_laid_out_quickly() {
+        for n in [300, 500] {
+            let p = reversed_plan(n, |i| if i + 1 == n { (1..i).collect() } else { (0..i.min(1)).collect() });
+            let geometry = valid_layout_in_time(&p);
+            let layers: Vec<usize> = geometry.nodes.iter().map(|node| node.layer).collect();
+            assert_eq!(layers.iter().max(), Some(&2));
+            // Root, fan, fan-in: three columns, and no edge crosses another.
+            assert_eq!(geometry.crossings(), 0);
+        }
     }
 
     #[test]
