@@ -5,7 +5,8 @@
 //! would be too many (`channels`), crossing minimisation (`ordering`: barycenter sweeps, then `sifting`,
 //! on a `compact` copy of the graph; counted by `crossings`), Brandes–Köpf coordinates (`position`) and
 //! smooth edge paths (`route`). Every stage works within a budget that grows linearly with the plan.
-//! Same input, same output.
+//! Same input, same output. [`relayout`] (`incremental`) redraws a changed plan keeping the previous
+//! drawing's columns and orders.
 
 mod acyclic;
 mod channels;
@@ -13,6 +14,7 @@ mod clusters;
 mod compact;
 mod crossings;
 mod geometry;
+mod incremental;
 mod layering;
 mod navigate;
 mod network_simplex;
@@ -27,6 +29,7 @@ mod test_support;
 pub use clusters::{clusters, Cluster};
 pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
+pub use incremental::relayout;
 pub use navigate::{neighbour, Direction};
 
 use crate::plan::{graph::PlanGraph, Plan};
@@ -41,14 +44,20 @@ const VIRTUAL_GAP_FACTOR: f64 = 0.5;
 /// bottom of the drawing, whichever is nearer their ends, a `node_gap` away from the boxes.
 pub fn layout(plan: &Plan, options: &LayoutOptions) -> Geometry {
     let graph = PlanGraph::new(plan);
-    let Layered { edges, channelled, g } = layered(&graph);
-    let order = ordering::minimise(&g);
+    let layered = layered(&graph);
+    let order = ordering::minimise(&layered.g);
+    draw(plan, &graph, &layered, &order, options)
+}
+
+/// The drawing of `plan`, whose graph is `graph`, layered as `layered` with `order` in every layer.
+fn draw(plan: &Plan, graph: &PlanGraph, layered: &Layered, order: &[Vec<usize>], options: &LayoutOptions) -> Geometry {
+    let Layered { edges, channelled, g } = layered;
     let half = |v: usize| if g.is_virtual(v) { 0.0 } else { options.node_height / 2.0 };
     let separation = |a: usize, b: usize| {
         let virtual_pair = g.is_virtual(a) || g.is_virtual(b);
         half(a) + half(b) + if virtual_pair { options.node_gap * VIRTUAL_GAP_FACTOR } else { options.node_gap }
     };
-    let mut centre = position::assign(&g, &order, separation);
+    let mut centre = position::assign(g, order, separation);
     let top = centre.iter().enumerate().map(|(v, c)| c - half(v)).fold(f64::INFINITY, f64::min);
     let bottom = centre.iter().enumerate().map(|(v, c)| c + half(v)).fold(f64::NEG_INFINITY, f64::max);
     // Channel edges take the channel nearer the middle of their ends (the top one on a tie).
@@ -116,17 +125,24 @@ struct Layered {
     g: proper::LayeredGraph,
 }
 
-/// The layered graph of `graph`.
+impl Layered {
+    /// The graph of `edges` with its tasks in layers `layer` (all forward edges pointing to later layers).
+    fn new(edges: acyclic::SplitEdges, layer: &[usize]) -> Self {
+        let over = channels::channelled(layer, &edges.forward);
+        let (mut channelled, mut through) = (Vec::new(), Vec::new());
+        for (&edge, &over) in edges.forward.iter().zip(&over) {
+            if over { &mut channelled } else { &mut through }.push(edge);
+        }
+        let g = proper::LayeredGraph::new(layer, &through);
+        Layered { edges, channelled, g }
+    }
+}
+
+/// The layered graph of `graph`, in layers of least total edge length.
 fn layered(graph: &PlanGraph) -> Layered {
     let edges = acyclic::split_cycles(graph);
     let layer = network_simplex::layers(graph.len(), &edges.forward);
-    let over = channels::channelled(&layer, &edges.forward);
-    let (mut channelled, mut through) = (Vec::new(), Vec::new());
-    for (&edge, &over) in edges.forward.iter().zip(&over) {
-        if over { &mut channelled } else { &mut through }.push(edge);
-    }
-    let g = proper::LayeredGraph::new(&layer, &through);
-    Layered { edges, channelled, g }
+    Layered::new(edges, &layer)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
