@@ -123,7 +123,10 @@ fn vertical_alignment(
             }
             crate::sort::sort_by_key(&mut ws, |&w| position[w]);
             for &w in &ws[(ws.len() - 1) / 2..=ws.len() / 2] {
-                if align[v] == v && last_aligned.is_none_or(|p| p < position[w]) && conflicts.binary_search(&key(v, w)).is_err() {
+                if align[v] == v
+                    && last_aligned.is_none_or(|p| p < position[w])
+                    && conflicts.binary_search(&key(v, w)).is_err()
+                {
                     align[w] = v;
                     root[v] = root[w];
                     align[v] = root[v];
