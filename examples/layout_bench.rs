@@ -28,8 +28,23 @@
 //! Times are wall-clock medians of [`RUNS`] calls in the release profile (which optimises for size,
 //! `opt-level = "z"`, for both crates alike): for `layout` the whole call from a [`Plan`] to boxes and SVG
 //! paths; for rust-sugiyama `from_vertices_and_edges` from prepared vertex and edge slices.
+//!
+//! # Shapes
+//!
+//! Then it times `layout` alone on plans of other shapes, [`SHAPE_SEEDS`] seeds each, with the plan
+//! order shuffled by the seed (see [`SHAPES`]): the random DAGs above, a chain whose every task also
+//! depends on the first ("hub chain") or whose last task depends on every other ("sink chain"), a
+//! fan-out with one fan-in, a long chain, a layered DAG and a wide shallow one. Each drawing is checked
+//! (every dependency in an earlier column, its edge touching both boxes, no two boxes overlapping).
+//!
+//! # Targets
+//!
+//! At 1,000 tasks (medians): under 50 ms and faster than rust-sugiyama; no more crossings than
+//! rust-sugiyama and at most a fifth of the naive drawing's. Every shape: under 100 ms up to 1,000 tasks,
+//! under 1 s up to 10,000. The benchmark exits with status 1 when it misses one.
 
 use std::collections::BTreeMap;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use planwright::engine::rng::SplitMix64;
@@ -52,7 +67,7 @@ const FAR_FACTOR: usize = 4;
 
 /// A generated DAG: a plan whose tasks depend only on earlier ones.
 struct Dag {
-    /// The plan, ids `T0..`, in index order.
+    /// The plan of tasks `T0..` (in index order unless shuffled).
     plan: Plan,
     /// `deps[i]`: distinct indices task `i` depends on, all smaller than `i`, in plan order.
     deps: Vec<Vec<usize>>,
@@ -72,11 +87,18 @@ fn near_window(n: usize) -> usize {
 }
 
 /// A random DAG of `n` tasks: ~2 dependencies per task, mostly on tasks shortly before it.
+fn random_dag(n: usize, rng: &mut SplitMix64) -> Dag {
+    let deps = random_deps(n, rng);
+    let order: Vec<usize> = (0..n).collect();
+    dag(deps, &order)
+}
+
+/// The dependencies of [`random_dag`]'s tasks.
 ///
 /// Sources are the first task and, each with probability 1/2, the next `near_window(n) / 4 - 1` tasks:
 /// a plan starts with a few independent tasks, and a source deep in plan order would sit in layer 0
 /// and send a very long edge to its dependents.
-fn random_dag(n: usize, rng: &mut SplitMix64) -> Dag {
+fn random_deps(n: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
     let near = near_window(n);
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(n);
     for i in 0..n {
@@ -93,11 +115,15 @@ fn random_dag(n: usize, rng: &mut SplitMix64) -> Dag {
         }
         deps.push(mine);
     }
-    let tasks = deps
+    deps
+}
+
+/// The DAG of tasks `T0..` with dependencies `deps`, listed in the plan in `order` (of task indices).
+fn dag(deps: Vec<Vec<usize>>, order: &[usize]) -> Dag {
+    let tasks = order
         .iter()
-        .enumerate()
-        .map(|(i, mine)| {
-            let ids: Vec<String> = mine.iter().map(|d| format!("T{d}")).collect();
+        .map(|&i| {
+            let ids: Vec<String> = deps[i].iter().map(|d| format!("T{d}")).collect();
             let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
             Task::new(&format!("T{i}"), &format!("Task {i}"), &refs)
         })
@@ -349,7 +375,142 @@ fn mark(ok: bool) -> &'static str {
     }
 }
 
-fn main() {
+/// Seeds per shape and size.
+const SHAPE_SEEDS: u64 = 3;
+/// Milliseconds allowed for a shape of up to 1,000 tasks.
+const TARGET_MS_1000: f64 = 100.0;
+/// Milliseconds allowed for a shape of up to 10,000 tasks.
+const TARGET_MS_10000: f64 = 1_000.0;
+
+/// A shape of plan.
+struct Shape {
+    /// Name in the output.
+    name: &'static str,
+    /// Task counts it is measured at.
+    sizes: &'static [usize],
+    /// Dependencies of its `n` tasks (indices of earlier tasks), drawn from the generator where random.
+    deps: fn(usize, &mut SplitMix64) -> Vec<Vec<usize>>,
+}
+
+/// The shapes measured.
+const SHAPES: [Shape; 7] = [
+    Shape { name: "random", sizes: &[1_000, 10_000], deps: random_deps },
+    Shape { name: "hub_chain", sizes: &[1_000, 10_000], deps: hub_chain },
+    Shape { name: "sink_chain", sizes: &[1_000, 10_000], deps: sink_chain },
+    Shape { name: "fan", sizes: &[1_000, 10_000], deps: fan },
+    Shape { name: "chain", sizes: &[1_000, 5_000, 10_000], deps: chain },
+    Shape { name: "layered", sizes: &[1_000, 10_000], deps: layered },
+    Shape { name: "wide", sizes: &[1_000, 10_000], deps: wide },
+];
+
+/// A chain: every task depends on the one before.
+fn chain(n: usize, _: &mut SplitMix64) -> Vec<Vec<usize>> {
+    (0..n).map(|i| if i == 0 { vec![] } else { vec![i - 1] }).collect()
+}
+
+/// A chain whose every task also depends on the first (a set-up task everything needs).
+fn hub_chain(n: usize, _: &mut SplitMix64) -> Vec<Vec<usize>> {
+    (0..n).map(|i| if i < 2 { (0..i).collect() } else { vec![i - 1, 0] }).collect()
+}
+
+/// A chain whose last task also depends on every other (a final report that needs everything).
+fn sink_chain(n: usize, _: &mut SplitMix64) -> Vec<Vec<usize>> {
+    (0..n).map(|i| if i + 1 == n { (0..i).collect() } else { (i.saturating_sub(1)..i).collect() }).collect()
+}
+
+/// One task, `n - 2` tasks that depend on it alone, and one task that depends on all of those.
+fn fan(n: usize, _: &mut SplitMix64) -> Vec<Vec<usize>> {
+    (0..n).map(|i| if i + 1 == n { (1..i).collect() } else { (0..i.min(1)).collect() }).collect()
+}
+
+/// Layers of about √n tasks (a deep layered DAG); see [`banded`].
+fn layered(n: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    banded(n, ((n as f64).sqrt().round() as usize).max(1), rng)
+}
+
+/// Four layers of a quarter of the tasks each (a wide shallow DAG); see [`banded`].
+fn wide(n: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    banded(n, n.div_ceil(4), rng)
+}
+
+/// Tasks in bands of `width` by index; each task after the first band depends on 1-3 random tasks of
+/// the band before, or (one dependency in ten) of the band two or three before.
+fn banded(n: usize, width: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    (0..n)
+        .map(|i| {
+            let band = i / width;
+            let mut mine = Vec::new();
+            if band > 0 {
+                for _ in 0..1 + rng.next_u64() % 3 {
+                    let back =
+                        if rng.next_u64().is_multiple_of(10) { 1 + rng.next_u64() as usize % band.min(3) } else { 1 };
+                    let d = (band - back) * width + rng.next_u64() as usize % width;
+                    if !mine.contains(&d) {
+                        mine.push(d);
+                    }
+                }
+            }
+            mine
+        })
+        .collect()
+}
+
+/// The indices `0..n` in a random order.
+fn shuffled(n: usize, rng: &mut SplitMix64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.next_u64() as usize % (i + 1));
+    }
+    order
+}
+
+/// Panics unless `geometry` draws `dag` validly: one box per task and one edge per dependency, each
+/// dependency in an earlier column than its dependent, every edge from its dependency box's right-middle
+/// to its dependent box's left-middle, and no two boxes of a column overlapping.
+fn check_drawing(dag: &Dag, geometry: &Geometry) {
+    let id = |task: usize| geometry.nodes[task].id.as_str();
+    assert_eq!(geometry.nodes.len(), dag.deps.len(), "one box per task");
+    let mut drawn: Vec<(&str, &str)> = geometry.edges.iter().map(|e| (id(e.from), id(e.to))).collect();
+    let names: Vec<String> = (0..dag.deps.len()).map(|i| format!("T{i}")).collect();
+    let mut expected: Vec<(&str, &str)> =
+        dag.edges().iter().map(|&(a, b)| (names[a].as_str(), names[b].as_str())).collect();
+    drawn.sort_unstable();
+    expected.sort_unstable();
+    assert!(drawn == expected, "one edge per dependency");
+    for e in &geometry.edges {
+        let (from, to) = (&geometry.nodes[e.from], &geometry.nodes[e.to]);
+        assert!(from.layer < to.layer, "{} is not left of {}", from.id, to.id);
+        assert_eq!(e.points[0], (from.x + from.width, from.y + from.height / 2.0), "edge leaves {}", from.id);
+        assert_eq!(e.points[e.points.len() - 1], (to.x, to.y + to.height / 2.0), "edge enters {}", to.id);
+    }
+    let mut columns: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
+    for node in &geometry.nodes {
+        columns.entry(node.layer).or_default().push((node.y, node.y + node.height));
+    }
+    for boxes in columns.values_mut() {
+        boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(boxes.windows(2).all(|w| w[0].1 <= w[1].0), "boxes overlap");
+    }
+}
+
+/// The worst (largest) median milliseconds of `layout` on `shape` at `n` tasks over its seeds, each
+/// drawing checked, and the number of edges of the last seed's plan.
+fn measure_shape(k: usize, shape: &Shape, n: usize) -> (f64, usize) {
+    let (mut worst, mut edges) = (0.0f64, 0);
+    for seed in 0..SHAPE_SEEDS {
+        let mut rng = SplitMix64::new(SEED ^ ((n as u64) << 32) ^ ((k as u64) << 16) ^ seed);
+        let deps = (shape.deps)(n, &mut rng);
+        let order = shuffled(n, &mut rng);
+        let dag = dag(deps, &order);
+        let (ms, geometry) = timed(|| layout(&dag.plan, &LayoutOptions::default()));
+        check_drawing(&dag, &geometry);
+        worst = worst.max(ms);
+        edges = dag.edges().len();
+    }
+    (worst, edges)
+}
+
+fn main() -> ExitCode {
     let wall = Instant::now();
     println!(
         "layout_bench: seed {SEED:#x}; random DAGs, a task depends on 1-{MAX_DEPS} earlier tasks (a few sources),"
@@ -424,21 +585,54 @@ fn main() {
         );
         last = rows;
     }
+    println!();
+    println!("shapes: plan order shuffled; ms = the worst over {SHAPE_SEEDS} seeds of the median of {RUNS} runs");
+    println!("{:>10} {:>6} {:>6} {:>8} {:>7}", "shape", "tasks", "edges", "ms", "target");
+    // Worst milliseconds up to 1,000 tasks and beyond, and the shape closest to (or furthest past) its target.
+    let (mut worst_1000, mut worst_10000, mut worst_shape, mut worst_share) = (0.0f64, 0.0f64, String::new(), 0.0);
+    for (k, shape) in SHAPES.iter().enumerate() {
+        for &n in shape.sizes {
+            let (ms, edges) = measure_shape(k, shape, n);
+            let target = if n <= 1_000 { TARGET_MS_1000 } else { TARGET_MS_10000 };
+            println!("{:>10} {n:>6} {edges:>6} {ms:>8.2} {:>7}", shape.name, format!("{target} {}", mark(ms < target)));
+            if n <= 1_000 {
+                worst_1000 = worst_1000.max(ms);
+            } else {
+                worst_10000 = worst_10000.max(ms);
+            }
+            if ms / target > worst_share {
+                (worst_share, worst_shape) = (ms / target, format!("{}_{n}", shape.name));
+            }
+        }
+    }
+
     let a = column(&last, |r| r.ms);
     let b = column(&last, |r| r.crossings as f64);
     let c = column(&last, |r| r.naive_crossings as f64);
     let d = column(&last, |r| r.sugiyama_ms);
     let e = column(&last, |r| r.sugiyama_crossings as f64);
+    let targets = [a < 50.0, a < d, b <= e, b <= c / 5.0, worst_1000 < TARGET_MS_1000, worst_10000 < TARGET_MS_10000];
     println!();
     println!(
-        "targets (1,000 tasks, medians): a < 50 {}  a < d {}  b <= e {}  b <= c/5 {}   ({:.1} s in all)",
-        mark(a < 50.0),
-        mark(a < d),
-        mark(b <= e),
-        mark(b <= c / 5.0),
+        "targets (1,000 tasks, medians): a < 50 {}  a < d {}  b <= e {}  b <= c/5 {}",
+        mark(targets[0]),
+        mark(targets[1]),
+        mark(targets[2]),
+        mark(targets[3])
+    );
+    println!(
+        "targets (shapes, worst): up to 1,000 tasks < {TARGET_MS_1000} ms {}  up to 10,000 < {TARGET_MS_10000} ms {}   ({:.1} s in all)",
+        mark(targets[4]),
+        mark(targets[5]),
         wall.elapsed().as_secs_f64()
     );
     println!(
         "layout: ms_1000={a:.2} crossings_1000={b} naive_crossings_1000={c} sugiyama_ms_1000={d:.2} sugiyama_crossings_1000={e}"
     );
+    println!("layout-shapes: worst_ms_1000={worst_1000:.2} worst_ms_10000={worst_10000:.2} worst_shape={worst_shape}");
+    if targets.iter().all(|&met| met) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -1,10 +1,9 @@
 //! Labelled backgrounds behind the subtasks of each expanded task: one band per column that holds
 //! some of them, widened to meet its neighbours, so the bands of one task read as one shape.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::geometry::{LayoutOptions, NodeBox};
-use crate::plan::collapse::descendants;
 use crate::plan::{Plan, TaskId};
 
 /// Space between a cluster's band and the boxes in it (per level of nesting inside it).
@@ -26,13 +25,18 @@ pub struct Cluster {
 /// The clusters of `plan` (as drawn) given its boxes, outermost first.
 pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<Cluster> {
     let by_id: HashMap<&str, &NodeBox> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for task in &plan.tasks {
+        if let Some(parent) = task.parent.as_deref() {
+            children.entry(parent).or_default().push(&task.id);
+        }
+    }
     let mut found = Vec::new();
-    for parent in plan.tasks.iter().filter(|t| plan.tasks.iter().any(|c| c.parent.as_deref() == Some(t.id.as_str()))) {
-        let members = descendants(plan, &parent.id);
-        let height = nesting(plan, &parent.id);
+    for parent in plan.tasks.iter().filter(|t| children.contains_key(t.id.as_str())) {
+        let (members, height) = subtree(&children, &parent.id);
         let pad = PAD * height as f64;
         let mut columns: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
-        for node in members.iter().filter_map(|id| by_id.get(id.as_str())) {
+        for node in members.iter().filter_map(|id| by_id.get(id)) {
             let span = columns.entry(node.layer).or_insert((f64::INFINITY, f64::NEG_INFINITY));
             span.0 = span.0.min(node.y);
             span.1 = span.1.max(node.y + node.height);
@@ -56,28 +60,31 @@ pub fn clusters(plan: &Plan, nodes: &[NodeBox], options: &LayoutOptions) -> Vec<
     found
 }
 
-/// Levels of subtasks below `id` (0 for a task without subtasks).
-fn nesting(plan: &Plan, id: &str) -> usize {
-    let mut depth = 0;
-    let mut level = vec![id.to_string()];
-    while !level.is_empty() && depth <= plan.tasks.len() {
-        level = plan
-            .tasks
+/// The tasks below `id` in `children` (the subtasks of each task by its id): its subtasks, theirs and so
+/// on, each once; and how many levels they form (1: its subtasks have none).
+fn subtree<'a>(children: &HashMap<&str, Vec<&'a str>>, id: &'a str) -> (Vec<&'a str>, usize) {
+    let mut seen = HashSet::from([id]);
+    let (mut members, mut height, mut level) = (Vec::new(), 0, vec![id]);
+    loop {
+        let next: Vec<&str> = level
             .iter()
-            .filter(|t| t.parent.as_ref().is_some_and(|p| level.contains(p)))
-            .map(|t| t.id.clone())
+            .flat_map(|&p| children.get(p).into_iter().flatten().copied())
+            .filter(|&c| seen.insert(c))
             .collect();
-        if !level.is_empty() {
-            depth += 1;
+        if next.is_empty() {
+            return (members, height);
         }
+        height += 1;
+        members.extend_from_slice(&next);
+        level = next;
     }
-    depth
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::layout::layout;
+    use crate::plan::collapse::descendants;
     use crate::plan::collapse::tests::sample;
     use crate::plan::Task;
 
@@ -100,5 +107,14 @@ mod tests {
         }
         assert!(clusters(&Plan { tasks: vec![Task::new("A", "a", &[])], critical_path: vec![] }, &g.nodes, &options)
             .is_empty());
+    }
+
+    #[test]
+    fn subtrees_count_levels_and_survive_parent_cycles() {
+        let children: HashMap<&str, Vec<&str>> =
+            HashMap::from([("A", vec!["B", "C"]), ("B", vec!["D"]), ("X", vec!["Y"]), ("Y", vec!["X"])]);
+        assert_eq!(subtree(&children, "A"), (vec!["B", "C", "D"], 2));
+        assert_eq!(subtree(&children, "D"), (vec![], 0));
+        assert_eq!(subtree(&children, "X"), (vec!["Y"], 1));
     }
 }

@@ -4,15 +4,21 @@
 //! Starts from the longest-path layering, grows a spanning forest of tight edges (length 1), then
 //! repeatedly swaps a tree edge with a negative cut value for the non-tree edge of least slack, updating
 //! ranks, cut values and the forest's postorder numbering only where the swap changes them (as dot does).
+//!
+//! The pivots share a budget of counted steps that grows linearly with the graph: on large graphs
+//! degenerate pivots (which shorten nothing) can go on for a very long time. The layering is valid after
+//! every pivot, so the search simply stops there, keeping the longest-path layering if that is shorter.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::layering::longest_path;
 
-/// Pivots allowed per edge before the search stops (degenerate pivots could in theory cycle); the
-/// layering is valid after every pivot, only possibly not optimal.
-const MAX_PIVOTS_PER_EDGE: usize = 8;
+/// Pivot steps (edges scanned, nodes shifted or renumbered) allowed on any graph: enough to finish on
+/// the plans of a thousand tasks measured by `examples/layout_bench.rs` (they take up to a million).
+const BASE_WORK: usize = 3_000_000;
+/// Further pivot steps allowed per node and per edge.
+const WORK_PER_ITEM: usize = 100;
 /// Tree edges with a negative cut value compared before each pivot, the most negative leaving (as in dot).
 const CANDIDATES: usize = 30;
 /// No edge or node.
@@ -23,9 +29,23 @@ const NONE: usize = usize::MAX;
 ///
 /// `edges` must form a DAG without repeated pairs (see `acyclic`).
 pub(crate) fn layers(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    layers_within(n, edges, BASE_WORK + WORK_PER_ITEM * (n + edges.len()))
+}
+
+/// [`layers`] with at most about `budget` pivot steps: optimal if they suffice, otherwise the shorter of
+/// the pivots' last layering and the longest-path one.
+fn layers_within(n: usize, edges: &[(usize, usize)], budget: usize) -> Vec<usize> {
     let mut simplex = Simplex::new(n, edges);
-    simplex.solve();
-    simplex.normalised()
+    if simplex.solve(budget) {
+        return simplex.normalised();
+    }
+    let (pivoted, longest) = (simplex.normalised(), longest_path(n, edges));
+    let length = |layer: &[usize]| edges.iter().map(|&(a, b)| layer[b] - layer[a]).sum::<usize>();
+    if length(&pivoted) <= length(&longest) {
+        pivoted
+    } else {
+        longest
+    }
 }
 
 /// Ranks, the spanning forest and its bookkeeping.
@@ -58,6 +78,8 @@ struct Simplex<'a> {
     postorder: Vec<usize>,
     /// Depth-first stack of (node, next position in `incident`), for numbering.
     stack: Vec<(usize, usize)>,
+    /// Steps the pivots have taken: edges scanned, nodes shifted or renumbered.
+    work: usize,
 }
 
 impl<'a> Simplex<'a> {
@@ -94,6 +116,7 @@ impl<'a> Simplex<'a> {
             low: vec![0; n],
             postorder: vec![0; n],
             stack: vec![(0, 0); n],
+            work: 0,
         };
         simplex.feasible_forest();
         simplex.number_forest();
@@ -231,6 +254,7 @@ impl<'a> Simplex<'a> {
         stack[0] = (top, first_incident[top]);
         let mut depth = 1;
         while depth > 0 {
+            self.work += 1;
             let (v, k) = stack[depth - 1];
             if k == first_incident[v + 1] {
                 depth -= 1;
@@ -284,15 +308,17 @@ impl<'a> Simplex<'a> {
         cut
     }
 
-    /// Pivots until no tree edge has a negative cut value (or the pivot budget runs out).
-    fn solve(&mut self) {
+    /// Pivots until no tree edge has a negative cut value (the ranks are optimal: returns true) or the
+    /// pivots have taken `budget` steps (returns false).
+    fn solve(&mut self, budget: usize) -> bool {
         let mut start = 0;
-        for _ in 0..MAX_PIVOTS_PER_EDGE * self.edges.len() {
+        while self.work < budget {
             match self.pivot(start) {
                 Some(next) => start = next,
-                None => break,
+                None => return true,
             }
         }
+        false
     }
 
     /// Swaps the most negative of the next [`CANDIDATES`] tree edges with a negative cut value, looking
@@ -303,7 +329,9 @@ impl<'a> Simplex<'a> {
         let m = tree.len();
         let (mut leaving, mut last, mut found) = (NONE, 0, 0);
         let mut e = start;
+        let mut scanned = 0;
         for _ in 0..m {
+            scanned += 1;
             if e >= m {
                 e = 0;
             }
@@ -319,6 +347,7 @@ impl<'a> Simplex<'a> {
             }
             e += 1;
         }
+        self.work += scanned;
         if leaving == NONE {
             return None;
         }
@@ -339,7 +368,7 @@ impl<'a> Simplex<'a> {
 
     /// The non-tree edge of least slack that reconnects the two halves of the forest left when tree edge
     /// `leaving` is removed, going from its head side to its tail side; found from the smaller half.
-    fn entering_edge(&self, leaving: usize) -> usize {
+    fn entering_edge(&mut self, leaving: usize) -> usize {
         let (below, below_is_head) = self.lower_end(leaving);
         let (ranges, _) = self.smaller_side(below);
         let (edges, first_incident, incident, postorder) =
@@ -348,8 +377,10 @@ impl<'a> Simplex<'a> {
         let (first, last) = (low[below], lim[below]);
         let inside = |v: usize| first <= lim[v] && lim[v] <= last;
         let (mut best, mut best_slack) = (NONE, i64::MAX);
+        let mut scanned = 0;
         for range in ranges {
             for &v in &postorder[range] {
+                scanned += 1 + first_incident[v + 1] - first_incident[v];
                 for &e in &incident[first_incident[v]..first_incident[v + 1]] {
                     let (a, b) = edges[e];
                     if below_is_head == inside(a) && below_is_head != inside(b) {
@@ -362,6 +393,7 @@ impl<'a> Simplex<'a> {
             }
         }
         assert_ne!(best, NONE, "a tree edge with a negative cut value has a replacement");
+        self.work += scanned;
         best
     }
 
@@ -375,6 +407,7 @@ impl<'a> Simplex<'a> {
         // Make `entering` tight by moving its head side up or its tail side down.
         let delta = if below_is_head == subtree { slack } else { -slack };
         for range in ranges {
+            self.work += range.len();
             for &v in &self.postorder[range] {
                 self.rank[v] += delta;
             }
@@ -410,6 +443,7 @@ impl<'a> Simplex<'a> {
         let (edges, parent_edge, lim) = (self.edges, &self.parent_edge[..], &self.lim[..]);
         let (cut, low) = (&mut self.cut[..], &mut self.low[..]);
         while !(low[v] <= lim[w] && lim[w] <= lim[v]) {
+            self.work += 1;
             let e = parent_edge[v];
             let (tail, head) = edges[e];
             let add = (v == tail) == forward;
@@ -533,6 +567,26 @@ mod tests {
             assert!(least.iter().all(|&l| l == usize::MAX || l == 0), "round {round}");
         }
         assert!(shorter > 30, "network simplex shortened only {shorter} of 40 layerings");
+    }
+
+    #[test]
+    fn a_spent_budget_still_gives_a_valid_layering_no_longer_than_longest_path() {
+        let mut rng = SplitMix64::new(21);
+        let mut cut_short = 0;
+        for round in 0..30 {
+            let n = 20 + round * 4;
+            let edges = random_dag(&mut rng, n, 10);
+            let optimal = total_length(&layers(n, &edges), &edges);
+            let longest = total_length(&longest_path(n, &edges), &edges);
+            for budget in [0, 100, 1_000] {
+                let layer = layers_within(n, &edges, budget);
+                assert!(edges.iter().all(|&(a, b)| layer[a] < layer[b]), "round {round}, budget {budget}");
+                let length = total_length(&layer, &edges);
+                assert!(optimal <= length && length <= longest, "round {round}, budget {budget}");
+                cut_short += usize::from(length > optimal);
+            }
+        }
+        assert!(cut_short > 20, "the budget cut only {cut_short} searches short");
     }
 
     #[test]

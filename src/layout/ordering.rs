@@ -6,8 +6,13 @@ use super::crossings::count_crossings;
 use super::proper::LayeredGraph;
 use super::sifting;
 
-/// Barycenter sweeps, alternately downwards and upwards (even, so the last one goes upwards).
+/// Barycenter sweeps, alternately downwards and upwards (even, so the last one goes upwards), at most.
 const SWEEPS: usize = 100;
+/// Sweeps on any graph, at least (even too).
+const MIN_SWEEPS: usize = 4;
+/// Nodes and edges visited by all sweeps together, at most, beyond [`MIN_SWEEPS`]: all [`SWEEPS`] on
+/// graphs up to twice the size of the benchmark's plans of a thousand tasks.
+const SWEEP_WORK: usize = 2_000_000;
 /// Weight of a node's neighbours in the layer the sweep comes from, relative to those in the layer it
 /// goes to (whose order is a sweep older).
 const SWEEP_SIDE_WEIGHT: f64 = 2.5;
@@ -47,7 +52,8 @@ fn depth_first_order(g: &LayeredGraph) -> Vec<Vec<usize>> {
     order
 }
 
-/// [`SWEEPS`] barycenter sweeps of the compact nodes from `order`.
+/// Barycenter sweeps of the compact nodes from `order`: [`SWEEPS`], or fewer on graphs so large that
+/// they would visit more than [`SWEEP_WORK`] nodes and edges.
 ///
 /// A sweep reorders each layer by a weighted mean of the relative positions (slot over layer width) of
 /// every node's neighbours on both sides, those on the side the sweep comes from weighing more. Nodes
@@ -66,7 +72,9 @@ fn sweep(g: &Compact, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     }
     let mut keys: Vec<u64> = Vec::new();
     let count = order.len();
-    for sweep in 0..SWEEPS {
+    let size = n + (0..n).map(|v| g.down(v).len()).sum::<usize>();
+    let sweeps = (SWEEP_WORK / size.max(1)).clamp(MIN_SWEEPS, SWEEPS) / 2 * 2;
+    for sweep in 0..sweeps {
         let downwards = sweep % 2 == 0;
         let (near, far, weight) = if downwards { (0, 1, &downwards_weight[..]) } else { (1, 0, &upwards_weight[..]) };
         for step in 1..count {

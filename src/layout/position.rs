@@ -4,8 +4,6 @@
 //! graph with a longest-path pass and a pull-back pass (as dagre does) instead of the paper's class
 //! shifting, which is known to mis-place some blocks.
 
-use std::collections::HashSet;
-
 use super::proper::LayeredGraph;
 
 /// Centre position of every node of `g`, given the final `order` of each layer.
@@ -40,22 +38,23 @@ pub(crate) fn assign(g: &LayeredGraph, order: &[Vec<usize>], separation: impl Fn
         .collect()
 }
 
-/// Unordered node pair of an edge, as stored in the conflict set.
+/// Unordered node pair of an edge, as stored in the conflict list.
 fn key(a: usize, b: usize) -> (usize, usize) {
     (a.min(b), a.max(b))
 }
 
-/// Type-1 conflicts: edges touching a real node that cross an inner segment (between two virtual nodes).
+/// Type-1 conflicts: edges touching a real node that cross an inner segment (between two virtual nodes),
+/// as a sorted list of [`key`]s.
 ///
 /// Alignment ignores them so that long edges stay straight.
-fn type1_conflicts(g: &LayeredGraph, order: &[Vec<usize>]) -> HashSet<(usize, usize)> {
+fn type1_conflicts(g: &LayeredGraph, order: &[Vec<usize>]) -> Vec<(usize, usize)> {
     let mut position = vec![0; g.layer.len()];
     for layer in order {
         for (p, &v) in layer.iter().enumerate() {
             position[v] = p;
         }
     }
-    let mut conflicts = HashSet::new();
+    let mut conflicts = Vec::new();
     for pair in order.windows(2) {
         let (previous, layer) = (&pair[0], &pair[1]);
         let (mut k0, mut scan) = (0, 0);
@@ -69,7 +68,7 @@ fn type1_conflicts(g: &LayeredGraph, order: &[Vec<usize>]) -> HashSet<(usize, us
                 for &u in &g.up[s] {
                     let p = position[u];
                     if (p < k0 || p > k1) && !(g.is_virtual(u) && g.is_virtual(s)) {
-                        conflicts.insert(key(u, s));
+                        conflicts.push(key(u, s));
                     }
                 }
             }
@@ -77,6 +76,8 @@ fn type1_conflicts(g: &LayeredGraph, order: &[Vec<usize>]) -> HashSet<(usize, us
             k0 = k1;
         }
     }
+    crate::sort::sort(&mut conflicts);
+    conflicts.dedup();
     conflicts
 }
 
@@ -100,7 +101,7 @@ fn oriented_layers(order: &[Vec<usize>], from_first: bool, reversed: bool) -> Ve
 fn vertical_alignment(
     layers: &[Vec<usize>],
     neighbours: &[Vec<usize>],
-    conflicts: &HashSet<(usize, usize)>,
+    conflicts: &[(usize, usize)],
     n: usize,
 ) -> Vec<usize> {
     let mut position = vec![0; n];
@@ -122,7 +123,10 @@ fn vertical_alignment(
             }
             crate::sort::sort_by_key(&mut ws, |&w| position[w]);
             for &w in &ws[(ws.len() - 1) / 2..=ws.len() / 2] {
-                if align[v] == v && last_aligned.is_none_or(|p| p < position[w]) && !conflicts.contains(&key(v, w)) {
+                if align[v] == v
+                    && last_aligned.is_none_or(|p| p < position[w])
+                    && conflicts.binary_search(&key(v, w)).is_err()
+                {
                     align[w] = v;
                     root[v] = root[w];
                     align[v] = root[v];
@@ -252,7 +256,7 @@ mod tests {
         let g = LayeredGraph::new(&[0, 0, 1, 2, 2, 3], &[(0, 5), (1, 2), (2, 3), (2, 4)]);
         let order = vec![vec![0, 1], vec![2, 6], vec![3, 7, 4], vec![5]];
         let conflicts = type1_conflicts(&g, &order);
-        assert!(conflicts.contains(&key(2, 4)));
+        assert!(conflicts.binary_search(&key(2, 4)).is_ok());
         let y = assign(&g, &order, unit_separation);
         check_separation(&order, &y);
         assert_eq!(y[6], y[7]);

@@ -21,6 +21,25 @@ pub(crate) fn edge_points(
     points
 }
 
+/// Polyline of an edge over a channel (see `channels`) at `channel`, from a task in layer `layers.0` with
+/// centre `ends.0` to one in layer `layers.1 >= layers.0 + 2` with centre `ends.1`: from the source box's
+/// right-middle to the channel in the gap after the source's column, along the channel, and from it to
+/// the target box's left-middle in the gap before the target's column.
+pub(crate) fn channel_points(
+    layers: (usize, usize),
+    ends: (f64, f64),
+    channel: f64,
+    options: &LayoutOptions,
+) -> Vec<(f64, f64)> {
+    debug_assert!(layers.0 + 2 <= layers.1, "only long edges go over a channel");
+    vec![
+        (options.column_left(layers.0) + options.node_width, ends.0),
+        (options.column_left(layers.0 + 1), channel),
+        (options.column_left(layers.1 - 1) + options.node_width, channel),
+        (options.column_left(layers.1), ends.1),
+    ]
+}
+
 /// Smooth SVG path through `points`: one cubic segment per pair with horizontal tangents at both ends,
 /// so consecutive segments join smoothly and the curve enters its last point from the left.
 ///
@@ -91,6 +110,14 @@ mod tests {
         assert_eq!(points, vec![(12.0, 7.0), (17.0, 8.0), (27.0, 8.0), (32.0, 9.0)]);
         assert_eq!(edge_points(&[1, 0], &[0, 2], &[7.0, 9.0], &options), vec![(42.0, 9.0), (2.0, 7.0)]);
         assert!(edge_points(&[], &[], &[], &options).is_empty());
+    }
+
+    #[test]
+    fn channel_points_meet_the_channel_in_the_gaps_next_to_the_boxes() {
+        let options = LayoutOptions { node_width: 10.0, node_height: 4.0, layer_gap: 5.0, node_gap: 1.0, margin: 2.0 };
+        // Columns start at 2, 17, 32, 47.
+        let points = channel_points((0, 3), (7.0, 9.0), -1.0, &options);
+        assert_eq!(points, vec![(12.0, 7.0), (17.0, -1.0), (42.0, -1.0), (47.0, 9.0)]);
     }
 
     #[test]
