@@ -8,9 +8,7 @@ use crate::app::history::load_calls;
 use crate::app::state::AppState;
 use crate::engine::{Event, TaskStatus};
 use crate::plan::editor::TaskField;
-
-/// Task types the decomposer is asked to use; each selects a set of tools.
-const TASK_TYPES: [&str; 6] = ["research", "analysis", "data", "code", "writing", "review"];
+use crate::plan::task_type::TaskType;
 
 /// The inspector panel for the selected task.
 #[component]
@@ -116,7 +114,7 @@ pub fn TaskInspector() -> impl IntoView {
                     let value = event_target_value(&ev);
                     set_field(state, &type_id, TaskField::Kind((!value.is_empty()).then_some(value)));
                 }>
-                {std::iter::once("").chain(TASK_TYPES).map(|k| {
+                {std::iter::once("").chain(TaskType::ALL.map(TaskType::key)).map(|k| {
                     let label = if k.is_empty() { "untyped" } else { k };
                     view! { <option value=k selected=current_type == k>{label}</option> }
                 }).collect_view()}
