@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::backoff::retry_delay_ms;
 use super::config::RunConfig;
 use super::event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
+use super::readiness::may_start;
 use super::ready_queue::ReadyQueue;
 use super::replan::{ReplanProposal, ReplanRecord};
 use super::rng::SplitMix64;
@@ -125,18 +126,23 @@ impl Run {
     }
 
     /// Builds a run of `plan` with the given task states (missing ones are pending). Running states
-    /// are kept as running (the re-planner relies on it; `restore` converts them first).
+    /// are kept as running (the re-planner relies on it; `restore` converts them first). A task with
+    /// subtasks that had been opened (running, or already failed or done) is opened again as it is
+    /// added, so subtasks still pending under a parent a sibling failed can run.
     pub(super) fn build(goal: &str, plan: Plan, config: RunConfig, saved: &HashMap<TaskId, TaskState>) -> Self {
         let mut run = Self::empty(goal, config);
         let mut unused = Vec::new();
+        let parents: HashSet<TaskId> = plan.tasks.iter().filter_map(|t| t.parent.clone()).collect();
         for task in plan.tasks {
+            let is_parent = parents.contains(&task.id);
             let state = saved.get(&task.id).cloned().unwrap_or_default();
-            run.add_task(task, state, &mut unused);
+            let added = run.add_task(task, state, &mut unused);
+            if let Some(i) = added.filter(|&i| is_parent && run.states[i].status.lets_subtasks_start()) {
+                run.open_gates(i);
+            }
         }
         for i in 0..run.topo.len() {
-            if run.states[i].status == TaskStatus::Running && run.topo.is_composite(i) {
-                run.open_gates(i);
-            } else if run.states[i].status == TaskStatus::Running {
+            if run.states[i].status == TaskStatus::Running && !run.topo.is_composite(i) {
                 run.running += 1;
             }
         }
@@ -363,13 +369,13 @@ impl Run {
         (s.status == TaskStatus::Running && s.attempts == attempt && !self.topo.is_composite(i)).then_some(i)
     }
 
-    pub(super) fn is_ready(&self, i: usize) -> bool {
-        let s = &self.states[i];
-        s.status == TaskStatus::Pending && self.unmet[i] == 0 && !s.retry_wait
+    /// Whether task `i` may start now ([`may_start`] with the run's gate count).
+    pub(super) fn can_start(&self, i: usize) -> bool {
+        may_start(&self.states[i], self.unmet[i] == 0)
     }
 
     pub(super) fn enqueue_if_ready(&mut self, i: usize) {
-        if self.is_ready(i) {
+        if self.can_start(i) {
             self.ready.push(i, self.priority.get(i).copied().unwrap_or(0));
         }
     }
@@ -405,7 +411,7 @@ impl Run {
                 break;
             }
             let Some(i) = self.ready.pop() else { break };
-            if !self.is_ready(i) {
+            if !self.can_start(i) {
                 continue; // stale queue entry
             }
             if self.topo.is_composite(i) {

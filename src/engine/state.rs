@@ -45,6 +45,12 @@ impl TaskStatus {
     pub fn is_done(self) -> bool {
         matches!(self, TaskStatus::Completed | TaskStatus::Skipped)
     }
+
+    /// For a task with subtasks: true when it has been opened, so its subtasks may start. A pending
+    /// one has not started yet and a blocked one never will; in any other status it was opened.
+    pub fn lets_subtasks_start(self) -> bool {
+        !matches!(self, TaskStatus::Pending | TaskStatus::Blocked)
+    }
 }
 
 /// Tokens, time and money one task's LLM calls used, summed over its attempts.
