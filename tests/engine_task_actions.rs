@@ -80,12 +80,12 @@ fn check_agreement(run: &Run, step: usize) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
-    /// Through random runs (successes, failures, timers, user actions, reloads), what the engine says a
+    /// Through random runs (successes, failures, 429s, timers, user actions, reloads), what the engine says a
     /// task allows is what it accepts, and a page that only has the plan gets the same answers.
     #[test]
     fn allowed_actions_are_accepted_and_refused_ones_refused(
         plan in hierarchical_plan(),
-        steps in proptest::collection::vec((0u8..12, any::<usize>()), 0..40),
+        steps in proptest::collection::vec((0u8..13, any::<usize>()), 0..40),
     ) {
         prop_assume!(!has_errors(&validate(&plan)));
         let mut run = Run::new("g", plan, config());
@@ -108,12 +108,15 @@ proptest! {
             let some_id = ids[pick % ids.len()].clone();
             let now = step as f64;
             let event = match action {
-                0..=2 if !running.is_empty() => {
+                0..=2 | 11 if !running.is_empty() => {
                     let (task, attempt) = running[pick % running.len()].clone();
+                    let rate_limited =
+                        TaskError { retry_after_ms: Some(1_000), rate_limited: true, ..TaskError::retryable("HTTP 429") };
                     match action {
                         0 => Event::TaskSucceeded { task, attempt, output: "done".into() },
                         1 => Event::TaskFailed { task, attempt, error: TaskError::permanent("boom") },
-                        _ => Event::TaskFailed { task, attempt, error: TaskError::retryable("HTTP 503") },
+                        2 => Event::TaskFailed { task, attempt, error: TaskError::retryable("HTTP 503") },
+                        _ => Event::TaskFailed { task, attempt, error: rate_limited },
                     }
                 }
                 3 if !timers.is_empty() => Event::TimerFired(timers.remove(pick % timers.len())),

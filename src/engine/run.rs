@@ -546,19 +546,29 @@ impl Run {
         self.complete(p, summary, now_ms, out);
     }
 
+    /// An attempt of `i` failed: it is tried again after a backoff while attempts remain, else it
+    /// fails. An HTTP 429 that says when to come back costs time instead of an attempt, while the
+    /// task's summed waits stay within `rate_limit_wait_budget_ms`.
     fn fail_attempt(&mut self, i: usize, error: TaskError, now_ms: f64, out: &mut Vec<Command>) {
         self.running -= 1;
-        let state = &self.states[i];
-        let used = state.attempts.saturating_sub(state.attempt_base);
-        let next_attempt = used + 1;
-        let delay = retry_delay_ms(&self.config, next_attempt, error.retry_after_ms, &mut self.rng);
+        let state = &mut self.states[i];
+        let told_wait = error.retry_after_ms.filter(|_| error.rate_limited);
+        let budget = self.config.rate_limit_wait_budget_ms;
+        let free_wait = told_wait.filter(|&w| state.rate_limit_wait_ms.saturating_add(w) <= budget);
+        if let Some(wait) = free_wait {
+            state.attempt_base += 1;
+            state.rate_limit_waits += 1;
+            state.rate_limit_wait_ms += wait;
+        }
+        let used = state.attempts_spent();
+        let delay = retry_delay_ms(&self.config, used + 1, error.retry_after_ms, &mut self.rng);
         if error.rate_limited && !self.provider_paused {
             self.provider_paused = true;
             out.push(Command::StartTimer { timer: Timer::ProviderBackoff, after_ms: delay });
         }
         self.states[i].error = Some(error.message.clone());
         self.states[i].interrupted = false;
-        if error.retryable && used < self.config.max_attempts {
+        if (error.retryable || free_wait.is_some()) && used < self.config.max_attempts {
             self.states[i].status = TaskStatus::Pending;
             self.states[i].retry_wait = true;
             self.checkpoint(i, out);

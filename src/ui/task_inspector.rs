@@ -6,6 +6,7 @@ use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
+use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
 use crate::plan::task_type::TaskType;
@@ -134,11 +135,7 @@ pub fn TaskInspector() -> impl IntoView {
                 view! { <h3>"Streaming…"</h3><pre class="result-text live" data-testid="inspector-live">{text}</pre> }
             })
         };
-        let attempts = if task_state.interrupted {
-            format!("{} (interrupted by a reload, re-run)", task_state.attempts)
-        } else {
-            task_state.attempts.to_string()
-        };
+        let attempts = attempts_line(&task_state);
         let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
         let can_expand = actions.expand && state.expanding.with(Option::is_none);
         let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, .. } = actions.why_not;
