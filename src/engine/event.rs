@@ -116,6 +116,15 @@ pub enum Event {
         /// True to apply the proposal.
         approve: bool,
     },
+    /// The provider cannot take requests (e.g. it needs an API key and has none): nothing new starts
+    /// until [`Event::ProviderAvailable`]. Not a pause: the run's status stays as it is, and Pause or
+    /// Resume leave this alone. Not persisted: the page says it again after a reload.
+    ProviderUnavailable {
+        /// Why, for the page to show.
+        reason: String,
+    },
+    /// The provider can take requests again: what is ready starts (unless the user paused the run).
+    ProviderAvailable,
 }
 
 /// A dependency's output handed to a task's request.

@@ -60,6 +60,8 @@ pub struct Run {
     dispatch_times: VecDeque<f64>,
     rate_timer_pending: bool,
     pub(super) provider_paused: bool,
+    /// Why the provider cannot take requests, while it cannot (nothing new starts meanwhile).
+    pub(super) provider_unavailable: Option<String>,
 }
 
 impl Run {
@@ -122,6 +124,7 @@ impl Run {
             dispatch_times: VecDeque::new(),
             rate_timer_pending: false,
             provider_paused: false,
+            provider_unavailable: None,
         }
     }
 
@@ -200,6 +203,12 @@ impl Run {
         self.pending_replan.as_ref().map(|(proposal, _)| proposal)
     }
 
+    /// Why the provider cannot take requests, while [`Event::ProviderUnavailable`] holds (nothing new
+    /// starts meanwhile).
+    pub fn provider_unavailable(&self) -> Option<&str> {
+        self.provider_unavailable.as_deref()
+    }
+
     /// Handles one event at driver time `now_ms` and returns the commands to perform, in order.
     pub fn handle(&mut self, event: Event, now_ms: f64) -> Vec<Command> {
         let mut out = Vec::new();
@@ -238,6 +247,8 @@ impl Run {
             Event::ReplanReady(plan) => self.apply_replan(plan, &mut out),
             Event::ReplanFailed(reason) => self.replan_failed(reason, &mut out),
             Event::ReplanDecision { approve } => self.decide_replan(approve, &mut out),
+            Event::ProviderUnavailable { reason } => self.provider_unavailable = Some(reason),
+            Event::ProviderAvailable => self.provider_unavailable = None,
         }
         self.maybe_request_replan(&mut out);
         self.dispatch_ready(now_ms, &mut out);
@@ -403,7 +414,8 @@ impl Run {
     }
 
     fn dispatch_ready(&mut self, now_ms: f64, out: &mut Vec<Command>) {
-        if self.status != RunStatus::Running || self.awaiting_replan || self.provider_paused {
+        let provider_waits = self.provider_paused || self.provider_unavailable.is_some();
+        if self.status != RunStatus::Running || self.awaiting_replan || provider_waits {
             return;
         }
         while self.running < self.config.max_parallel.max(1) {

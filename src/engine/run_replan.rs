@@ -160,6 +160,7 @@ impl Run {
         rebuilt.replans = std::mem::take(&mut self.replans);
         rebuilt.replans_requested = self.replans_requested;
         rebuilt.provider_paused = self.provider_paused;
+        rebuilt.provider_unavailable = self.provider_unavailable.take();
         *self = rebuilt;
         out.push(Command::PlanChanged(merged));
         for i in 0..self.topo.len() {
