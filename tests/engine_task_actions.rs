@@ -62,7 +62,9 @@ fn check_agreement(run: &Run, step: usize) -> Result<(), TestCaseError> {
         let actions = run.task_actions(id).unwrap();
         let in_plan = task_actions_in_plan(&plan, run.status(), id, state, status_of).unwrap();
         prop_assert_eq!(&actions, &in_plan, "task {} of {:?}", id, plan);
-        prop_assert_eq!(run.is_ready(id), is_ready_in_plan(task, state, status_of), "readiness of {}", id);
+        let dependencies = task.depends_on.iter().map(|d| status_of(d));
+        let parent = task.parent.as_deref().map(status_of);
+        prop_assert_eq!(run.is_ready(id), is_ready_in_plan(state, dependencies, parent), "readiness of {}", id);
         let subtasks = vec![Task::new(&format!("{id}-x{step}"), "x", &[])];
         for (event, allowed, why_not) in [
             (Event::Retry(id.into()), actions.retry, &actions.why_not.retry),
@@ -178,10 +180,9 @@ fn before_a_run_exists_the_plan_answers_what_each_task_allows() {
     assert!(parent.edit && !parent.skip && parent.expand, "a parent is skipped through its subtasks");
     assert_eq!(parent.why_not.skip.as_deref(), Some("P has unfinished subtasks: skip those instead"));
     assert!(leaf.skip && leaf.edit);
-    let status_of = |_: &str| TaskStatus::Pending;
-    assert!(is_ready_in_plan(&p.tasks[0], &pending, status_of));
-    assert!(!is_ready_in_plan(&p.tasks[1], &pending, status_of), "P waits for A");
-    assert!(!is_ready_in_plan(&p.tasks[2], &pending, status_of), "P1 waits for P to open");
+    assert!(is_ready_in_plan(&pending, [], None));
+    assert!(!is_ready_in_plan(&pending, [TaskStatus::Pending], None), "P waits for A");
+    assert!(!is_ready_in_plan(&pending, [], Some(TaskStatus::Pending)), "P1 waits for P to open");
     // The same plan as a run, before it starts, answers the same.
     let run = Run::new("g", p.clone(), config());
     for id in ["A", "P", "P1"] {

@@ -131,16 +131,16 @@ impl Run {
     /// Builds a run of `plan` with the given task states (missing ones are pending). Running states
     /// are kept as running (the re-planner relies on it; `restore` converts them first). A task with
     /// subtasks that had been opened (running, or already failed or done) is opened again as it is
-    /// added, so subtasks still pending under a parent a sibling failed can run.
+    /// added: after a reload, subtasks still pending under a parent that another subtask failed can
+    /// run, and so can a failed subtask the user retries.
     pub(super) fn build(goal: &str, plan: Plan, config: RunConfig, saved: &HashMap<TaskId, TaskState>) -> Self {
         let mut run = Self::empty(goal, config);
         let mut unused = Vec::new();
-        let parents: HashSet<TaskId> = plan.tasks.iter().filter_map(|t| t.parent.clone()).collect();
-        for task in plan.tasks {
-            let is_parent = parents.contains(&task.id);
+        let parents: HashSet<&TaskId> = plan.tasks.iter().filter_map(|t| t.parent.as_ref()).collect();
+        for task in &plan.tasks {
             let state = saved.get(&task.id).cloned().unwrap_or_default();
-            let added = run.add_task(task, state, &mut unused);
-            if let Some(i) = added.filter(|&i| is_parent && run.states[i].status.lets_subtasks_start()) {
+            let reopen = parents.contains(&task.id) && state.status.lets_subtasks_start();
+            if let Some(i) = run.add_task(task.clone(), state, &mut unused).filter(|_| reopen) {
                 run.open_gates(i);
             }
         }

@@ -49,7 +49,7 @@ impl Run {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
-        if let Some(reason) = retry_refusal(id, &self.task_facts(i)) {
+        if let Some(reason) = retry_refusal(id, self.states[i].status, self.topo.children[i].len()) {
             out.push(Command::Refused(reason));
             return;
         }
@@ -86,7 +86,7 @@ impl Run {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
-        if let Some(reason) = skip_refusal(id, &self.task_facts(i)) {
+        if let Some(reason) = skip_refusal(id, self.states[i].status, self.open_children[i]) {
             out.push(Command::Refused(reason));
             return;
         }
@@ -155,7 +155,7 @@ impl Run {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
-        if let Some(reason) = expand_refusal(id, &self.task_facts(i)) {
+        if let Some(reason) = expand_refusal(id, self.states[i].status, self.topo.depth(i)) {
             out.push(Command::Refused(reason));
             return;
         }

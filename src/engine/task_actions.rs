@@ -66,10 +66,10 @@ impl TaskActions {
     /// - edit: a pending task that never ran, while the run has not started.
     pub fn of(id: &str, facts: &TaskFacts) -> TaskActions {
         let why_not = WhyNot {
-            retry: retry_refusal(id, facts),
-            skip: skip_refusal(id, facts),
-            expand: expand_refusal(id, facts),
-            edit: edit_refusal(id, facts),
+            retry: retry_refusal(id, facts.status, facts.subtasks),
+            skip: skip_refusal(id, facts.status, facts.open_subtasks),
+            expand: expand_refusal(id, facts.status, facts.depth),
+            edit: edit_refusal(facts),
         };
         TaskActions {
             retry: why_not.retry.is_none(),
@@ -81,42 +81,40 @@ impl TaskActions {
     }
 }
 
-/// Why task `id` cannot be retried, if it cannot.
-pub(super) fn retry_refusal(id: &str, facts: &TaskFacts) -> Option<String> {
-    if facts.status != TaskStatus::Failed {
-        return Some(format!("only a failed task can be retried; {id} is {}", facts.status.as_str()));
+/// Why task `id` (in `status`, with `subtasks`) cannot be retried, if it cannot.
+pub(super) fn retry_refusal(id: &str, status: TaskStatus, subtasks: usize) -> Option<String> {
+    if status != TaskStatus::Failed {
+        return Some(format!("only a failed task can be retried; {id} is {}", status.as_str()));
     }
-    (facts.subtasks > 0).then(|| format!("{id} has subtasks: retry the failed subtask instead"))
+    (subtasks > 0).then(|| format!("{id} has subtasks: retry the failed subtask instead"))
 }
 
-/// Why task `id` cannot be skipped, if it cannot.
-pub(super) fn skip_refusal(id: &str, facts: &TaskFacts) -> Option<String> {
-    if facts.status.is_done() {
-        return Some(format!("{id} is already {}", facts.status.as_str()));
+/// Why task `id` (in `status`, with `open_subtasks` not done) cannot be skipped, if it cannot.
+pub(super) fn skip_refusal(id: &str, status: TaskStatus, open_subtasks: usize) -> Option<String> {
+    if status.is_done() {
+        return Some(format!("{id} is already {}", status.as_str()));
     }
-    (facts.open_subtasks > 0).then(|| format!("{id} has unfinished subtasks: skip those instead"))
+    (open_subtasks > 0).then(|| format!("{id} has unfinished subtasks: skip those instead"))
 }
 
-/// Why task `id` cannot be expanded into subtasks, if it cannot (whatever subtasks are offered).
-pub(super) fn expand_refusal(id: &str, facts: &TaskFacts) -> Option<String> {
-    if matches!(facts.status, TaskStatus::Running | TaskStatus::Completed | TaskStatus::Failed) {
-        return Some(format!("{id} has already started; only a pending task can be expanded"));
+/// Why task `id` (in `status`, at level `depth`) cannot be expanded into subtasks, if it cannot
+/// (whatever subtasks are offered).
+pub(super) fn expand_refusal(id: &str, status: TaskStatus, depth: usize) -> Option<String> {
+    if status != TaskStatus::Pending {
+        return Some(format!("only a pending task can be expanded; {id} is {}", status.as_str()));
     }
-    if facts.status != TaskStatus::Pending {
-        return Some(format!("only a pending task can be expanded; {id} is {}", facts.status.as_str()));
-    }
-    (facts.depth >= MAX_DEPTH).then(|| {
-        format!("expanding {id} would make the plan {} levels deep; at most {MAX_DEPTH} are allowed", facts.depth + 1)
+    (depth >= MAX_DEPTH).then(|| {
+        format!("expanding {id} would make the plan {} levels deep; at most {MAX_DEPTH} are allowed", depth + 1)
     })
 }
 
-/// Why task `id` cannot be edited, if it cannot.
-fn edit_refusal(id: &str, facts: &TaskFacts) -> Option<String> {
+/// Why a task cannot be edited, if it cannot.
+fn edit_refusal(facts: &TaskFacts) -> Option<String> {
     if facts.run_status != RunStatus::Idle {
-        return Some(format!("the plan can only be edited before it runs; the run is {}", facts.run_status.as_str()));
+        return Some("the plan can only be edited before it runs".into());
     }
     (facts.status != TaskStatus::Pending || facts.attempts > 0)
-        .then(|| format!("{id} has already run; only a task that never ran can be edited"))
+        .then(|| "only a task that never ran can be edited".into())
 }
 
 /// What may be done with task `id` of `plan` when the page has no [`Run`] (a plan being edited, or
@@ -130,16 +128,13 @@ pub fn task_actions_in_plan(
     status_of: impl Fn(&str) -> TaskStatus,
 ) -> Option<TaskActions> {
     let depth = depth_of(plan, id)?;
-    let children: Vec<TaskStatus> =
-        plan.tasks.iter().filter(|t| t.parent.as_deref() == Some(id) && t.id != id).map(|t| status_of(&t.id)).collect();
-    let facts = TaskFacts {
-        run_status,
-        status: state.status,
-        attempts: state.attempts,
-        subtasks: children.len(),
-        open_subtasks: children.iter().filter(|s| !s.is_done()).count(),
-        depth,
-    };
+    let (mut subtasks, mut open_subtasks) = (0, 0);
+    for child in plan.tasks.iter().filter(|t| t.parent.as_deref() == Some(id) && t.id != id) {
+        subtasks += 1;
+        open_subtasks += usize::from(!status_of(&child.id).is_done());
+    }
+    let facts =
+        TaskFacts { run_status, status: state.status, attempts: state.attempts, subtasks, open_subtasks, depth };
     Some(TaskActions::of(id, &facts))
 }
 
@@ -151,7 +146,7 @@ impl Run {
     }
 
     /// What the run knows about task `i` that decides its actions.
-    pub(super) fn task_facts(&self, i: usize) -> TaskFacts {
+    fn task_facts(&self, i: usize) -> TaskFacts {
         TaskFacts {
             run_status: self.status,
             status: self.states[i].status,
@@ -206,10 +201,11 @@ mod tests {
         assert!(deepest.why_not.expand.unwrap().contains("5 levels deep; at most 4"));
         let running = TaskActions::of("T1", &TaskFacts { run_status: RunStatus::Running, ..fresh });
         assert!(running.expand && !running.edit);
+        assert_eq!(running.why_not.edit.as_deref(), Some("the plan can only be edited before it runs"));
         let retried = TaskActions::of("T1", &TaskFacts { attempts: 1, ..fresh });
         assert!(!retried.edit && retried.expand, "a pending task waiting for its retry may still be expanded");
         let started = TaskActions::of("T1", &facts(TaskStatus::Running));
-        assert!(started.why_not.expand.unwrap().contains("already started"));
+        assert_eq!(started.why_not.expand.as_deref(), Some("only a pending task can be expanded; T1 is running"));
     }
 
     #[test]

@@ -38,14 +38,15 @@ impl TaskType {
     /// The type a plan's `kind` names: trimmed, case-insensitive, with the synonyms models often use
     /// (`analyze`, `pipeline`, `report`). `None` for any other text.
     pub fn parse(kind: &str) -> Option<TaskType> {
-        let kind = kind.trim().to_ascii_lowercase();
-        let synonym = match kind.as_str() {
-            "analyze" => Some(TaskType::Analysis),
-            "pipeline" => Some(TaskType::Data),
-            "report" => Some(TaskType::Writing),
+        match kind.trim().to_ascii_lowercase().as_str() {
+            "research" => Some(TaskType::Research),
+            "analysis" | "analyze" => Some(TaskType::Analysis),
+            "data" | "pipeline" => Some(TaskType::Data),
+            "code" => Some(TaskType::Code),
+            "writing" | "report" => Some(TaskType::Writing),
+            "review" => Some(TaskType::Review),
             _ => None,
-        };
-        synonym.or_else(|| TaskType::ALL.into_iter().find(|t| t.key() == kind))
+        }
     }
 }
 

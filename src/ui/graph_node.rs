@@ -50,16 +50,13 @@ pub fn GraphNode(
     let state = expect_context::<AppState>();
     let id = task.id.clone();
     let snapshot = state.tasks.cell(&id);
-    // Readiness is the engine's answer, read from the states of the tasks this one names.
-    let named: Vec<_> =
-        task.depends_on.iter().chain(&task.parent).map(|other| (other.clone(), state.tasks.cell(other))).collect();
+    // Readiness is the engine's answer, from the states of this task, its dependencies and its parent.
     let ready = Memo::new({
         let (task, snapshot) = (task.clone(), snapshot.clone());
         move |_| {
-            let status_by_id = |other: &str| {
-                named.iter().find(|(k, _)| k == other).map_or(TaskStatus::Pending, |(_, cell)| cell.with(|s| s.status))
-            };
-            snapshot.with(|s| is_ready_in_plan(&task, s, status_by_id))
+            let status = |other: &TaskId| state.tasks.cell(other).with(|o| o.status);
+            let parent = task.parent.as_ref().map(status);
+            snapshot.with(|s| is_ready_in_plan(s, task.depends_on.iter().map(status), parent))
         }
     });
     let status_of = Memo::new({

@@ -138,6 +138,7 @@ pub fn TaskInspector() -> impl IntoView {
         let attempts = attempts_line(&task_state);
         let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
         let can_expand = actions.expand && state.expanding.with(Option::is_none);
+        // A refused button says why; an allowed one what it does.
         let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, .. } = actions.why_not;
         let retry_title = why_not_retry
             .unwrap_or_else(|| "Run this failed task again; the tasks it blocked return to pending".into());
