@@ -168,6 +168,23 @@ fn subtasks_still_pending_under_a_parent_a_sibling_failed_run_after_a_reload() {
 }
 
 #[test]
+fn a_failed_subtask_retried_after_a_reload_runs() {
+    let p = Plan { tasks: vec![Task::new("P", "p", &[]), Task::subtask("P1", "P", &[])], critical_path: vec![] };
+    let mut run = Run::new("g", p, RunConfig { max_attempts: 1, ..config() });
+    run.handle(Event::Start, 0.0);
+    run.handle(Event::TaskFailed { task: "P1".into(), attempt: 1, error: TaskError::permanent("boom") }, 1.0);
+    assert_eq!((run.state("P").unwrap().status, run.status()), (TaskStatus::Failed, RunStatus::Finished));
+
+    let saved: HashMap<String, _> = run.task_states().map(|(id, s)| (id.clone(), s.clone())).collect();
+    let mut restored = Run::restore("g", run.plan(), config(), &saved);
+    restored.handle(Event::Start, 2.0);
+    let out = restored.handle(Event::Retry("P1".into()), 3.0);
+    assert_eq!(dispatched(&out), vec!["P1"], "{out:?}");
+    restored.handle(Event::TaskSucceeded { task: "P1".into(), attempt: 2, output: "x".into() }, 4.0);
+    assert_eq!(restored.state("P").unwrap().status, TaskStatus::Completed);
+}
+
+#[test]
 fn before_a_run_exists_the_plan_answers_what_each_task_allows() {
     let p = Plan {
         tasks: vec![Task::new("A", "a", &[]), Task::new("P", "p", &["A"]), Task::subtask("P1", "P", &[])],
