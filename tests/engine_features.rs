@@ -108,7 +108,7 @@ fn an_expansion_of_a_started_task_is_refused() {
     let mut run = Run::new("g", plan(&[("A", &[])]), no_replan());
     run.handle(Event::Start, 0.0);
     let out = run.handle(Event::Expand { task: "A".into(), subtasks: vec![Task::new("A1", "a1", &[])] }, 0.0);
-    assert!(out.iter().any(|c| matches!(c, Command::Refused(m) if m.contains("already started"))));
+    assert!(out.iter().any(|c| matches!(c, Command::Refused(m) if m.contains("only a pending task can be expanded"))));
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! How a task's state reads on its graph node: an icon, the status word, elapsed time, tokens.
+//! How a task's state reads in the page: on its graph node an icon, the status word, elapsed time
+//! and tokens; in the inspector its attempts.
 
 use super::state::{TaskState, TaskStatus};
 
@@ -44,6 +45,24 @@ pub fn caption(id: &str, state: &TaskState, ready: bool, now_ms: f64) -> String 
     text
 }
 
+/// The inspector's attempts line: attempts made, then the requests answered by an HTTP 429 that
+/// said when to come back (they cost no attempt) and a re-run after a reload, e.g.
+/// `1 (+3 answered HTTP 429 with Retry-After: 45.0 s waited, not counted)`.
+pub fn attempts_line(state: &TaskState) -> String {
+    let mut text = state.attempts.saturating_sub(state.rate_limit_waits).to_string();
+    if state.rate_limit_waits > 0 {
+        let secs = state.rate_limit_wait_ms as f64 / 1000.0;
+        text.push_str(&format!(
+            " (+{} answered HTTP 429 with Retry-After: {secs:.1} s waited, not counted)",
+            state.rate_limit_waits
+        ));
+    }
+    if state.interrupted {
+        text.push_str(" (interrupted by a reload, re-run)");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +82,14 @@ mod tests {
         assert_eq!(caption("T1", &running, false, 125_000.0), "T1 · ⟳ running · 2 m 05 s");
         assert_eq!(caption("T2", &TaskState::default(), true, 0.0), "T2 · ◎ ready");
         assert_eq!(caption("T2", &TaskState::default(), false, 0.0), "T2 · ○ pending");
+    }
+
+    #[test]
+    fn attempts_leave_out_rate_limit_waits_and_mention_them_and_reloads() {
+        assert_eq!(attempts_line(&TaskState { attempts: 2, ..TaskState::default() }), "2");
+        let waited = TaskState { attempts: 4, rate_limit_waits: 3, rate_limit_wait_ms: 45_000, ..TaskState::default() };
+        assert_eq!(attempts_line(&waited), "1 (+3 answered HTTP 429 with Retry-After: 45.0 s waited, not counted)");
+        let reloaded = TaskState { attempts: 2, interrupted: true, ..TaskState::default() };
+        assert_eq!(attempts_line(&reloaded), "2 (interrupted by a reload, re-run)");
     }
 }

@@ -1,4 +1,4 @@
-//! Knobs of a run: concurrency, attempts, timeouts, backoff.
+//! Knobs of a run: concurrency, attempts, timeouts, backoff, rate limits, re-planning.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,10 @@ pub struct RunConfig {
     /// apply it at once).
     #[serde(default)]
     pub approve_replans: bool,
+    /// Per task, how long (ms, summed) it may wait on HTTP 429 answers that say when to come back
+    /// (`Retry-After`) without spending attempts; past it, such an answer costs an attempt.
+    #[serde(default = "default_rate_limit_wait_budget_ms")]
+    pub rate_limit_wait_budget_ms: u64,
 }
 
 fn default_replan_after() -> u32 {
@@ -38,6 +42,10 @@ fn default_replan_after() -> u32 {
 
 fn default_max_replans() -> u32 {
     3
+}
+
+fn default_rate_limit_wait_budget_ms() -> u64 {
+    600_000
 }
 
 impl Default for RunConfig {
@@ -53,6 +61,21 @@ impl Default for RunConfig {
             replan_after_failures: default_replan_after(),
             max_replans: default_max_replans(),
             approve_replans: false,
+            rate_limit_wait_budget_ms: default_rate_limit_wait_budget_ms(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_saved_before_the_rate_limit_wait_budget_existed_get_the_default() {
+        let mut old = serde_json::to_value(RunConfig::default()).unwrap();
+        old.as_object_mut().unwrap().remove("rate_limit_wait_budget_ms");
+        let read: RunConfig = serde_json::from_value(old).unwrap();
+        assert_eq!(read.rate_limit_wait_budget_ms, 600_000);
+        assert_eq!(read, RunConfig::default());
     }
 }

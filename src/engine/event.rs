@@ -91,14 +91,6 @@ pub enum Event {
     TaskArrived(Task),
     /// The streamed plan is complete; the engine validates it as a whole.
     PlanComplete,
-    /// The provider cannot take requests (e.g. its API key is missing): dispatch nothing until
-    /// [`Event::ProviderAvailable`]. Not a user pause: the run's status stays as it is.
-    ProviderUnavailable {
-        /// Why, for the page.
-        reason: String,
-    },
-    /// The provider can take requests again.
-    ProviderAvailable,
     /// Start nothing new; running tasks finish.
     Pause,
     /// Continue after a pause or a cancel.
@@ -125,6 +117,15 @@ pub enum Event {
         /// True to apply the proposal.
         approve: bool,
     },
+    /// The provider cannot take requests (e.g. it needs an API key and has none): nothing new starts
+    /// until [`Event::ProviderAvailable`]. Not a pause: the run's status stays as it is, and Pause or
+    /// Resume leave this alone. Not persisted: the page says it again after a reload.
+    ProviderUnavailable {
+        /// Why, for the page to show.
+        reason: String,
+    },
+    /// The provider can take requests again: what is ready starts (unless the user paused the run).
+    ProviderAvailable,
 }
 
 /// A dependency's output handed to a task's request.

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use super::backoff::retry_delay_ms;
 use super::config::RunConfig;
 use super::event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
+use super::readiness::may_start;
 use super::ready_queue::ReadyQueue;
 use super::replan::{ReplanProposal, ReplanRecord};
 use super::rng::SplitMix64;
@@ -64,7 +65,7 @@ pub struct Run {
     /// Tasks whose state a rebuild changed without a checkpoint (a restored running task is pending
     /// again; a restored dependent of a failed task is blocked); the next event checkpoints them.
     pub(super) unsaved: Vec<usize>,
-    /// Why the provider cannot take requests (e.g. its key is missing): nothing is dispatched.
+    /// Why the provider cannot take requests, while it cannot (nothing new starts meanwhile).
     pub(super) provider_unavailable: Option<String>,
 }
 
@@ -173,19 +174,24 @@ impl Run {
     }
 
     /// Builds a run of `plan` with the given task states (missing ones are pending). Running states
-    /// are kept as running (the re-planner relies on it; `restore` converts them first).
+    /// are kept as running (the re-planner relies on it; `restore` converts them first). A task with
+    /// subtasks that had been opened (running, or already failed or done) is opened again as it is
+    /// added: after a reload, subtasks still pending under a parent that another subtask failed can
+    /// run, and so can a failed subtask the user retries.
     pub(super) fn build(goal: &str, plan: Plan, config: RunConfig, saved: &HashMap<TaskId, TaskState>) -> Self {
         let mut run = Self::empty(goal, config);
         let mut changed = Vec::new();
-        for task in plan.tasks {
+        let parents: HashSet<&TaskId> = plan.tasks.iter().filter_map(|t| t.parent.as_ref()).collect();
+        for task in &plan.tasks {
             let state = saved.get(&task.id).cloned().unwrap_or_default();
-            run.add_task(task, state, &mut changed);
+            let reopen = parents.contains(&task.id) && state.status.lets_subtasks_start();
+            if let Some(i) = run.add_task(task.clone(), state, &mut changed).filter(|_| reopen) {
+                run.open_gates(i);
+            }
         }
         run.unsaved = changed;
         for i in 0..run.topo.len() {
-            if run.states[i].status == TaskStatus::Running && run.topo.is_composite(i) {
-                run.open_gates(i);
-            } else if run.states[i].status == TaskStatus::Running {
+            if run.states[i].status == TaskStatus::Running && !run.topo.is_composite(i) {
                 run.running += 1;
             }
         }
@@ -238,14 +244,15 @@ impl Run {
         self.awaiting_replan
     }
 
-    /// Why the run waits for the provider (e.g. its key is missing), if it does.
-    pub fn provider_unavailable(&self) -> Option<&str> {
-        self.provider_unavailable.as_deref()
-    }
-
     /// The re-plan waiting for the user's approval, if any.
     pub fn pending_replan(&self) -> Option<&ReplanProposal> {
         self.pending_replan.as_ref().map(|(proposal, _)| proposal)
+    }
+
+    /// Why the provider cannot take requests, while [`Event::ProviderUnavailable`] holds (nothing new
+    /// starts meanwhile).
+    pub fn provider_unavailable(&self) -> Option<&str> {
+        self.provider_unavailable.as_deref()
     }
 
     /// Handles one event at driver time `now_ms` and returns the commands to perform, in order.
@@ -282,8 +289,6 @@ impl Run {
             Event::TimerFired(timer) => self.timer_fired(timer, now_ms, &mut out),
             Event::TaskArrived(task) => self.task_arrived(task, &mut out),
             Event::PlanComplete => self.plan_complete(&mut out),
-            Event::ProviderUnavailable { reason } => self.provider_unavailable = Some(reason),
-            Event::ProviderAvailable => self.provider_unavailable = None,
             Event::Pause => self.pause(&mut out),
             Event::Resume => self.resume(&mut out),
             Event::Cancel => self.cancel(&mut out),
@@ -293,6 +298,8 @@ impl Run {
             Event::ReplanReady(plan) => self.apply_replan(plan, &mut out),
             Event::ReplanFailed(reason) => self.replan_failed(reason, &mut out),
             Event::ReplanDecision { approve } => self.decide_replan(approve, &mut out),
+            Event::ProviderUnavailable { reason } => self.provider_unavailable = Some(reason),
+            Event::ProviderAvailable => self.provider_unavailable = None,
         }
         self.maybe_request_replan(&mut out);
         self.dispatch_ready(now_ms, &mut out);
@@ -428,13 +435,13 @@ impl Run {
         (s.status == TaskStatus::Running && s.attempts == attempt && !self.topo.is_composite(i)).then_some(i)
     }
 
-    pub(super) fn is_ready(&self, i: usize) -> bool {
-        let s = &self.states[i];
-        s.status == TaskStatus::Pending && self.unmet[i] == 0 && !s.retry_wait
+    /// Whether task `i` may start now ([`may_start`] with the run's gate count).
+    pub(super) fn can_start(&self, i: usize) -> bool {
+        may_start(&self.states[i], self.unmet[i] == 0)
     }
 
     pub(super) fn enqueue_if_ready(&mut self, i: usize) {
-        if self.is_ready(i) {
+        if self.can_start(i) {
             self.ready.push(i, self.priority.get(i).copied().unwrap_or(0));
         }
     }
@@ -462,11 +469,8 @@ impl Run {
     }
 
     fn dispatch_ready(&mut self, now_ms: f64, out: &mut Vec<Command>) {
-        if self.status != RunStatus::Running
-            || self.awaiting_replan
-            || self.provider_paused
-            || self.provider_unavailable.is_some()
-        {
+        let provider_waits = self.provider_paused || self.provider_unavailable.is_some();
+        if self.status != RunStatus::Running || self.awaiting_replan || provider_waits {
             return;
         }
         while self.running < self.config.max_parallel.max(1) {
@@ -474,7 +478,7 @@ impl Run {
                 break;
             }
             let Some(i) = self.ready.pop() else { break };
-            if !self.is_ready(i) {
+            if !self.can_start(i) {
                 continue; // stale queue entry
             }
             if self.topo.is_composite(i) {
@@ -609,12 +613,22 @@ impl Run {
         self.complete(p, summary, now_ms, out);
     }
 
+    /// An attempt of `i` failed: it is tried again after a backoff while attempts remain, else it
+    /// fails. An HTTP 429 that says when to come back costs time instead of an attempt, while the
+    /// task's summed waits stay within `rate_limit_wait_budget_ms`.
     fn fail_attempt(&mut self, i: usize, error: TaskError, now_ms: f64, out: &mut Vec<Command>) {
         self.running -= 1;
-        let state = &self.states[i];
-        let used = state.attempts.saturating_sub(state.attempt_base);
-        let next_attempt = used + 1;
-        let delay = retry_delay_ms(&self.config, next_attempt, error.retry_after_ms, &mut self.rng);
+        let state = &mut self.states[i];
+        let told_wait = error.retry_after_ms.filter(|_| error.rate_limited);
+        let budget = self.config.rate_limit_wait_budget_ms;
+        let free_wait = told_wait.filter(|&w| state.rate_limit_wait_ms.saturating_add(w) <= budget);
+        if let Some(wait) = free_wait {
+            state.attempt_base += 1;
+            state.rate_limit_waits += 1;
+            state.rate_limit_wait_ms += wait;
+        }
+        let used = state.attempts_spent();
+        let delay = retry_delay_ms(&self.config, used + 1, error.retry_after_ms, &mut self.rng);
         // A later 429 that asks for a longer wait extends the provider-wide back-off.
         if error.rate_limited && (!self.provider_paused || now_ms + delay as f64 > self.provider_paused_until) {
             self.provider_paused = true;
@@ -623,7 +637,7 @@ impl Run {
         }
         self.states[i].error = Some(error.message.clone());
         self.states[i].interrupted = false;
-        if error.retryable && used < self.config.max_attempts {
+        if (error.retryable || free_wait.is_some()) && used < self.config.max_attempts {
             self.states[i].status = TaskStatus::Pending;
             self.states[i].retry_wait = true;
             self.checkpoint(i, out);

@@ -3,6 +3,7 @@
 use super::event::{Command, RunStatus};
 use super::run::Run;
 use super::state::TaskStatus;
+use super::task_actions::{expand_refusal, retry_refusal, skip_refusal};
 use crate::plan::edit::with_subtasks;
 use crate::plan::Task;
 
@@ -48,15 +49,8 @@ impl Run {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
-        if self.states[i].status != TaskStatus::Failed {
-            out.push(Command::Refused(format!(
-                "only a failed task can be retried; {id} is {}",
-                self.states[i].status.as_str()
-            )));
-            return;
-        }
-        if self.topo.is_composite(i) {
-            out.push(Command::Refused(format!("{id} has subtasks: retry the failed subtask instead")));
+        if let Some(reason) = retry_refusal(id, self.states[i].status, self.topo.children[i].len()) {
+            out.push(Command::Refused(reason));
             return;
         }
         self.set_task_status(i, TaskStatus::Pending);
@@ -92,15 +86,11 @@ impl Run {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
+        if let Some(reason) = skip_refusal(id, self.states[i].status, self.open_children[i]) {
+            out.push(Command::Refused(reason));
+            return;
+        }
         let status = self.states[i].status;
-        if status.is_done() {
-            out.push(Command::Refused(format!("{id} is already {}", status.as_str())));
-            return;
-        }
-        if self.topo.is_composite(i) && self.open_children[i] > 0 {
-            out.push(Command::Refused(format!("{id} has unfinished subtasks: skip those instead")));
-            return;
-        }
         if status == TaskStatus::Running {
             out.push(Command::Abort { task: id.to_string(), attempt: self.states[i].attempts });
             self.running -= 1;
@@ -159,14 +149,14 @@ impl Run {
     }
 
     /// Splits pending task `id` into `subtasks` (their parent is set to `id`); refused when the task
-    /// already started or when [`with_subtasks`] refuses (too deep, invalid result).
+    /// allows no expansion ([`expand_refusal`]) or when [`with_subtasks`] refuses the result.
     pub(super) fn expand(&mut self, id: &str, subtasks: Vec<Task>, out: &mut Vec<Command>) {
         let Some(i) = self.topo.index_of(id) else {
             out.push(Command::Refused(format!("there is no task {id}")));
             return;
         };
-        if self.states[i].status != TaskStatus::Pending || self.opened[i] {
-            out.push(Command::Refused(format!("{id} has already started; only a pending task can be expanded")));
+        if let Some(reason) = expand_refusal(id, self.states[i].status, self.topo.depth(i)) {
+            out.push(Command::Refused(reason));
             return;
         }
         let expanded = match with_subtasks(&self.plan(), id, subtasks) {

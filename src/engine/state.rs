@@ -45,6 +45,12 @@ impl TaskStatus {
     pub fn is_done(self) -> bool {
         matches!(self, TaskStatus::Completed | TaskStatus::Skipped)
     }
+
+    /// For a task with subtasks: true when it has been opened, so its subtasks may start. A pending
+    /// one has not started yet and a blocked one never will; in any other status it was opened.
+    pub fn lets_subtasks_start(self) -> bool {
+        !matches!(self, TaskStatus::Pending | TaskStatus::Blocked)
+    }
 }
 
 /// Tokens, time and money one task's LLM calls used, summed over its attempts.
@@ -84,11 +90,20 @@ impl TaskUsage {
 pub struct TaskState {
     /// Current status.
     pub status: TaskStatus,
-    /// Attempts started so far.
+    /// Attempts started so far: each dispatch gets the next number (a late answer is matched by it).
     pub attempts: u32,
-    /// Attempts made before the user last asked for a retry (the retry budget counts from here).
+    /// Dispatches that do not count against the retry budget: those made before the user last asked
+    /// for a retry, those the user cancelled, and those answered by an HTTP 429 that said when to
+    /// come back while the task's rate-limit waits fit their budget.
     #[serde(default)]
     pub attempt_base: u32,
+    /// Dispatches answered by an HTTP 429 with `Retry-After` that cost no attempt.
+    #[serde(default)]
+    pub rate_limit_waits: u32,
+    /// Waits those answers asked for, summed, in milliseconds (held against
+    /// [`RunConfig::rate_limit_wait_budget_ms`](super::RunConfig::rate_limit_wait_budget_ms)).
+    #[serde(default)]
+    pub rate_limit_wait_ms: u64,
     /// The task's output once completed.
     #[serde(default)]
     pub result: Option<String>,
@@ -115,9 +130,26 @@ pub struct TaskState {
     pub interrupted: bool,
 }
 
+impl TaskState {
+    /// Attempts that count against the retry budget since the user last asked for a retry.
+    pub fn attempts_spent(&self) -> u32 {
+        self.attempts.saturating_sub(self.attempt_base)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_without_rate_limit_waits_reads_as_none_and_spent_attempts_exclude_forgiven_ones() {
+        let old = r#"{"status":"failed","attempts":5,"attempt_base":2}"#;
+        let state: TaskState = serde_json::from_str(old).unwrap();
+        assert_eq!((state.rate_limit_waits, state.rate_limit_wait_ms), (0, 0));
+        assert_eq!(state.attempts_spent(), 3);
+        let back: TaskState = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
+        assert_eq!(back, state);
+    }
 
     #[test]
     fn usage_adds_up_and_keeps_estimates_and_unknown_costs_honest() {

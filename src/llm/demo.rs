@@ -7,6 +7,7 @@ use super::template::Template;
 use crate::engine::rng::{hash_str, SplitMix64};
 use crate::engine::{ReplanRequest, TaskError, TaskRequest};
 use crate::plan::critical_path::critical_path;
+use crate::plan::task_type::TaskType;
 use crate::plan::{Plan, Task};
 
 /// Settings of the Demo provider.
@@ -50,7 +51,7 @@ pub fn demo_plan(goal: &str, template: Template, seed: u64) -> Plan {
             description: description.clone(),
             depends_on: deps.iter().map(|d| id_of(d)).collect(),
             can_parallelize: true,
-            kind: Some(kind_for(name).to_string()),
+            kind: Some(kind_for(name).key().to_string()),
             parent: None,
         })
         .collect();
@@ -60,14 +61,14 @@ pub fn demo_plan(goal: &str, template: Template, seed: u64) -> Plan {
 }
 
 /// The task type a demo step gets from the verb its name starts with (it selects the step's tools).
-fn kind_for(name: &str) -> &'static str {
+fn kind_for(name: &str) -> TaskType {
     let verb = name.split_whitespace().next().unwrap_or_default();
     match verb {
-        "Research" | "Scope" => "research",
-        "Identify" | "Assess" | "Consolidate" | "Profile" | "Map" => "analysis",
-        "Review" => "review",
-        "Draft" | "Write" => "writing",
-        _ => "data",
+        "Research" | "Scope" => TaskType::Research,
+        "Identify" | "Assess" | "Consolidate" | "Profile" | "Map" => TaskType::Analysis,
+        "Review" => TaskType::Review,
+        "Draft" | "Write" => TaskType::Writing,
+        _ => TaskType::Data,
     }
 }
 

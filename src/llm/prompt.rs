@@ -71,6 +71,10 @@ impl ChatMessage {
     }
 }
 
+/// The built-in planner prompt. Its rule on `type` lists every
+/// [`TaskType`](crate::plan::task_type::TaskType) with its built-in tools
+/// ([`builtin_tool_names`](crate::llm::tools::builtin_tool_names)); a test holds the text to that
+/// table (written out rather than generated at run time, which costs bundle size).
 const DECOMPOSE_RULES: &str = "You are a planning engine. Decompose the user's goal into a plan of atomic tasks.
 Rules:
 - Each task does one thing an LLM can do in one answer; 5 to 12 tasks in total.
@@ -141,6 +145,8 @@ pub fn replan_messages(prompts: &PromptSet, request: &ReplanRequest) -> Vec<Chat
 mod tests {
     use super::*;
     use crate::engine::DependencyResult;
+    use crate::llm::tools::builtin_tool_names;
+    use crate::plan::task_type::TaskType;
 
     #[test]
     fn decompose_prompt_carries_goal_template_and_json_rules() {
@@ -151,6 +157,41 @@ mod tests {
         assert!(m[1].content.starts_with("Goal: Plan a launch"));
         assert!(m[1].content.contains("data pipeline"));
         assert_eq!(decompose_messages(&PromptSet::default(), "x", None)[1].content, "Goal: x");
+    }
+
+    /// The planner's rule on `type` as [`TaskType`] and the tool table say it: every type, then each
+    /// type's built-in tools (consecutive types with the same tools share an entry).
+    fn type_rule() -> String {
+        let mut groups: Vec<(Vec<&str>, &[&str])> = Vec::new();
+        for kind in TaskType::ALL {
+            let tools = builtin_tool_names(kind);
+            match groups.last_mut() {
+                Some((kinds, first)) if first.len() == tools.len() && tools.iter().all(|t| first.contains(t)) => {
+                    kinds.push(kind.key())
+                }
+                _ => groups.push((vec![kind.key()], tools)),
+            }
+        }
+        let entries: Vec<String> = groups
+            .iter()
+            .map(|(kinds, tools)| {
+                let tools = if tools.is_empty() { "none".to_string() } else { tools.join(", ") };
+                format!("{}: {tools}", kinds.join(", "))
+            })
+            .collect();
+        let kinds: Vec<&str> = TaskType::ALL.iter().map(|k| k.key()).collect();
+        format!(
+            "- `type` is one of {}: it decides which tools the task gets\n  ({}).",
+            kinds.join(", "),
+            entries.join("; ")
+        )
+    }
+
+    #[test]
+    fn the_planner_prompt_lists_every_task_type_with_its_tools() {
+        // A new type or a changed tool table must change this text (and PROMPT_VERSION with it).
+        let rule = type_rule();
+        assert!(DECOMPOSE_RULES.contains(&format!("run beside others.\n{rule}\n- `critical_path`")), "{rule}");
     }
 
     #[test]

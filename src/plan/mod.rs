@@ -12,6 +12,7 @@ pub mod parse;
 pub mod schema;
 pub mod share;
 pub mod stream;
+pub mod task_type;
 pub mod undo;
 pub mod validate;
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::app::editing::delete_task;
 use crate::app::state::AppState;
 use crate::engine::caption::caption;
-use crate::engine::TaskStatus;
+use crate::engine::{is_ready_in_plan, TaskStatus};
 use crate::layout::{Direction, NodeBox};
 use crate::plan::{Task, TaskId};
 
@@ -50,8 +50,15 @@ pub fn GraphNode(
     let state = expect_context::<AppState>();
     let id = task.id.clone();
     let snapshot = state.tasks.cell(&id);
-    let dep_cells: Vec<_> = task.depends_on.iter().map(|d| state.tasks.cell(d)).collect();
-    let ready = Memo::new(move |_| dep_cells.iter().all(|c| c.with(|s| s.status.is_done())));
+    // Readiness is the engine's answer, from the states of this task, its dependencies and its parent.
+    let ready = Memo::new({
+        let (task, snapshot) = (task.clone(), snapshot.clone());
+        move |_| {
+            let status = |other: &TaskId| state.tasks.cell(other).with(|o| o.status);
+            let parent = task.parent.as_ref().map(status);
+            snapshot.with(|s| is_ready_in_plan(s, task.depends_on.iter().map(status), parent))
+        }
+    });
     let status_of = Memo::new({
         let snapshot = snapshot.clone();
         move |_| snapshot.with(|s| s.status)
@@ -132,8 +139,7 @@ pub fn GraphNode(
     view! {
         <g
             class=move || {
-                let waiting = ready.get() && status_of.get() == TaskStatus::Pending;
-                format!("task-node status-{}{marked}{}", status(), if waiting { " ready" } else { "" })
+                format!("task-node status-{}{marked}{}", status(), if ready.get() { " ready" } else { "" })
             }
             data-testid="task-node"
             data-task-id=id.clone()

@@ -6,7 +6,8 @@ use super::provider_fields::ProviderFields;
 use crate::app::state::AppState;
 use crate::engine::RunConfig;
 
-/// Provider settings, then run settings (concurrency, attempts, timeouts, rate cap, re-planning).
+/// Provider settings, then run settings (concurrency, attempts, timeouts, 429 wait budget, rate cap,
+/// re-planning).
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -25,6 +26,9 @@ pub fn SettingsPanel() -> impl IntoView {
                 <NumberField id="timeout" test_id="timeout-input" label="Timeout per attempt (s)" min=1 max=3600
                     get=|c| c.timeout_ms / 1000
                     set=|c, n| c.timeout_ms = n * 1000/>
+                <NumberField id="rate-limit-wait" test_id="rate-limit-wait-input" label="HTTP 429 waits per task before they cost attempts (s)" min=0 max=86400
+                    get=|c| c.rate_limit_wait_budget_ms / 1000
+                    set=|c, n| c.rate_limit_wait_budget_ms = n * 1000/>
                 <NumberField id="rpm" test_id="rpm-input" label="Requests per minute (0 = no cap)" min=0 max=10000
                     get=|c| c.requests_per_minute.unwrap_or(0) as u64
                     set=|c, n| c.requests_per_minute = (n > 0).then_some(n as u32)/>

@@ -6,11 +6,10 @@ use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
-use crate::engine::{Event, TaskStatus};
+use crate::engine::caption::attempts_line;
+use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
-
-/// Task types the decomposer is asked to use; each selects a set of tools.
-const TASK_TYPES: [&str; 6] = ["research", "analysis", "data", "code", "writing", "review"];
+use crate::plan::task_type::TaskType;
 
 /// The inspector panel for the selected task.
 #[component]
@@ -42,7 +41,12 @@ pub fn TaskInspector() -> impl IntoView {
         let id = state.selected.get()?;
         let task = state.plan.with(|p| p.as_ref().and_then(|p| p.task(&id).cloned()))?;
         let task_state = state.tasks.cell(&id).get();
-        let editable = can_edit(&state);
+        // What the task allows is the engine's answer, from the plan and the task states on the page.
+        let actions = state.plan.with(|p| {
+            let status_of = |t: &str| state.tasks.cell(t).with(|s| s.status);
+            task_actions_in_plan(p.as_ref()?, state.run_status.get(), &id, &task_state, status_of)
+        })?;
+        let editable = can_edit(&state) && actions.edit;
         let deps = task
             .depends_on
             .iter()
@@ -116,7 +120,7 @@ pub fn TaskInspector() -> impl IntoView {
                     let value = event_target_value(&ev);
                     set_field(state, &type_id, TaskField::Kind((!value.is_empty()).then_some(value)));
                 }>
-                {std::iter::once("").chain(TASK_TYPES).map(|k| {
+                {std::iter::once("").chain(TaskType::ALL.map(TaskType::key)).map(|k| {
                     let label = if k.is_empty() { "untyped" } else { k };
                     view! { <option value=k selected=current_type == k>{label}</option> }
                 }).collect_view()}
@@ -131,15 +135,16 @@ pub fn TaskInspector() -> impl IntoView {
                 view! { <h3>"Streaming…"</h3><pre class="result-text live" data-testid="inspector-live">{text}</pre> }
             })
         };
-        let attempts = if task_state.interrupted {
-            format!("{} (interrupted by a reload, re-run)", task_state.attempts)
-        } else {
-            task_state.attempts.to_string()
-        };
+        let attempts = attempts_line(&task_state);
         let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
-        let can_retry = task_state.status == TaskStatus::Failed;
-        let can_skip = !task_state.status.is_done();
-        let can_expand = task_state.status == TaskStatus::Pending && state.expanding.with(Option::is_none);
+        let can_expand = actions.expand && state.expanding.with(Option::is_none);
+        // A refused button says why; an allowed one what it does.
+        let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, .. } = actions.why_not;
+        let retry_title = why_not_retry
+            .unwrap_or_else(|| "Run this failed task again; the tasks it blocked return to pending".into());
+        let skip_title = why_not_skip.unwrap_or_else(|| "Mark done with an empty result so dependents run".into());
+        let expand_title = why_not_expand
+            .unwrap_or_else(|| "Ask the provider to split this task into subtasks (at most 4 levels)".into());
         let parent = task.parent.clone().map(|p| {
             let target = p.clone();
             view! { <dt>"Subtask of"</dt><dd><button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{p}</button></dd> }
@@ -161,12 +166,12 @@ pub fn TaskInspector() -> impl IntoView {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
             {editor}
             <div class="row">
-                <button data-testid="retry-button" disabled=!can_retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
-                    title="Run this failed task again; the tasks it blocked return to pending">"Retry"</button>
-                <button data-testid="skip-button" disabled=!can_skip on:click=move |_| control(state, Event::Skip(skip_id.clone()))
-                    title="Mark done with an empty result so dependents run">"Skip"</button>
+                <button data-testid="retry-button" disabled=!actions.retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
+                    title=retry_title>"Retry"</button>
+                <button data-testid="skip-button" disabled=!actions.skip on:click=move |_| control(state, Event::Skip(skip_id.clone()))
+                    title=skip_title>"Skip"</button>
                 <button data-testid="expand-button" disabled=!can_expand on:click=move |_| expand_task(state, expand_id.clone())
-                    title="Ask the provider to split this task into subtasks (at most 4 levels)">
+                    title=expand_title>
                     {move || if state.expanding.get().is_some() { "Expanding…" } else { "Expand" }}
                 </button>
             </div>

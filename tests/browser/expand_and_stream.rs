@@ -27,6 +27,25 @@ async fn expanding_a_task_before_the_run_makes_only_its_subtasks_execute() {
 }
 
 #[wasm_bindgen_test]
+async fn a_task_with_subtasks_offers_no_skip_and_its_subtask_is_not_ready_before_the_parent_opens() {
+    let app = mount_app(&unique_db("parent-skip"), CallLog::default(), demo_settings(10, 0.0));
+    let plan = r#"{"tasks":[{"id":"P","name":"p","depends_on":[]},
+        {"id":"P1","name":"p1","depends_on":[],"parent":"P"},{"id":"B","name":"b","depends_on":["P"]}]}"#;
+    import(&app.root, plan, 3).await;
+    select_task(&app.root, "P").await;
+    let skip = find(&app.root, "[data-testid='skip-button']").unwrap();
+    assert!(skip.has_attribute("disabled"));
+    assert_eq!(skip.get_attribute("title").as_deref(), Some("P has unfinished subtasks: skip those instead"));
+    select_task(&app.root, "P1").await;
+    assert!(!find(&app.root, "[data-testid='skip-button']").unwrap().has_attribute("disabled"));
+    let ready = |id: &str| {
+        let node = find(&app.root, &format!("[data-task-id='{id}']")).unwrap();
+        node.get_attribute("class").unwrap_or_default().split(' ').any(|c| c == "ready")
+    };
+    assert_eq!((ready("P"), ready("P1"), ready("B")), (true, false, false));
+}
+
+#[wasm_bindgen_test]
 async fn with_streamed_dispatch_the_first_task_starts_before_the_plan_has_arrived() {
     let calls = CallLog::default();
     let app = mount_app(&unique_db("stream"), calls.clone(), demo_settings(30, 0.0));

@@ -18,7 +18,7 @@ pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 pub use calculate::calculate;
 pub use extract::extract_json;
 pub use http::{http_call_for, HttpToolCall};
-pub use registry::ToolRegistry;
+pub use registry::{builtin_tool_names, ToolRegistry};
 pub use run::run_local_tool;
 pub use schema::{anthropic_tools, openai_tools};
 

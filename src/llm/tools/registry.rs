@@ -2,6 +2,7 @@
 
 use super::builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 use super::ToolDef;
+use crate::plan::task_type::TaskType;
 
 /// Longest accepted tool name (the OpenAI and Anthropic limit).
 const MAX_NAME_LEN: usize = 64;
@@ -35,16 +36,15 @@ impl ToolRegistry {
 
     /// The tools offered to a task of type `kind` (trimmed, case-insensitive).
     ///
-    /// Built-ins follow a fixed table: `research` gets `http_get`, `extract_json`;
-    /// `analysis`/`analyze` get `calculate`, `extract_json`; `data`/`pipeline`/`code` get
-    /// `extract_json`, `calculate`; `writing`/`report`/`review` and other types get none. User tools
-    /// are offered to the types in their `for_types`, or to every typed task when that is empty.
-    /// An untyped task (`None` or blank) gets no tools at all.
+    /// Built-ins follow [`builtin_tool_names`] for the [`TaskType`] the kind names (synonyms
+    /// included); other types get none. User tools are offered to the types in their `for_types`, or
+    /// to every typed task when that is empty. An untyped task (`None` or blank) gets no tools at all.
     pub fn for_task_type(&self, kind: Option<&str>) -> Vec<&ToolDef> {
         let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
             return Vec::new();
         };
-        let builtins = builtin_names_for(&kind).iter().filter_map(|name| self.get(name));
+        let builtins =
+            TaskType::parse(&kind).map_or(&[][..], builtin_tool_names).iter().filter_map(|name| self.get(name));
         let user = self
             .tools
             .iter()
@@ -54,14 +54,13 @@ impl ToolRegistry {
     }
 }
 
-/// The built-in tools a (lower-case) task type gets, in the order they are offered.
-fn builtin_names_for(kind: &str) -> &'static [&'static str] {
+/// The built-in tools a task of type `kind` gets, in the order they are offered.
+pub fn builtin_tool_names(kind: TaskType) -> &'static [&'static str] {
     match kind {
-        "research" => &[HTTP_GET, EXTRACT_JSON],
-        "analysis" | "analyze" => &[CALCULATE, EXTRACT_JSON],
-        "data" | "pipeline" | "code" => &[EXTRACT_JSON, CALCULATE],
-        // `writing`, `report`, `review` and unknown types.
-        _ => &[],
+        TaskType::Research => &[HTTP_GET, EXTRACT_JSON],
+        TaskType::Analysis => &[CALCULATE, EXTRACT_JSON],
+        TaskType::Data | TaskType::Code => &[EXTRACT_JSON, CALCULATE],
+        TaskType::Writing | TaskType::Review => &[],
     }
 }
 
