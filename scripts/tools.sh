@@ -69,33 +69,37 @@ ensure_chromium() {
   fi
 }
 
-ensure_rust_src() {
-  if ! rustup component list --installed | grep -q '^rust-src'; then
-    log "adding the rust-src component (the release bundle rebuilds the standard library for size)"
-    # Bounded, so a machine that cannot reach rustup's server falls back instead of waiting.
-    timeout 300 rustup component add rust-src
+ensure_brotli() {
+  if ! command -v brotli >/dev/null; then
+    log "installing Debian's brotli (the bundle budget is measured as served: brotli)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq brotli
   fi
 }
 
-# Exports the release bundle's size settings into this shell: the standard library rebuilt with the
-# app's size profile (`build-std`) and panics compiled to bare traps (`-Cpanic=immediate-abort`, so
-# a release panic shows no message; debug builds and the tests keep them). Both are unstable flags:
-# RUSTC_BOOTSTRAP=1 unlocks them on the stable compiler, for the release bundle only. They save about
-# 28 KB of the gzipped .wasm, which brings it under the 350 KB budget.
-export_small_bundle_flags() {
-  export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-  export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+# The release .wasm's budget, measured as a static host serves it: brotli -q 11.
+BUNDLE_BUDGET_BROTLI=350000
+
+# Builds the release bundle into dist/ with the stable compiler's stable flags only (release
+# profile in Cargo.toml, Leptos' erase_components cfg in .cargo/config.toml, wasm-opt -Oz).
+build_release_bundle() {
+  trunk build --release "$@"
 }
 
-# Builds the release bundle into dist/ with the size settings; if this toolchain refuses them (say a
-# later stable changed the unstable flags, or rust-src cannot be added), logs that and builds with the
-# plain stable settings instead. Sets BUNDLE_FLAGS to "small" or "plain" accordingly.
-build_release_bundle() {
-  if ensure_rust_src && (export_small_bundle_flags && trunk build --release "$@"); then
-    BUNDLE_FLAGS=small
-  else
-    log "the size-optimised release build failed (above); building with the plain stable settings"
-    trunk build --release "$@"
-    BUNDLE_FLAGS=plain
+# Prints the served sizes of the release .wasm (brotli, with gzip beside it) and fails above the
+# brotli budget.
+check_bundle_budget() {
+  ensure_brotli
+  local wasm raw gz br
+  wasm="$(ls "$ROOT"/dist/*.wasm | head -n1)"
+  raw=$(stat -c %s "$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  br=$(brotli -c -q 11 "$wasm" | wc -c)
+  log "bundle: $(basename "$wasm") raw=$raw brotli=$br gzip=$gz bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
+  if [ "$br" -gt "$BUNDLE_BUDGET_BROTLI" ]; then
+    echo "the .wasm is $br bytes brotli, over its budget of $BUNDLE_BUDGET_BROTLI" >&2
+    return 1
   fi
 }

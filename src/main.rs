@@ -2,9 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // Panic messages in the console; a release bundle built with immediate-abort panics (see
-    // `scripts/tools.sh`) has no messages to show, so it leaves the hook out.
-    #[cfg(not(panic = "immediate-abort"))]
+    // Panic messages in the console (release bundles keep them: stable flags, `panic = "abort"`).
     console_error_panic_hook::set_once();
     use leptos::prelude::*;
     leptos::mount::mount_to_body(|| view! { <planwright::ui::app::App/> });
