@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::editing::forget_edits;
+use super::preview::{preview_plan, run_needs_confirmation};
 use super::settings_storage::save_settings;
 use super::share::plan_from_location;
 use super::state::{AppState, Phase};
@@ -69,6 +70,7 @@ pub fn request_plan(state: AppState) {
         return;
     }
     let previous = state.phase.get_untracked();
+    state.preview.set(None);
     state.phase.set(Phase::Planning);
     state.notice.set(None);
     let provider = provider(&state);
@@ -200,22 +202,18 @@ pub fn expand_task(state: AppState, id: String) {
     });
 }
 
-/// Parses the import box as a plan and shows it; a bad plan gets a clear message and changes nothing.
+/// Parses the import box as a plan and shows it as a preview; a bad plan gets a clear message and
+/// changes nothing.
 pub fn import_plan(state: AppState) {
     let text = state.import_text.get_untracked();
     match parse_plan(&text) {
-        Ok(plan) => {
-            let goal = state.goal.get_untracked().trim().to_string();
-            let goal = if goal.is_empty() { "Imported plan".to_string() } else { goal };
-            show_plan(state, &goal, plan);
-            state.info("Plan imported.");
-        }
+        Ok(plan) => preview_plan(state, "imported JSON", plan),
         Err(e) => state.error(format!("Import failed: {e}")),
     }
 }
 
 /// Makes `plan` the current plan: validates it, resets task states, and saves it as a new workflow.
-fn show_plan(state: AppState, goal: &str, plan: Plan) {
+pub(super) fn show_plan(state: AppState, goal: &str, plan: Plan) {
     stop_driver(&state);
     let issues = validate(&plan);
     let blocked = has_errors(&issues);
@@ -228,6 +226,7 @@ fn show_plan(state: AppState, goal: &str, plan: Plan) {
     state.plan_goal.set(goal.to_string());
     state.plan.set(Some(plan.clone()));
     state.phase.set(Phase::Ready);
+    state.preview.set(None);
     if blocked {
         state.workflow_id.set(None);
         state.error("The plan has errors (listed below) and cannot run until they are fixed.");
@@ -267,6 +266,14 @@ pub(super) fn save_workflow(state: AppState, record: WorkflowRecord) {
 
 /// Starts executing the current plan.
 pub fn start_run(state: AppState) {
+    if state.preview.with_untracked(Option::is_some) {
+        state.error("Keep or discard the previewed plan first.");
+        return;
+    }
+    if run_needs_confirmation(&state) {
+        state.confirming_run.set(true);
+        return;
+    }
     let Some(plan) = state.plan.get_untracked() else {
         state.error("Make or import a plan first.");
         return;
@@ -554,11 +561,7 @@ fn open_shared_plan(state: AppState) -> bool {
     match plan_from_location() {
         None => false,
         Some(Ok(plan)) => {
-            show_plan(state, "Shared plan", plan);
-            state.goal.set("Shared plan".into());
-            if state.notice.get_untracked().is_none() {
-                state.info("Opened the plan from the share link.");
-            }
+            preview_plan(state, "a share link", plan);
             true
         }
         Some(Err(message)) => {

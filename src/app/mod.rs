@@ -4,6 +4,7 @@ pub mod actions;
 pub mod download;
 pub mod editing;
 pub mod history;
+pub mod preview;
 pub mod settings_storage;
 pub mod share;
 pub mod state;

@@ -135,6 +135,12 @@ pub struct AppState {
     pub collapsed: RwSignal<HashSet<TaskId>>,
     /// Selected task (inspector).
     pub selected: RwSignal<Option<TaskId>>,
+    /// A plan from a share link or an import, shown but not kept yet.
+    pub preview: RwSignal<Option<super::preview::PlanPreview>>,
+    /// The current plan came from outside and has not run against a real provider yet.
+    pub unconfirmed_import: RwSignal<bool>,
+    /// The page asks whether to run an imported plan against the configured provider.
+    pub confirming_run: RwSignal<bool>,
     /// Text of the import box.
     pub import_text: RwSignal<String>,
     /// Start tasks while the plan is still streaming in (skips the look before running).
@@ -193,6 +199,9 @@ impl AppState {
             selected: RwSignal::new(None),
             collapsed: RwSignal::new(HashSet::new()),
             import_text: RwSignal::new(String::new()),
+            preview: RwSignal::new(None),
+            unconfirmed_import: RwSignal::new(false),
+            confirming_run: RwSignal::new(false),
             stream_dispatch: RwSignal::new(false),
             expanding: RwSignal::new(None),
             read_only: RwSignal::new(None),

@@ -41,8 +41,13 @@ pub enum ShareError {
 /// The fragment (without `#`) of a link that carries `plan`: `plan=v1.` followed by the compressed
 /// compact JSON in base64url. Only the plan travels: [`Plan`] has no field for an API key.
 pub fn encode_plan(plan: &Plan) -> String {
-    let json = serde_json::to_string(plan).expect("a plan always serialises");
-    format!("{PREFIX}{VERSION}{}", base64url_encode(&compress(json.as_bytes())))
+    encode_text(&serde_json::to_string(plan).expect("a plan always serialises"))
+}
+
+/// The fragment (without `#`) of a link that carries `text` as the plan's JSON, whatever it holds:
+/// [`decode_fragment`] parses it like an LLM's answer.
+pub fn encode_text(text: &str) -> String {
+    format!("{PREFIX}{VERSION}{}", base64url_encode(&compress(text.as_bytes())))
 }
 
 /// The plan in a share-link fragment made by [`encode_plan`], with or without the leading `#`

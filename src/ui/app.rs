@@ -7,6 +7,7 @@ use super::history_sidebar::HistorySidebar;
 use super::import_panel::ImportPanel;
 use super::notice_banner::NoticeBanner;
 use super::plan_graph::PlanGraph;
+use super::plan_preview::PlanPreviewPanel;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
@@ -65,6 +66,7 @@ pub fn App(
                     <TimelineChart/>
                 </section>
                 <section class="right-column">
+                    <PlanPreviewPanel/>
                     <ReplanApproval/>
                     <TaskInspector/>
                     <ReplanHistory/>

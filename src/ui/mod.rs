@@ -11,6 +11,7 @@ pub mod history_sidebar;
 pub mod import_panel;
 pub mod notice_banner;
 pub mod plan_graph;
+pub mod plan_preview;
 pub mod provider_fields;
 pub mod replan_approval;
 pub mod replan_history;

@@ -21,6 +21,7 @@ pub fn RunBar() -> impl IntoView {
             && !state.issues.with(|i| has_errors(i))
             && matches!(state.phase.get(), Phase::Ready | Phase::Finished)
             && state.read_only.with(Option::is_none)
+            && state.preview.with(Option::is_none)
     };
     let label = move || match state.phase.get() {
         Phase::Running => "Running…",

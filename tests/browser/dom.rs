@@ -130,6 +130,14 @@ pub async fn import(root: &HtmlElement, json: &str, count: usize) {
     type_into(root, "import-input", json);
     click(root, "import-button");
     wait_until("the imported graph", 5_000.0, || node_statuses(root).len() == count).await;
+    keep_preview(root).await;
+}
+
+/// Keeps the previewed plan (an import or a share link) and waits until it is the current plan.
+pub async fn keep_preview(root: &HtmlElement) {
+    wait_until("the preview", 5_000.0, || find(root, "[data-testid='preview-keep']").is_some()).await;
+    click(root, "preview-keep");
+    wait_until("the kept plan", 5_000.0, || find(root, "[data-testid='plan-preview']").is_none()).await;
 }
 
 /// Text content of the element with `data-testid` = `test_id` (empty when absent).

@@ -11,6 +11,7 @@ mod editing;
 mod expand_and_stream;
 mod graph_view;
 mod history;
+mod hostile_links;
 mod provider_ui;
 mod providers;
 mod resume;

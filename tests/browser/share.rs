@@ -39,6 +39,42 @@ async fn a_share_link_opens_the_same_plan_in_a_fresh_app_and_holds_no_key() {
 }
 
 #[wasm_bindgen_test]
+async fn an_imported_plan_is_a_preview_until_kept_and_its_first_real_run_asks() {
+    let db = unique_db("preview");
+    let endpoint = ProviderSettings {
+        kind: planwright::llm::settings::ProviderKind::OpenAiCompatible,
+        base_url: "http://127.0.0.1:9/v1".into(),
+        model: "m".into(),
+        ..ProviderSettings::default()
+    };
+    let app = mount_app(&db, CallLog::default(), endpoint);
+    wait_until("the app to load", 5_000.0, || {
+        find(&app.root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    let json = r#"{"tasks":[{"id":"A","name":"Look up","type":"research","depends_on":[]},{"id":"B","name":"Write","type":"writing","depends_on":["A"]}]}"#;
+    type_into(&app.root, "import-input", json);
+    click(&app.root, "import-button");
+    wait_until("the preview", 5_000.0, || find(&app.root, "[data-testid='plan-preview']").is_some()).await;
+    assert_eq!(node_statuses(&app.root).len(), 2, "the preview is drawn");
+    assert!(text_of(&app.root, "preview-summary").starts_with("2 tasks, 1 dependencies"));
+    assert!(text_of(&app.root, "preview-tools").contains("A: http_get"), "{}", text_of(&app.root, "preview-tools"));
+    assert!(find(&app.root, "[data-testid='run-button']").unwrap().has_attribute("disabled"), "no run before keeping");
+    let store = planwright::store::indexed_db::Store::open(&db).await.unwrap();
+    assert!(store.workflows().await.unwrap().0.is_empty(), "nothing is saved before keeping");
+
+    click(&app.root, "preview-keep");
+    wait_until("the kept plan saved", 5_000.0, || find(&app.root, "[data-testid='plan-preview']").is_none()).await;
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    assert_eq!(store.workflows().await.unwrap().0.len(), 1, "kept: saved once");
+    click(&app.root, "run-button");
+    wait_until("the confirmation", 2_000.0, || find(&app.root, "[data-testid='confirm-imported-run']").is_some()).await;
+    assert_eq!(text_of(&app.root, "run-status"), "idle", "nothing ran before the confirmation");
+    click(&app.root, "cancel-run");
+    assert!(find(&app.root, "[data-testid='confirm-imported-run']").is_none());
+}
+
+#[wasm_bindgen_test]
 async fn the_timeline_shows_one_bar_per_started_task_within_the_concurrency_limit() {
     let app = mount_app(&unique_db("timeline"), CallLog::default(), demo_settings(40, 0.0));
     plan_goal(&app.root, "Research the history of tea").await;
