@@ -195,7 +195,7 @@ pub fn expand_task(state: AppState, id: String) {
                 show_plan(state, &goal, expanded);
                 state.info(format!("{id} was expanded into subtasks; only subtasks execute."));
             }
-            Err(message) => state.error(message),
+            Err(error) => state.error(error.to_string()),
         }
     });
 }
