@@ -561,9 +561,9 @@ fn open_shared_plan(state: AppState) -> bool {
             }
             true
         }
-        Some(Err(message)) => {
+        Some(Err(error)) => {
             state.phase.set(Phase::Ready);
-            state.error(format!("The share link could not be opened: {message}"));
+            state.error(format!("The share link could not be opened: {error}"));
             true
         }
     }
