@@ -248,6 +248,42 @@ fn an_invalid_plan_gets_one_repair_round() {
 }
 
 #[test]
+fn after_the_repair_round_an_invalid_plan_is_shown_and_an_unreadable_one_is_an_error() {
+    let cyclic = r#"{"tasks":[{"id":"A","name":"a","depends_on":["B"]},{"id":"B","name":"b","depends_on":["A"]}]}"#;
+    let plan_of = |first: &str, second: &str| {
+        let rt = SimRuntime::new(9);
+        let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+        let answers = Rc::new(RefCell::new(vec![json_answer(second), json_answer(first)]));
+        let transport = Rc::new(ScriptedTransport::new(runtime.clone(), move |_| answers.borrow_mut().pop().unwrap()));
+        let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+        let answer = Rc::new(RefCell::new(None));
+        let slot = answer.clone();
+        rt.spawn(Box::pin(async move {
+            *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
+        }));
+        rt.run_until_idle(u64::MAX);
+        let repair = transport.sent()[1].1.body.clone().unwrap();
+        let answer = answer.borrow_mut().take().unwrap();
+        (answer, repair)
+    };
+
+    let (answer, repair) = plan_of(cyclic, cyclic);
+    assert!(repair.contains("That plan cannot be used: cycle"), "the validation error went back: {repair}");
+    let answer = answer.unwrap();
+    assert_eq!((answer.repairs, answer.plan.tasks.len()), (1, 2), "still invalid: shown with its issues");
+
+    let (answer, repair) = plan_of("no plan", "still no plan");
+    assert!(repair.contains("That plan cannot be used: no JSON object found in the answer"), "{repair}");
+    let error = answer.unwrap_err();
+    assert!(!error.retryable, "{error:?}");
+    assert_eq!(
+        error.message,
+        "the plan could not be read even after a repair round: no JSON object found in the answer (it starts \
+         with: 'still no plan')"
+    );
+}
+
+#[test]
 fn a_tool_round_runs_the_tool_and_returns_its_result_to_the_model() {
     let rt = SimRuntime::new(6);
     let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
@@ -285,6 +321,65 @@ fn a_tool_round_runs_the_tool_and_returns_its_result_to_the_model() {
     assert_eq!(outcome.result.as_deref(), Ok("The answer is 42."));
     assert_eq!(outcome.usage.calls, 2);
     assert_eq!(transport.sent().len(), 2);
+}
+
+#[test]
+fn failed_tool_calls_reach_the_model_as_errors_it_can_read() {
+    let rt = SimRuntime::new(8);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |r: &HttpRequest| {
+        if r.url.starts_with("https://tools.test/") {
+            return ScriptedAnswer::text(404, &[("content-type", "text/plain")], "no such page");
+        }
+        let body = r.body.clone().unwrap_or_default();
+        if body.contains("\"role\":\"tool\"") {
+            return json_answer(&body);
+        }
+        let call = |id: &str, name: &str, arguments: &str| serde_json::json!({"id": id, "type": "function", "function": {"name": name, "arguments": arguments}});
+        let calls = serde_json::json!({
+            "choices": [{"message": {"role": "assistant", "content": "", "tool_calls": [
+                call("c1", "http_get", r#"{"url": "https://tools.test/page"}"#),
+                call("c2", "shell", "{}"),
+                call("c3", "http_get", r#"{"url": "file:///etc/passwd"}"#),
+            ]}, "finish_reason": "tool_calls"}]
+        });
+        ScriptedAnswer::text(200, &[("content-type", "application/json")], &calls.to_string())
+    }));
+    let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+    let request = TaskRequest {
+        goal: "g".into(),
+        task_id: "T1".into(),
+        name: "Look it up".into(),
+        description: "Fetch the page".into(),
+        kind: Some("research".into()),
+        dependency_results: vec![],
+        attempt: 1,
+        timeout_ms: 10_000,
+    };
+    let outcome = Rc::new(RefCell::new(None));
+    let slot = outcome.clone();
+    rt.spawn(Box::pin(async move {
+        *slot.borrow_mut() = Some(provider.execute(&request, &CancelToken::new(), &mut |_| {}).await);
+    }));
+    rt.run_until_idle(u64::MAX);
+    // The scripted model echoes the conversation it was sent, tool results included.
+    let echoed = outcome.borrow_mut().take().unwrap().result.unwrap();
+    let results: Vec<String> = serde_json::from_str::<serde_json::Value>(&echoed).unwrap()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .map(|m| m["content"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        results,
+        [
+            "error: HTTP 404: no such page",
+            "error: there is no tool named shell",
+            "error: tool `http_get`: only http:// and https:// URLs can be fetched, not `file:///etc/passwd`",
+        ]
+    );
+    assert_eq!(transport.sent().len(), 3, "two model calls and the one fetch");
 }
 
 #[test]

@@ -197,7 +197,7 @@ pub fn expand_task(state: AppState, id: String) {
                 show_plan(state, &goal, expanded);
                 state.info(format!("{id} was expanded into subtasks; only subtasks execute."));
             }
-            Err(message) => state.error(message),
+            Err(error) => state.error(error.to_string()),
         }
     });
 }
@@ -564,9 +564,9 @@ fn open_shared_plan(state: AppState) -> bool {
             preview_plan(state, "a share link", plan);
             true
         }
-        Some(Err(message)) => {
+        Some(Err(error)) => {
             state.phase.set(Phase::Ready);
-            state.error(format!("The share link could not be opened: {message}"));
+            state.error(format!("The share link could not be opened: {error}"));
             true
         }
     }

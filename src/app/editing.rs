@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::actions::{new_workflow, save_workflow};
 use super::state::{AppState, Phase};
 use crate::engine::RunStatus;
+use crate::plan::edit::EditError;
 use crate::plan::editor::{with_dependency, with_field, with_new_task, without_dependency, without_task, TaskField};
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::Plan;
@@ -26,7 +27,7 @@ pub fn forget_edits(state: &AppState) {
 
 /// Applies `edit` to the shown plan and says whether it changed; a refused edit is explained and
 /// changes nothing.
-fn edit(state: AppState, edit: impl FnOnce(&Plan) -> Result<Plan, String>) -> bool {
+fn edit(state: AppState, edit: impl FnOnce(&Plan) -> Result<Plan, EditError>) -> bool {
     if !can_edit(&state) {
         state.error("The plan can only be edited before it runs.");
         return false;
@@ -39,8 +40,8 @@ fn edit(state: AppState, edit: impl FnOnce(&Plan) -> Result<Plan, String>) -> bo
             show_edited(state, after);
             true
         }
-        Err(message) => {
-            state.error(format!("Edit refused: {message}."));
+        Err(error) => {
+            state.error(format!("Edit refused: {error}."));
             false
         }
     }

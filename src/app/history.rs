@@ -123,7 +123,7 @@ pub fn export_workflow(state: AppState, id: String) {
             Ok(Some(record)) => {
                 let name = format!("planwright-plan-{}.json", record.id);
                 if let Err(e) = download(&name, "application/json", &record.plan.to_json_pretty()) {
-                    state.error(e);
+                    state.error(e.to_string());
                 }
             }
             _ => state.error("That workflow could not be read."),

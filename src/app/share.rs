@@ -1,12 +1,36 @@
 //! Share links (the plan compressed in the URL fragment), clipboard copy and file export.
 
 use leptos::prelude::*;
+use thiserror::Error;
 use wasm_bindgen::JsCast;
 
-use super::download::{download, download_url};
+use super::download::{download, download_url, DownloadError};
 use super::state::AppState;
-use crate::plan::share::{decode_fragment, encode_plan};
+use crate::plan::share::{decode_fragment, encode_plan, ShareError};
 use crate::plan::Plan;
+
+/// Why the graph could not be exported as a file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ExportError {
+    /// No graph is drawn.
+    #[error("There is no graph to export yet.")]
+    NoGraph,
+    /// The graph has no size yet (no `viewBox` of four numbers).
+    #[error("The graph has no size yet.")]
+    NoSize,
+    /// The graph's markup could not be read.
+    #[error("The graph could not be read.")]
+    Unreadable,
+    /// A step of drawing the PNG failed.
+    #[error("The PNG could not be made ({step}).")]
+    Png {
+        /// The step that failed (`image`, `the SVG did not load`, `canvas`, …).
+        step: &'static str,
+    },
+    /// The file could not be offered for download.
+    #[error(transparent)]
+    Download(#[from] DownloadError),
+}
 
 /// Copies `text` to the clipboard (asynchronously; failures are reported on the banner).
 fn copy_to_clipboard(state: AppState, text: String, what: &'static str) {
@@ -55,13 +79,13 @@ pub fn copy_plan_json(state: AppState) {
 pub fn download_plan(state: AppState) {
     let Some(plan) = state.plan.get_untracked() else { return };
     if let Err(e) = download("planwright-plan.json", "application/json", &plan.to_json_pretty()) {
-        state.error(e);
+        state.error(e.to_string());
     }
 }
 
 /// The plan in the page's URL fragment, if the page was opened from a share link; the fragment is
 /// removed so a reload does not import it again.
-pub fn plan_from_location() -> Option<Result<Plan, String>> {
+pub fn plan_from_location() -> Option<Result<Plan, ShareError>> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok()?;
     if !hash.contains("plan=") {
@@ -71,7 +95,7 @@ pub fn plan_from_location() -> Option<Result<Plan, String>> {
         let path = window.location().pathname().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(decode_fragment(&hash).map_err(|error| error.to_string()))
+    Some(decode_fragment(&hash))
 }
 
 /// Fixed colours for an exported SVG (the page's theme variables do not travel with the file).
@@ -82,19 +106,19 @@ const SVG_EXPORT_STYLE: &str = "<style>.edge{fill:none;stroke:#9aa3b5;stroke-wid
 .node-name{font:600 13px sans-serif;fill:#1d2330}.node-status{font:11px sans-serif;fill:#5d6678}</style>";
 
 /// The graph as it is drawn now, as a standalone SVG document with fixed colours.
-fn graph_svg() -> Result<(String, f64, f64), String> {
+fn graph_svg() -> Result<(String, f64, f64), ExportError> {
     let svg = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("[data-testid='plan-graph']").ok().flatten())
-        .ok_or("There is no graph to export yet.")?;
+        .ok_or(ExportError::NoGraph)?;
     let view_box = svg.get_attribute("viewBox").unwrap_or_default();
     let size: Vec<f64> = view_box.split_whitespace().filter_map(crate::decimal::parse_decimal).collect();
     let (width, height) = match size.as_slice() {
         [_, _, w, h] => (*w, *h),
-        _ => return Err("The graph has no size yet.".into()),
+        _ => return Err(ExportError::NoSize),
     };
     let markup = svg.outer_html();
-    let open_end = markup.find('>').ok_or("The graph could not be read.")?;
+    let open_end = markup.find('>').ok_or(ExportError::Unreadable)?;
     let (head, tail) = markup.split_at(open_end + 1);
     // The file is drawn at its natural size, whatever the zoom on screen.
     let mut head = head
@@ -116,9 +140,10 @@ fn graph_svg() -> Result<(String, f64, f64), String> {
 
 /// Downloads the graph as it is drawn now, as a standalone SVG file.
 pub fn download_svg(state: AppState) {
-    let result = graph_svg().and_then(|(svg, _, _)| download("planwright-graph.svg", "image/svg+xml", &svg));
+    let result = graph_svg()
+        .and_then(|(svg, _, _)| download("planwright-graph.svg", "image/svg+xml", &svg).map_err(ExportError::from));
     if let Err(e) = result {
-        state.error(e);
+        state.error(e.to_string());
     }
 }
 
@@ -126,9 +151,9 @@ pub fn download_svg(state: AppState) {
 const PNG_SCALE: f64 = 2.0;
 
 /// The graph as a PNG image on a white background, as a `data:` URL, with its pixel size.
-pub async fn graph_png() -> Result<(String, u32, u32), String> {
+pub async fn graph_png() -> Result<(String, u32, u32), ExportError> {
     let (svg, width, height) = graph_svg()?;
-    let fail = |what: &str| format!("The PNG could not be made ({what}).");
+    let fail = |step| ExportError::Png { step };
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
     let image: web_sys::HtmlImageElement = document.create_element("img").map_err(|_| fail("image"))?.unchecked_into();
     let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
@@ -154,11 +179,11 @@ pub async fn graph_png() -> Result<(String, u32, u32), String> {
 pub fn download_png(state: AppState) {
     leptos::task::spawn_local(async move {
         let saved = match graph_png().await {
-            Ok((data, _, _)) => download_url("planwright-graph.png", &data),
+            Ok((data, _, _)) => download_url("planwright-graph.png", &data).map_err(ExportError::from),
             Err(e) => Err(e),
         };
         if let Err(e) = saved {
-            state.error(e);
+            state.error(e.to_string());
         }
     });
 }

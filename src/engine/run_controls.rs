@@ -161,8 +161,8 @@ impl Run {
         }
         let expanded = match with_subtasks(&self.plan(), id, subtasks) {
             Ok(plan) => plan,
-            Err(message) => {
-                out.push(Command::Refused(message));
+            Err(error) => {
+                out.push(Command::Refused(error.to_string()));
                 return;
             }
         };

@@ -1,6 +1,7 @@
 //! Token prices per model, to turn token usage into an estimated cost in US dollars.
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// The price of one model, in US dollars per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +20,42 @@ pub struct Price {
 pub struct PriceTable {
     /// The prices, one per model name or prefix.
     pub prices: Vec<Price>,
+}
+
+/// Why the text form of a price table does not read; each error names its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PriceTableError {
+    /// A line does not have the three fields `model input_per_million output_per_million`.
+    #[error(
+        "line {line}: expected `model input_per_million output_per_million`, got {fields} field{}",
+        if *.fields == 1 { "" } else { "s" }
+    )]
+    FieldCount {
+        /// The line.
+        line: usize,
+        /// How many fields it has.
+        fields: usize,
+    },
+    /// A model is priced on two lines.
+    #[error("line {line}: `{model}` is already priced on line {first_line}")]
+    DuplicateModel {
+        /// The second line.
+        line: usize,
+        /// The model.
+        model: String,
+        /// The line that priced it first.
+        first_line: usize,
+    },
+    /// A price is not a non-negative decimal number.
+    #[error("line {line}: `{text}` is not a valid {column} price (USD per million tokens, e.g. 0.15)")]
+    BadPrice {
+        /// The line.
+        line: usize,
+        /// The field as written.
+        text: String,
+        /// Which column: `input` or `output`.
+        column: &'static str,
+    },
 }
 
 impl Default for PriceTable {
@@ -65,7 +102,7 @@ impl PriceTable {
 
     /// Parses the text form: one `model input_per_million output_per_million` line per model;
     /// blank lines and `#` comments are ignored. Errors give the 1-based line number.
-    pub fn parse_table(text: &str) -> Result<PriceTable, String> {
+    pub fn parse_table(text: &str) -> Result<PriceTable, PriceTableError> {
         let mut prices: Vec<Price> = Vec::new();
         let mut lines: Vec<usize> = Vec::new();
         for (index, raw) in text.lines().enumerate() {
@@ -76,7 +113,11 @@ impl PriceTable {
                 [] => continue,
                 [model, input, output] => {
                     if let Some(at) = prices.iter().position(|p| p.model == model) {
-                        return Err(format!("line {number}: `{model}` is already priced on line {}", lines[at]));
+                        return Err(PriceTableError::DuplicateModel {
+                            line: number,
+                            model: model.to_string(),
+                            first_line: lines[at],
+                        });
                     }
                     prices.push(Price {
                         model: model.to_string(),
@@ -85,13 +126,7 @@ impl PriceTable {
                     });
                     lines.push(number);
                 }
-                _ => {
-                    return Err(format!(
-                        "line {number}: expected `model input_per_million output_per_million`, got {} field{}",
-                        fields.len(),
-                        if fields.len() == 1 { "" } else { "s" }
-                    ))
-                }
+                _ => return Err(PriceTableError::FieldCount { line: number, fields: fields.len() }),
             }
         }
         Ok(PriceTable { prices })
@@ -107,11 +142,11 @@ impl PriceTable {
     }
 }
 
-/// A non-negative price from the `which` (input or output) column of line `number`.
-fn parse_price(number: usize, field: &str, which: &str) -> Result<f64, String> {
+/// A non-negative price from the `column` (input or output) column of line `number`.
+fn parse_price(number: usize, field: &str, column: &'static str) -> Result<f64, PriceTableError> {
     match crate::decimal::parse_decimal(field) {
         Some(value) if value.is_finite() && value >= 0.0 => Ok(value),
-        _ => Err(format!("line {number}: `{field}` is not a valid {which} price (USD per million tokens, e.g. 0.15)")),
+        _ => Err(PriceTableError::BadPrice { line: number, text: field.to_string(), column }),
     }
 }
 
@@ -163,28 +198,44 @@ mod tests {
     #[test]
     fn bad_lines_name_their_number() {
         assert_eq!(
-            PriceTable::parse_table("a 1 2\nb 1\n").unwrap_err(),
+            PriceTable::parse_table("a 1 2\nb 1\n").unwrap_err().to_string(),
             "line 2: expected `model input_per_million output_per_million`, got 2 fields"
         );
         assert_eq!(
-            PriceTable::parse_table("\n\na 1 x").unwrap_err(),
+            PriceTable::parse_table("\n\na 1 x").unwrap_err().to_string(),
             "line 3: `x` is not a valid output price (USD per million tokens, e.g. 0.15)"
         );
         assert_eq!(
-            PriceTable::parse_table("a -1 2").unwrap_err(),
+            PriceTable::parse_table("a -1 2").unwrap_err().to_string(),
             "line 1: `-1` is not a valid input price (USD per million tokens, e.g. 0.15)"
         );
         assert!(PriceTable::parse_table("a NaN 2")
             .unwrap_err()
+            .to_string()
             .starts_with("line 1: `NaN` is not a valid input price"));
         assert_eq!(
-            PriceTable::parse_table("a 1 2\n# x\na 3 4").unwrap_err(),
+            PriceTable::parse_table("a 1 2\n# x\na 3 4").unwrap_err().to_string(),
             "line 3: `a` is already priced on line 1"
         );
         assert_eq!(
-            PriceTable::parse_table("a 1 2 3").unwrap_err(),
+            PriceTable::parse_table("a 1 2 3").unwrap_err().to_string(),
             "line 1: expected `model input_per_million output_per_million`, got 4 fields"
         );
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        assert_eq!(
+            PriceTable::parse_table("a 1 2\nb 1 -0.5"),
+            Err(PriceTableError::BadPrice { line: 2, text: "-0.5".into(), column: "output" })
+        );
+        assert_eq!(
+            PriceTable::parse_table("x 0 0\n\nx 1 1"),
+            Err(PriceTableError::DuplicateModel { line: 3, model: "x".into(), first_line: 1 })
+        );
+        let one = PriceTable::parse_table("lonely").unwrap_err();
+        assert_eq!(one, PriceTableError::FieldCount { line: 1, fields: 1 });
+        assert_eq!(one.to_string(), "line 1: expected `model input_per_million output_per_million`, got 1 field");
     }
 
     #[test]

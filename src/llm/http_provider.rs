@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::anthropic::{self, AnthropicOptions, AnthropicStream};
 use super::chat::{ChatOutcome, StreamDecoder, Usage};
-use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages};
+use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages, PlanAnswerError};
 use super::openai::{self, chat_body_with, chat_url, network_error, ChatOptions};
 use super::openai_stream::ChatStream;
 use super::prompt::{decompose_messages, expand_messages, replan_messages, task_messages, ChatMessage};
@@ -21,7 +21,7 @@ use super::request_retry::RequestRetry;
 use super::settings::{ProviderKind, ProviderSettings, SchemaStyle};
 use super::sse::{SseEvent, SseParser};
 use super::template::Template;
-use super::tools::{anthropic_tools, http_call_for, openai_tools, run_local_tool, ToolDef, MAX_TOOL_ROUNDS};
+use super::tools::{anthropic_tools, http_call_for, openai_tools, run_local_tool, ToolDef, ToolError, MAX_TOOL_ROUNDS};
 use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
 use crate::io::cancel::CancelToken;
 use crate::io::runtime::Runtime;
@@ -120,17 +120,14 @@ impl HttpProvider {
             Ok(plan) => return Ok(PlanAnswer { plan, repairs: 0, usage }),
             Err(problem) => problem,
         };
-        let retry = repair_messages(&request, &first.text, &problem);
+        let retry = repair_messages(&request, &first.text, &problem.to_string());
         let second = self.call_with_retry(&retry, &mut |_| {}, &mut usage).await?;
         match check_plan_answer(&second.text) {
-            Ok(plan) => Ok(PlanAnswer { plan, repairs: 1, usage }),
-            Err(_) => match parse_plan(&second.text) {
-                // Readable but invalid: shown with its validation errors, which block the run.
-                Ok(plan) => Ok(PlanAnswer { plan, repairs: 1, usage }),
-                Err(e) => {
-                    Err(TaskError::permanent(format!("the plan could not be read even after a repair round: {e}")))
-                }
-            },
+            // Readable but invalid: shown with its validation errors, which block the run.
+            Ok(plan) | Err(PlanAnswerError::Invalid { plan, .. }) => Ok(PlanAnswer { plan, repairs: 1, usage }),
+            Err(PlanAnswerError::Unreadable(e)) => {
+                Err(TaskError::permanent(format!("the plan could not be read even after a repair round: {e}")))
+            }
         }
     }
 
@@ -141,7 +138,7 @@ impl HttpProvider {
         on_delta: &mut dyn FnMut(&str),
         usage: &mut TaskUsage,
     ) -> Result<String, TaskError> {
-        let registry = self.settings.tools().map_err(TaskError::permanent)?;
+        let registry = self.settings.tools().map_err(|e| TaskError::permanent(e.to_string()))?;
         let defs = registry.for_task_type(request.kind.as_deref());
         let tools = if self.anthropic() { anthropic_tools(&defs) } else { openai_tools(&defs) };
         let mut messages = task_messages(&self.settings.prompts, request);
@@ -154,7 +151,7 @@ impl HttpProvider {
             push_tool_calls(&mut messages, &outcome.text, &outcome.tool_calls);
             for call in &outcome.tool_calls {
                 let result = match registry.get(&call.name) {
-                    None => Err(format!("there is no tool named {}", call.name)),
+                    None => Err(ToolError::UnknownTool { name: call.name.clone() }),
                     Some(def) => match run_local_tool(def, &call.arguments) {
                         Some(result) => result,
                         None => self.run_http_tool(def, &call.arguments, cancel).await,
@@ -166,19 +163,19 @@ impl HttpProvider {
         Err(TaskError::permanent(format!("the model kept calling tools after {MAX_TOOL_ROUNDS} rounds")))
     }
 
-    async fn run_http_tool(&self, def: &ToolDef, arguments: &str, cancel: &CancelToken) -> Result<String, String> {
+    async fn run_http_tool(&self, def: &ToolDef, arguments: &str, cancel: &CancelToken) -> Result<String, ToolError> {
         let call = http_call_for(def, arguments)?;
         let mut request = HttpRequest::new(method_of(&call.method), &call.url);
         if let Some(body) = call.body {
             request = request.header("content-type", "application/json").body(body);
         }
-        let unreachable = |e: TransportError| format!("could not reach {} ({e})", call.url);
+        let unreachable = |error| ToolError::Unreachable { url: call.url.clone(), error };
         let mut response = self.transport.send(request, cancel).await.map_err(unreachable)?;
         let mut text = String::new();
         let cut = response
             .read_text(TOOL_RESPONSE_CAP_BYTES, |piece| text.push_str(piece))
             .await
-            .map_err(|e| format!("the response from {} broke off ({e})", call.url))?;
+            .map_err(|error| ToolError::ResponseBroken { url: call.url.clone(), error })?;
         let mut text: String = text.chars().take(TOOL_RESULT_CHARS).collect();
         if cut {
             text.push_str("\n[cut: the response was longer than 1 MiB]");
@@ -186,7 +183,7 @@ impl HttpProvider {
         if response.ok() {
             Ok(text)
         } else {
-            Err(format!("HTTP {}: {text}", response.status))
+            Err(ToolError::HttpStatus { status: response.status, body: text })
         }
     }
 

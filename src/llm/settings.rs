@@ -1,11 +1,12 @@
 //! Which provider to use and how to reach it. The API key is never serialised.
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
-use super::cost::PriceTable;
+use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
 use super::prompt::PromptSet;
-use super::tools::{ToolDef, ToolRegistry};
+use super::tools::{ToolDef, ToolError, ToolRegistry};
 
 /// The kinds of provider the settings panel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -48,6 +49,29 @@ pub enum SchemaStyle {
     ResponseFormat,
     /// Ollama's `format` field.
     OllamaFormat,
+}
+
+/// What is wrong with a setting written as text: the extra headers, the price table or the user
+/// tools. Each accessor returns only its own variants.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SettingsError {
+    /// An extra-header line is not `Name: value` ([`ProviderSettings::headers`]).
+    #[error("extra header line {line} must look like `Name: value` (it is {text:?})")]
+    Header {
+        /// The 1-based line.
+        line: usize,
+        /// The line as written.
+        text: String,
+    },
+    /// The price table does not read ([`ProviderSettings::prices`]).
+    #[error("price table: {0}")]
+    PriceTable(#[from] PriceTableError),
+    /// The user tools are not a JSON list of tool definitions ([`ProviderSettings::tools`]).
+    #[error("user tools are not a JSON list of tools: {0}")]
+    UserToolsNotJson(String),
+    /// A user tool is refused: a bad name, or one already taken ([`ProviderSettings::tools`]).
+    #[error("user tools: {0}")]
+    UserTool(#[from] ToolError),
 }
 
 /// Provider settings as the UI edits them.
@@ -141,7 +165,8 @@ impl ProviderSettings {
         if self.kind == ProviderKind::Anthropic && self.api_key.trim().is_empty() {
             return Some("Anthropic needs an API key".to_string());
         }
-        self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err())
+        let error = self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err());
+        error.map(|e| e.to_string())
     }
 
     /// Why requests cannot be sent yet for want of a credential (the API key), if so.
@@ -155,23 +180,22 @@ impl ProviderSettings {
     }
 
     /// The parsed price table, or what is wrong with it.
-    pub fn prices(&self) -> Result<PriceTable, String> {
-        PriceTable::parse_table(&self.price_table).map_err(|e| format!("price table: {e}"))
+    pub fn prices(&self) -> Result<PriceTable, SettingsError> {
+        Ok(PriceTable::parse_table(&self.price_table)?)
     }
 
     /// The tool registry: built-in tools plus the user's, or what is wrong with the user's.
-    pub fn tools(&self) -> Result<ToolRegistry, String> {
+    pub fn tools(&self) -> Result<ToolRegistry, SettingsError> {
         let user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
             Vec::new()
         } else {
-            serde_json::from_str(&self.user_tools)
-                .map_err(|e| format!("user tools are not a JSON list of tools: {e}"))?
+            serde_json::from_str(&self.user_tools).map_err(|e| SettingsError::UserToolsNotJson(e.to_string()))?
         };
-        ToolRegistry::with_user_tools(user).map_err(|e| format!("user tools: {e}"))
+        Ok(ToolRegistry::with_user_tools(user)?)
     }
 
     /// The extra headers as `(name, value)` pairs, or which line is malformed.
-    pub fn headers(&self) -> Result<Vec<(String, String)>, String> {
+    pub fn headers(&self) -> Result<Vec<(String, String)>, SettingsError> {
         self.extra_headers
             .lines()
             .enumerate()
@@ -180,7 +204,7 @@ impl ProviderSettings {
                 Some((name, value)) if !name.trim().is_empty() && !name.trim().contains(' ') => {
                     Ok((name.trim().to_string(), value.trim().to_string()))
                 }
-                _ => Err(format!("extra header line {} must look like `Name: value` (it is {line:?})", n + 1)),
+                _ => Err(SettingsError::Header { line: n + 1, text: line.to_string() }),
             })
             .collect()
     }
@@ -239,6 +263,32 @@ mod tests {
         s.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"}}]"#.into();
         assert_eq!(s.problem(), None, "{:?}", s.tools().err());
         assert!(s.tools().unwrap().get("weather").is_some());
+    }
+
+    #[test]
+    fn setting_errors_are_typed_and_say_which_setting() {
+        let mut s = ProviderSettings { extra_headers: "X-Ok: 1\nbroken".into(), ..ProviderSettings::default() };
+        assert_eq!(s.headers(), Err(SettingsError::Header { line: 2, text: "broken".into() }));
+        assert_eq!(
+            s.headers().unwrap_err().to_string(),
+            "extra header line 2 must look like `Name: value` (it is \"broken\")"
+        );
+        s.price_table = "m 1".into();
+        let error = s.prices().unwrap_err();
+        assert_eq!(error, SettingsError::PriceTable(PriceTableError::FieldCount { line: 1, fields: 2 }));
+        assert_eq!(
+            error.to_string(),
+            "price table: line 1: expected `model input_per_million output_per_million`, got 2 fields"
+        );
+        s.user_tools = "{}".into();
+        assert!(matches!(s.tools(), Err(SettingsError::UserToolsNotJson(_))));
+        assert!(s.tools().unwrap_err().to_string().starts_with("user tools are not a JSON list of tools: "));
+        s.user_tools = r#"[{"name":"","description":"d","parameters":{},"kind":{"type":"calculate"}}]"#.into();
+        assert_eq!(s.tools().unwrap_err(), SettingsError::UserTool(ToolError::EmptyName));
+        assert_eq!(
+            s.tools().unwrap_err().to_string(),
+            "user tools: a user tool has an empty name: use 1 to 64 letters, digits, `_` or `-`"
+        );
     }
 
     #[test]

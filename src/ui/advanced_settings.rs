@@ -60,9 +60,9 @@ pub fn AdvancedSettings() -> impl IntoView {
                 "Ask for plans with a JSON Schema (structured output)"
             </label>
             <CheckedText test_id="price-table-input" label="Prices (model, $ per million input tokens, $ per million output tokens)" rows=5
-                get=|s| s.price_table.clone() set=|s, v| s.price_table = v check=|s| s.prices().map(|_| ())/>
+                get=|s| s.price_table.clone() set=|s, v| s.price_table = v check=|s| s.prices().map(|_| ()).map_err(|e| e.to_string())/>
             <CheckedText test_id="user-tools-input" label="User HTTP tools (JSON list: name, description, parameters, kind, for_types)" rows=4
-                get=|s| s.user_tools.clone() set=|s, v| s.user_tools = v check=|s| s.tools().map(|_| ())/>
+                get=|s| s.user_tools.clone() set=|s, v| s.user_tools = v check=|s| s.tools().map(|_| ()).map_err(|e| e.to_string())/>
             <p class="hint">{move || state.settings.with(|s| format!("Prompt set: {}", s.prompts.version))}</p>
             <CheckedText test_id="planner-prompt-input" label="Planner system prompt (plans, expansions, re-plans)" rows=6
                 get=|s| s.prompts.planner.clone()

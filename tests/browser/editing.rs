@@ -3,7 +3,8 @@
 //! export and minimap.
 
 use crate::call_log::CallLog;
-use planwright::app::share::graph_png;
+use planwright::app::download::DownloadError;
+use planwright::app::share::{graph_png, ExportError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -176,4 +177,16 @@ async fn the_graph_exports_as_png_and_a_large_plan_gets_a_minimap() {
     let (_, y) = centre(".minimap");
     fire(".minimap", "PointerEvent", "pointerdown", &format!("{{clientX: {right}, clientY: {y}}}"));
     wait_until("the view to move right", 2_000.0, || scroll.scroll_left() > before).await;
+}
+
+#[wasm_bindgen_test]
+async fn without_a_graph_the_export_says_so_and_each_failure_names_its_step() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    assert!(document.query_selector("[data-testid='plan-graph']").unwrap().is_none(), "no app is mounted");
+    let error = graph_png().await.unwrap_err();
+    assert_eq!(error, ExportError::NoGraph);
+    assert_eq!(error.to_string(), "There is no graph to export yet.");
+    assert_eq!(ExportError::Png { step: "canvas" }.to_string(), "The PNG could not be made (canvas).");
+    assert_eq!(ExportError::from(DownloadError::Blob).to_string(), "could not save the file (blob)");
+    assert_eq!(DownloadError::NoDocument.to_string(), "could not save the file (no document)");
 }

@@ -2,33 +2,36 @@
 
 use serde_json::{Map, Value};
 
+use super::error::ToolError;
 pub(super) use crate::plan::parse::describe;
 
 /// The arguments object of a call to `tool`. Blank arguments count as `{}`; a JSON string that
 /// itself holds an object (double-encoded arguments) is unwrapped.
-pub(super) fn parse_arguments(tool: &str, arguments_json: &str) -> Result<Map<String, Value>, String> {
+pub(super) fn parse_arguments(tool: &str, arguments_json: &str) -> Result<Map<String, Value>, ToolError> {
     if arguments_json.trim().is_empty() {
         return Ok(Map::new());
     }
     let value: Value = serde_json::from_str(arguments_json)
-        .map_err(|e| format!("tool `{tool}`: the arguments are not valid JSON ({e})"))?;
+        .map_err(|e| ToolError::ArgumentsNotJson { tool: tool.to_string(), detail: e.to_string() })?;
     let value = match value {
         Value::String(inner) => serde_json::from_str(&inner).unwrap_or(Value::String(inner)),
         other => other,
     };
     match value {
         Value::Object(map) => Ok(map),
-        other => Err(format!("tool `{tool}`: the arguments must be a JSON object, not {}", describe(&other))),
+        other => Err(ToolError::ArgumentsNotObject { tool: tool.to_string(), found: describe(&other) }),
     }
 }
 
 /// The string argument `name`; numbers and booleans are accepted as their text.
-pub(super) fn string_arg(tool: &str, args: &Map<String, Value>, name: &str) -> Result<String, String> {
+pub(super) fn string_arg(tool: &str, args: &Map<String, Value>, name: &str) -> Result<String, ToolError> {
     match args.get(name) {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(v.to_string()),
-        None | Some(Value::Null) => Err(format!("tool `{tool}`: missing argument `{name}` (a string)")),
-        Some(other) => Err(format!("tool `{tool}`: argument `{name}` must be a string, not {}", describe(other))),
+        None | Some(Value::Null) => Err(ToolError::MissingArgument { tool: tool.to_string(), name: name.to_string() }),
+        Some(other) => {
+            Err(ToolError::ArgumentNotString { tool: tool.to_string(), name: name.to_string(), found: describe(other) })
+        }
     }
 }
 
@@ -48,14 +51,15 @@ mod tests {
     #[test]
     fn bad_arguments_say_why() {
         let err = parse_arguments("calc", "{oops").unwrap_err();
-        assert!(err.starts_with("tool `calc`: the arguments are not valid JSON"), "{err}");
+        assert!(matches!(&err, ToolError::ArgumentsNotJson { tool, .. } if tool == "calc"), "{err:?}");
+        assert!(err.to_string().starts_with("tool `calc`: the arguments are not valid JSON"), "{err}");
         assert_eq!(
-            parse_arguments("calc", "[1]").unwrap_err(),
+            parse_arguments("calc", "[1]").unwrap_err().to_string(),
             "tool `calc`: the arguments must be a JSON object, not an array"
         );
         assert_eq!(
             parse_arguments("calc", r#""hi""#).unwrap_err(),
-            "tool `calc`: the arguments must be a JSON object, not a string"
+            ToolError::ArgumentsNotObject { tool: "calc".into(), found: "a string" }
         );
     }
 
@@ -65,8 +69,14 @@ mod tests {
         assert_eq!(string_arg("t", &args, "s").unwrap(), "x");
         assert_eq!(string_arg("t", &args, "n").unwrap(), "2.5");
         assert_eq!(string_arg("t", &args, "b").unwrap(), "true");
-        assert_eq!(string_arg("t", &args, "o").unwrap_err(), "tool `t`: argument `o` must be a string, not an object");
-        assert_eq!(string_arg("t", &args, "z").unwrap_err(), "tool `t`: missing argument `z` (a string)");
-        assert_eq!(string_arg("t", &args, "m").unwrap_err(), "tool `t`: missing argument `m` (a string)");
+        assert_eq!(
+            string_arg("t", &args, "o").unwrap_err().to_string(),
+            "tool `t`: argument `o` must be a string, not an object"
+        );
+        assert_eq!(string_arg("t", &args, "z").unwrap_err().to_string(), "tool `t`: missing argument `z` (a string)");
+        assert_eq!(
+            string_arg("t", &args, "m").unwrap_err(),
+            ToolError::MissingArgument { tool: "t".into(), name: "m".into() }
+        );
     }
 }

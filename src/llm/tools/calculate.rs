@@ -10,26 +10,28 @@
 //! primary    := number | constant | function '(' expression (',' expression)* ')' | '(' expression ')'
 //! ```
 
+use super::error::{CalcError, CalcToken};
+
 /// Longest accepted expression, in characters.
-const MAX_CHARS: usize = 1_000;
+pub(super) const MAX_CHARS: usize = 1_000;
 /// Deepest accepted nesting of parentheses, calls, signs and powers.
-const MAX_DEPTH: usize = 100;
+pub(super) const MAX_DEPTH: usize = 100;
 /// Names the evaluator knows, for the unknown-name error.
-const KNOWN_NAMES: &str = "pi, e, sqrt, abs, ln, log10, min, max, round";
+pub(super) const KNOWN_NAMES: &str = "pi, e, sqrt, abs, ln, log10, min, max, round";
 
 /// Evaluates an arithmetic expression: `+ - * / % ^` (power is right-associative), unary minus,
 /// parentheses, decimal numbers (optionally with an exponent, `1.5e3`), the constants `pi` and `e`,
 /// and the functions `sqrt`, `abs`, `ln`, `log10`, `min(a, b)`, `max(a, b)` and `round`. Errors
 /// name the problem and its 1-based character position, e.g. "unexpected ')' at position 7";
 /// division by zero and results that are not finite real numbers are errors.
-pub fn calculate(expression: &str) -> Result<f64, String> {
+pub fn calculate(expression: &str) -> Result<f64, CalcError> {
     let length = expression.chars().count();
     if length > MAX_CHARS {
-        return Err(format!("the expression is too long ({length} characters; at most {MAX_CHARS})"));
+        return Err(CalcError::TooLong { length });
     }
     let tokens = tokenize(expression)?;
     if tokens.is_empty() {
-        return Err("the expression is empty".to_string());
+        return Err(CalcError::Empty);
     }
     let mut parser = Parser { tokens, next: 0, depth: 0 };
     let value = parser.expression()?;
@@ -59,7 +61,7 @@ struct Token {
 }
 
 /// Splits `source` into tokens.
-fn tokenize(source: &str) -> Result<Vec<Token>, String> {
+fn tokenize(source: &str) -> Result<Vec<Token>, CalcError> {
     let chars: Vec<char> = source.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -92,7 +94,7 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
             let text: String = chars[start..i].iter().collect();
             match crate::decimal::parse_decimal(&text) {
                 Some(value) if value.is_finite() => Kind::Number(value),
-                _ => return Err(format!("the number `{text}` at position {} is too large", start + 1)),
+                _ => return Err(CalcError::NumberTooLarge { text, position: start + 1 }),
             }
         } else if c.is_ascii_alphabetic() || c == '_' {
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
@@ -103,24 +105,29 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
             i += 1;
             Kind::Symbol(c)
         } else {
-            return Err(format!("unexpected character {c:?} at position {}", start + 1));
+            return Err(CalcError::UnexpectedCharacter { character: c, position: start + 1 });
         };
         tokens.push(Token { kind, text: chars[start..i].iter().collect(), position: start + 1 });
     }
     Ok(tokens)
 }
 
+impl Token {
+    /// The token as an error names it.
+    fn found(&self) -> CalcToken {
+        match self.kind {
+            Kind::Symbol(c) => CalcToken::Symbol(c),
+            Kind::Number(_) => CalcToken::Number(self.text.clone()),
+            Kind::Name(_) => CalcToken::Name(self.text.clone()),
+        }
+    }
+}
+
 /// The error for `token` where it does not fit (`None`: the expression ended too early).
-fn unexpected(token: Option<&Token>) -> String {
+fn unexpected(token: Option<&Token>) -> CalcError {
     match token {
-        None => "unexpected end of the expression".to_string(),
-        Some(Token { kind: Kind::Symbol(c), position, .. }) => format!("unexpected '{c}' at position {position}"),
-        Some(Token { kind: Kind::Number(_), text, position }) => {
-            format!("unexpected number `{text}` at position {position}")
-        }
-        Some(Token { kind: Kind::Name(_), text, position }) => {
-            format!("unexpected name `{text}` at position {position}")
-        }
+        None => CalcError::UnexpectedEnd,
+        Some(token) => CalcError::Unexpected { found: token.found(), position: token.position },
     }
 }
 
@@ -145,22 +152,24 @@ impl Parser {
     }
 
     /// Consumes the symbol `c` or fails.
-    fn expect(&mut self, c: char) -> Result<(), String> {
+    fn expect(&mut self, c: char) -> Result<(), CalcError> {
         match self.eat(c) {
             Some(_) => Ok(()),
             None => Err(match self.peek() {
-                None => format!("expected '{c}' but the expression ended"),
-                Some(token) => format!("{} (expected '{c}')", unexpected(Some(token))),
+                None => CalcError::ExpectedButEnded { expected: c },
+                Some(token) => CalcError::Expected { expected: c, found: token.found(), position: token.position },
             }),
         }
     }
 
     /// Runs `parse` one nesting level deeper, failing beyond [`MAX_DEPTH`].
-    fn nested<T>(&mut self, position: usize, parse: impl FnOnce(&mut Self) -> Result<T, String>) -> Result<T, String> {
+    fn nested<T>(
+        &mut self,
+        position: usize,
+        parse: impl FnOnce(&mut Self) -> Result<T, CalcError>,
+    ) -> Result<T, CalcError> {
         if self.depth >= MAX_DEPTH {
-            return Err(format!(
-                "the expression is nested too deeply at position {position} (at most {MAX_DEPTH} levels)"
-            ));
+            return Err(CalcError::TooDeep { position });
         }
         self.depth += 1;
         let result = parse(self);
@@ -168,7 +177,7 @@ impl Parser {
         result
     }
 
-    fn expression(&mut self) -> Result<f64, String> {
+    fn expression(&mut self) -> Result<f64, CalcError> {
         let mut value = self.term()?;
         loop {
             if let Some(position) = self.eat('+') {
@@ -181,7 +190,7 @@ impl Parser {
         }
     }
 
-    fn term(&mut self) -> Result<f64, String> {
+    fn term(&mut self) -> Result<f64, CalcError> {
         let mut value = self.unary()?;
         loop {
             if let Some(position) = self.eat('*') {
@@ -189,13 +198,13 @@ impl Parser {
             } else if let Some(position) = self.eat('/') {
                 let divisor = self.unary()?;
                 if divisor == 0.0 {
-                    return Err(format!("division by zero at position {position}"));
+                    return Err(CalcError::DivisionByZero { position });
                 }
                 value = finite(value / divisor, '/', position)?;
             } else if let Some(position) = self.eat('%') {
                 let divisor = self.unary()?;
                 if divisor == 0.0 {
-                    return Err(format!("modulo by zero at position {position}"));
+                    return Err(CalcError::ModuloByZero { position });
                 }
                 value = finite(value % divisor, '%', position)?;
             } else {
@@ -204,7 +213,7 @@ impl Parser {
         }
     }
 
-    fn unary(&mut self) -> Result<f64, String> {
+    fn unary(&mut self) -> Result<f64, CalcError> {
         if let Some(position) = self.eat('-') {
             return self.nested(position, |p| p.unary().map(|v| -v));
         }
@@ -214,7 +223,7 @@ impl Parser {
         self.power()
     }
 
-    fn power(&mut self) -> Result<f64, String> {
+    fn power(&mut self) -> Result<f64, CalcError> {
         let base = self.primary()?;
         match self.eat('^') {
             Some(position) => {
@@ -225,7 +234,7 @@ impl Parser {
         }
     }
 
-    fn primary(&mut self) -> Result<f64, String> {
+    fn primary(&mut self) -> Result<f64, CalcError> {
         let Some(token) = self.peek().cloned() else {
             return Err(unexpected(None));
         };
@@ -243,21 +252,16 @@ impl Parser {
     }
 
     /// A constant, or a function call whose name has just been consumed.
-    fn name(&mut self, name: &str, token: &Token) -> Result<f64, String> {
+    fn name(&mut self, name: &str, token: &Token) -> Result<f64, CalcError> {
         let arity = match name {
             "pi" => return Ok(std::f64::consts::PI),
             "e" => return Ok(std::f64::consts::E),
             "sqrt" | "abs" | "ln" | "log10" | "round" => 1,
             "min" | "max" => 2,
-            _ => {
-                return Err(format!(
-                    "unknown name `{}` at position {} (known: {KNOWN_NAMES})",
-                    token.text, token.position
-                ))
-            }
+            _ => return Err(CalcError::UnknownName { name: token.text.clone(), position: token.position }),
         };
         if self.eat('(').is_none() {
-            return Err(format!("`{name}` is a function: write {name}(…) (at position {})", token.position));
+            return Err(CalcError::NotCalled { name: name.to_string(), position: token.position });
         }
         let args = self.nested(token.position, |p| {
             let mut args = vec![p.expression()?];
@@ -268,19 +272,22 @@ impl Parser {
             Ok(args)
         })?;
         if args.len() != arity {
-            let plural = if arity == 1 { "" } else { "s" };
-            return Err(format!(
-                "`{name}` takes {arity} argument{plural} but got {} (at position {})",
-                args.len(),
-                token.position
-            ));
+            return Err(CalcError::ArgumentCount {
+                name: name.to_string(),
+                expected: arity,
+                got: args.len(),
+                position: token.position,
+            });
         }
         let x = args[0];
+        let outside_domain = || CalcError::OutsideDomain {
+            function: name.to_string(),
+            argument: x.to_string(),
+            position: token.position,
+        };
         let value = match name {
-            "sqrt" if x < 0.0 => return Err(format!("sqrt of a negative number ({x}) at position {}", token.position)),
-            "ln" | "log10" if x <= 0.0 => {
-                return Err(format!("{name} of a number that is not positive ({x}) at position {}", token.position))
-            }
+            "sqrt" if x < 0.0 => return Err(outside_domain()),
+            "ln" | "log10" if x <= 0.0 => return Err(outside_domain()),
             "sqrt" => x.sqrt(),
             "abs" => x.abs(),
             "ln" => x.ln(),
@@ -294,11 +301,11 @@ impl Parser {
 }
 
 /// `value`, or an error when the operator `op` at `position` produced infinity or NaN.
-fn finite(value: f64, op: char, position: usize) -> Result<f64, String> {
+fn finite(value: f64, op: char, position: usize) -> Result<f64, CalcError> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(format!("'{op}' at position {position} gives a result that is not a finite real number"))
+        Err(CalcError::NotFinite { operator: op, position })
     }
 }
 
@@ -311,7 +318,7 @@ mod tests {
     }
 
     fn err(expression: &str) -> String {
-        calculate(expression).expect_err(expression)
+        calculate(expression).expect_err(expression).to_string()
     }
 
     #[test]
@@ -370,6 +377,21 @@ mod tests {
         assert_eq!(err("10 ^ 400"), "'^' at position 4 gives a result that is not a finite real number");
         assert_eq!(err("(-8) ^ (1/3)"), "'^' at position 6 gives a result that is not a finite real number");
         assert_eq!(err("1e999"), "the number `1e999` at position 1 is too large");
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        assert_eq!(calculate("1 / 0"), Err(CalcError::DivisionByZero { position: 3 }));
+        assert_eq!(
+            calculate("min(1 2)"),
+            Err(CalcError::Expected { expected: ')', found: CalcToken::Number("2".into()), position: 7 })
+        );
+        assert_eq!(
+            calculate("Sqrt(-4)"),
+            Err(CalcError::OutsideDomain { function: "sqrt".into(), argument: "-4".into(), position: 1 })
+        );
+        assert_eq!(calculate("Foo"), Err(CalcError::UnknownName { name: "Foo".into(), position: 1 }));
+        assert_eq!(calculate("(1"), Err(CalcError::ExpectedButEnded { expected: ')' }));
     }
 
     #[test]

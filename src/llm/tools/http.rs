@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::args::{parse_arguments, string_arg};
+use super::error::ToolError;
 use super::{ToolDef, ToolKind};
 
 /// The HTTP methods a user tool may use.
@@ -25,7 +26,7 @@ pub struct HttpToolCall {
 /// `{param}` placeholders replaced by the URL-encoded arguments; the remaining arguments become a
 /// JSON object body for POST, PUT and PATCH, or query parameters for GET and DELETE. Local tools
 /// and bad arguments give an error.
-pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall, String> {
+pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall, ToolError> {
     match &def.kind {
         ToolKind::HttpGet => {
             let args = parse_arguments(&def.name, arguments_json)?;
@@ -36,10 +37,7 @@ pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall
         ToolKind::UserHttp { url, method } => {
             let method = method.trim().to_ascii_uppercase();
             if !METHODS.contains(&method.as_str()) {
-                return Err(format!(
-                    "tool `{}`: unsupported HTTP method `{method}` (use GET, POST, PUT, PATCH or DELETE)",
-                    def.name
-                ));
+                return Err(ToolError::UnsupportedMethod { tool: def.name.clone(), method });
             }
             let mut args = parse_arguments(&def.name, arguments_json)?;
             let mut url = fill_template(&def.name, url.trim(), &mut args)?;
@@ -52,26 +50,25 @@ pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall
             };
             Ok(HttpToolCall { method, url, body })
         }
-        ToolKind::Calculate | ToolKind::ExtractJson => Err(format!("tool `{}` runs locally, not over HTTP", def.name)),
+        ToolKind::Calculate | ToolKind::ExtractJson => Err(ToolError::NotHttp { tool: def.name.clone() }),
     }
 }
 
 /// `template` with each `{name}` replaced by the URL-encoded argument `name`, which is removed
 /// from `args`.
-fn fill_template(tool: &str, template: &str, args: &mut Map<String, Value>) -> Result<String, String> {
+fn fill_template(tool: &str, template: &str, args: &mut Map<String, Value>) -> Result<String, ToolError> {
     let mut out = String::with_capacity(template.len());
     let mut used = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let close =
-            after.find('}').ok_or_else(|| format!("tool `{tool}`: the URL template has a `{{` without a `}}`"))?;
+        let close = after.find('}').ok_or_else(|| ToolError::UnclosedPlaceholder { tool: tool.to_string() })?;
         let name = &after[..close];
         match args.get(name) {
             Some(Value::String(text)) => out.push_str(&encode(text)),
             Some(value) if !value.is_null() => out.push_str(&encode(&value.to_string())),
-            _ => return Err(format!("tool `{tool}`: missing argument `{name}` for the URL placeholder `{{{name}}}`")),
+            _ => return Err(ToolError::MissingPlaceholderArgument { tool: tool.to_string(), name: name.to_string() }),
         }
         used.push(name.to_string());
         rest = &after[close + 1..];
@@ -119,17 +116,17 @@ fn encode(text: &str) -> String {
 }
 
 /// Checks that `url` is an absolute http or https URL with a host and no whitespace.
-fn check_http_url(tool: &str, url: &str) -> Result<(), String> {
+fn check_http_url(tool: &str, url: &str) -> Result<(), ToolError> {
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
-        return Err(format!("tool `{tool}`: only http:// and https:// URLs can be fetched, not `{url}`"));
+        return Err(ToolError::NotHttpUrl { tool: tool.to_string(), url: url.to_string() });
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() {
-        return Err(format!("tool `{tool}`: the URL `{url}` has no host"));
+        return Err(ToolError::UrlWithoutHost { tool: tool.to_string(), url: url.to_string() });
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("tool `{tool}`: the URL `{url}` contains whitespace or control characters"));
+        return Err(ToolError::UrlWithWhitespace { tool: tool.to_string(), url: url.to_string() });
     }
     Ok(())
 }
@@ -160,19 +157,22 @@ mod tests {
         );
         assert_eq!(http_call_for(&get, r#"{"url": "HTTP://x.io"}"#).unwrap().url, "HTTP://x.io");
         assert_eq!(
-            http_call_for(&get, r#"{"url": "file:///etc/passwd"}"#).unwrap_err(),
+            http_call_for(&get, r#"{"url": "file:///etc/passwd"}"#).unwrap_err().to_string(),
             "tool `http_get`: only http:// and https:// URLs can be fetched, not `file:///etc/passwd`"
         );
         assert_eq!(
-            http_call_for(&get, r#"{"url": "https:///x"}"#).unwrap_err(),
+            http_call_for(&get, r#"{"url": "https:///x"}"#).unwrap_err().to_string(),
             "tool `http_get`: the URL `https:///x` has no host"
         );
         assert_eq!(
-            http_call_for(&get, r#"{"url": "https://a b"}"#).unwrap_err(),
+            http_call_for(&get, r#"{"url": "https://a b"}"#).unwrap_err().to_string(),
             "tool `http_get`: the URL `https://a b` contains whitespace or control characters"
         );
-        assert_eq!(http_call_for(&get, "{}").unwrap_err(), "tool `http_get`: missing argument `url` (a string)");
-        assert!(http_call_for(&get, "nope").unwrap_err().contains("not valid JSON"));
+        assert_eq!(
+            http_call_for(&get, "{}").unwrap_err().to_string(),
+            "tool `http_get`: missing argument `url` (a string)"
+        );
+        assert!(http_call_for(&get, "nope").unwrap_err().to_string().contains("not valid JSON"));
     }
 
     #[test]
@@ -202,22 +202,39 @@ mod tests {
     #[test]
     fn user_tool_errors_are_clear() {
         assert_eq!(
-            http_call_for(&user("https://api.example/{id}", "POST"), "{}").unwrap_err(),
+            http_call_for(&user("https://api.example/{id}", "POST"), "{}").unwrap_err().to_string(),
             "tool `api`: missing argument `id` for the URL placeholder `{id}`"
         );
         assert_eq!(
-            http_call_for(&user("https://api.example/{id", "GET"), r#"{"id": 1}"#).unwrap_err(),
+            http_call_for(&user("https://api.example/{id", "GET"), r#"{"id": 1}"#).unwrap_err().to_string(),
             "tool `api`: the URL template has a `{` without a `}`"
         );
         assert_eq!(
-            http_call_for(&user("https://api.example", "TRACE"), "{}").unwrap_err(),
+            http_call_for(&user("https://api.example", "TRACE"), "{}").unwrap_err().to_string(),
             "tool `api`: unsupported HTTP method `TRACE` (use GET, POST, PUT, PATCH or DELETE)"
         );
         assert_eq!(
-            http_call_for(&user("{base}/x", "GET"), r#"{"base": "https://evil.example"}"#).unwrap_err(),
+            http_call_for(&user("{base}/x", "GET"), r#"{"base": "https://evil.example"}"#).unwrap_err().to_string(),
             "tool `api`: only http:// and https:// URLs can be fetched, not `https%3A%2F%2Fevil.example/x`"
         );
         let calc = builtin_tools().into_iter().find(|t| t.kind == ToolKind::Calculate).unwrap();
-        assert_eq!(http_call_for(&calc, "{}").unwrap_err(), "tool `calculate` runs locally, not over HTTP");
+        assert_eq!(http_call_for(&calc, "{}").unwrap_err().to_string(), "tool `calculate` runs locally, not over HTTP");
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        let get = builtin_tools().into_iter().find(|t| t.name == HTTP_GET).unwrap();
+        assert_eq!(
+            http_call_for(&get, r#"{"url": "ftp://x"}"#),
+            Err(ToolError::NotHttpUrl { tool: HTTP_GET.into(), url: "ftp://x".into() })
+        );
+        assert_eq!(
+            http_call_for(&user("https://api.example", " trace "), "{}"),
+            Err(ToolError::UnsupportedMethod { tool: "api".into(), method: "TRACE".into() })
+        );
+        assert_eq!(
+            http_call_for(&user("https://api.example/{id}", "GET"), "{}"),
+            Err(ToolError::MissingPlaceholderArgument { tool: "api".into(), name: "id".into() })
+        );
     }
 }

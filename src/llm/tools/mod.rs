@@ -5,6 +5,7 @@
 mod args;
 mod builtin;
 mod calculate;
+mod error;
 mod extract;
 mod http;
 mod registry;
@@ -16,6 +17,7 @@ use serde_json::Value;
 
 pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 pub use calculate::calculate;
+pub use error::{CalcError, CalcToken, ExtractError, ToolError};
 pub use extract::extract_json;
 pub use http::{http_call_for, HttpToolCall};
 pub use registry::{builtin_tool_names, ToolRegistry};

@@ -5,7 +5,7 @@ use super::ToolDef;
 use crate::plan::task_type::TaskType;
 
 /// Longest accepted tool name (the OpenAI and Anthropic limit).
-const MAX_NAME_LEN: usize = 64;
+pub(super) const MAX_NAME_LEN: usize = 64;
 
 /// The built-in tools plus the user's tools.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,12 +17,12 @@ pub struct ToolRegistry {
 impl ToolRegistry {
     /// The built-in tools plus `user`. Fails when a user tool's name is not `[a-zA-Z0-9_-]{1,64}`
     /// or is already taken by a built-in or an earlier user tool.
-    pub fn with_user_tools(user: Vec<ToolDef>) -> Result<Self, String> {
+    pub fn with_user_tools(user: Vec<ToolDef>) -> Result<Self, super::ToolError> {
         let mut tools = builtin_tools();
         for def in user {
             check_name(&def.name)?;
             if tools.iter().any(|t| t.name == def.name) {
-                return Err(format!("a tool named `{}` already exists: give the user tool another name", def.name));
+                return Err(super::ToolError::NameTaken { name: def.name });
             }
             tools.push(def);
         }
@@ -70,16 +70,16 @@ fn is_builtin_name(name: &str) -> bool {
 }
 
 /// Checks that `name` is `[a-zA-Z0-9_-]{1,64}`.
-fn check_name(name: &str) -> Result<(), String> {
+fn check_name(name: &str) -> Result<(), super::ToolError> {
     if name.is_empty() {
-        return Err("a user tool has an empty name: use 1 to 64 letters, digits, `_` or `-`".to_string());
+        return Err(super::ToolError::EmptyName);
     }
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
-        return Err(format!("the tool name `{name}` contains {bad:?}: use only letters, digits, `_` or `-`"));
+        return Err(super::ToolError::NameCharacter { name: name.to_string(), character: bad });
     }
     // Only ASCII is left, so bytes are characters.
     if name.len() > MAX_NAME_LEN {
-        return Err(format!("the tool name `{name}` is {} characters long: use at most {MAX_NAME_LEN}", name.len()));
+        return Err(super::ToolError::NameTooLong { name: name.to_string(), length: name.len() });
     }
     Ok(())
 }
@@ -137,16 +137,17 @@ mod tests {
     #[test]
     fn bad_or_clashing_user_names_are_rejected() {
         let err = ToolRegistry::with_user_tools(vec![user("calculate", &[])]).unwrap_err();
-        assert!(err.contains("`calculate` already exists"), "{err}");
-        let err = ToolRegistry::with_user_tools(vec![user("a", &[]), user("a", &[])]).unwrap_err();
+        assert_eq!(err, super::super::ToolError::NameTaken { name: "calculate".into() });
+        assert!(err.to_string().contains("`calculate` already exists"), "{err}");
+        let err = ToolRegistry::with_user_tools(vec![user("a", &[]), user("a", &[])]).unwrap_err().to_string();
         assert!(err.contains("`a` already exists"), "{err}");
-        let err = ToolRegistry::with_user_tools(vec![user("", &[])]).unwrap_err();
+        let err = ToolRegistry::with_user_tools(vec![user("", &[])]).unwrap_err().to_string();
         assert!(err.contains("empty name"), "{err}");
-        let err = ToolRegistry::with_user_tools(vec![user("my tool", &[])]).unwrap_err();
+        let err = ToolRegistry::with_user_tools(vec![user("my tool", &[])]).unwrap_err().to_string();
         assert!(err.contains("contains ' '"), "{err}");
-        let err = ToolRegistry::with_user_tools(vec![user("é", &[])]).unwrap_err();
+        let err = ToolRegistry::with_user_tools(vec![user("é", &[])]).unwrap_err().to_string();
         assert!(err.contains("contains 'é'"), "{err}");
-        let err = ToolRegistry::with_user_tools(vec![user(&"x".repeat(65), &[])]).unwrap_err();
+        let err = ToolRegistry::with_user_tools(vec![user(&"x".repeat(65), &[])]).unwrap_err().to_string();
         assert!(err.contains("65 characters long"), "{err}");
         assert!(ToolRegistry::with_user_tools(vec![user(&"x".repeat(64), &[]), user("A-b_9", &[])]).is_ok());
     }
