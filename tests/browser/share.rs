@@ -71,7 +71,11 @@ async fn an_imported_plan_is_a_preview_until_kept_and_its_first_real_run_asks() 
     wait_until("the confirmation", 2_000.0, || find(&app.root, "[data-testid='confirm-imported-run']").is_some()).await;
     assert_eq!(text_of(&app.root, "run-status"), "idle", "nothing ran before the confirmation");
     click(&app.root, "cancel-run");
-    assert!(find(&app.root, "[data-testid='confirm-imported-run']").is_none());
+    wait_until("the confirmation to close", 2_000.0, || {
+        find(&app.root, "[data-testid='confirm-imported-run']").is_none()
+    })
+    .await;
+    assert_eq!(text_of(&app.root, "run-status"), "idle");
 }
 
 #[wasm_bindgen_test]
