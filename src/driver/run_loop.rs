@@ -22,11 +22,14 @@ use crate::store::{CheckpointStore, StoreError};
 /// Receives `(task id, attempt, text)` for each streamed piece of a task's answer.
 pub type DeltaHook = Box<dyn Fn(&str, u32, &str)>;
 
+/// Receives a task's id and new state.
+pub type TaskHook = Box<dyn Fn(&TaskId, &TaskState)>;
+
 /// Callbacks through which the driver reports to the page. Each follows one engine command, so
 /// the page's work is proportional to what changed.
 pub struct DriverHooks {
     /// A task's state changed (after its checkpoint write was attempted).
-    pub on_task: Box<dyn Fn(&TaskId, &TaskState)>,
+    pub on_task: TaskHook,
     /// The run's status changed.
     pub on_status: Box<dyn Fn(RunStatus)>,
     /// The plan changed (streamed, expanded, re-planned).

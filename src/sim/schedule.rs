@@ -295,7 +295,8 @@ fn check_final(
     for (id, state) in run.task_states() {
         for (place, copy) in [("store", stored.get(id)), ("page", page.get(id))] {
             let same = copy.is_some_and(|c| c.status == state.status && c.result == state.result);
-            if !same && !(state.status == TaskStatus::Pending && copy.is_none()) {
+            let never_written = state.status == TaskStatus::Pending && copy.is_none();
+            if !(same || never_written) {
                 v.push(format!(
                     "the {place} holds {id} as {:?}, the engine as {} with {:?}",
                     copy.map(|c| (c.status.as_str(), c.result.clone())),
