@@ -71,6 +71,20 @@ fn json_answer(content: &str) -> ScriptedAnswer {
     ScriptedAnswer::text(200, &[("content-type", "application/json")], &body.to_string())
 }
 
+/// An attempt of task T1 of type `kind`.
+fn task_request(kind: Option<&str>) -> TaskRequest {
+    TaskRequest {
+        goal: "g".into(),
+        task_id: "T1".into(),
+        name: "Step".into(),
+        description: "Do the step.".into(),
+        kind: kind.map(str::to_string),
+        dependency_results: vec![],
+        attempt: 1,
+        timeout_ms: 10_000,
+    }
+}
+
 /// The page's view of the tasks, kept from the driver's reports only.
 type Page = Rc<RefCell<BTreeMap<String, TaskState>>>;
 
@@ -301,16 +315,7 @@ fn a_tool_round_runs_the_tool_and_returns_its_result_to_the_model() {
         ScriptedAnswer::text(200, &[("content-type", "application/json")], &call.to_string())
     }));
     let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
-    let request = TaskRequest {
-        goal: "g".into(),
-        task_id: "T1".into(),
-        name: "Sum".into(),
-        description: "Compute".into(),
-        kind: Some("analysis".into()),
-        dependency_results: vec![],
-        attempt: 1,
-        timeout_ms: 10_000,
-    };
+    let request = task_request(Some("analysis"));
     let outcome = Rc::new(RefCell::new(None));
     let slot = outcome.clone();
     rt.spawn(Box::pin(async move {
@@ -397,16 +402,7 @@ fn a_stream_cut_mid_body_is_a_retryable_failure_and_the_text_before_it_was_shown
         ],
     }));
     let provider = HttpProvider::new(endpoint(KEY), transport, runtime);
-    let request = TaskRequest {
-        goal: "g".into(),
-        task_id: "T1".into(),
-        name: "n".into(),
-        description: "d".into(),
-        kind: None,
-        dependency_results: vec![],
-        attempt: 1,
-        timeout_ms: 10_000,
-    };
+    let request = task_request(None);
     let seen = Rc::new(RefCell::new((String::new(), None)));
     let slot = seen.clone();
     rt.spawn(Box::pin(async move {

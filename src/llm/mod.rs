@@ -17,3 +17,4 @@ pub mod settings;
 pub mod sse;
 pub mod template;
 pub mod tools;
+pub mod watched_provider;

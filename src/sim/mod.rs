@@ -4,8 +4,8 @@
 //! store write and its acknowledgement), rebuilds the run from the in-memory store alone, and
 //! checks the invariants after every schedule. One seed reproduces one schedule exactly.
 
+pub mod attempt_checks;
 pub mod fault_server;
-pub mod observed_provider;
 pub mod plan_gen;
 pub mod schedule;
 pub mod sim_store;

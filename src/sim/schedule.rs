@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use futures::FutureExt;
 
+use super::attempt_checks::{AttemptChecks, Observations};
 use super::fault_server::FaultServer;
-use super::observed_provider::{Observations, ObservedProvider};
 use super::plan_gen::generate_plan;
 use super::sim_store::SimStore;
 use crate::driver::restore::load_workflow;
@@ -151,14 +151,14 @@ pub fn run_schedule(seed: u64) -> ScheduleReport {
         let keyless = !first && rng.next_below(3) == 0;
         let incarnation_settings = if keyless { settings("", with_key.structured) } else { with_key.clone() };
         let observed = |settings: ProviderSettings| -> Rc<dyn Provider> {
-            Rc::new(ObservedProvider::new(
+            AttemptChecks::watch(
                 http(settings),
                 rt.clone(),
                 memory.clone(),
                 WORKFLOW_ID,
                 config.max_parallel,
                 seen.clone(),
-            ))
+            )
         };
         let (run, workflow) = if first {
             (Run::new(&record.goal, plan.clone(), config.clone()), record.clone())

@@ -1,16 +1,14 @@
-//! What the browser tests observe of the app's provider: a wrapper that logs every task attempt
-//! (task id and start time) before handing it to the page's real provider.
+//! What the browser tests observe of the app's provider: every task attempt (task id and start
+//! time), through a watcher on the page's real provider.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use planwright::app::state::{browser_providers, ProviderFactory};
-use planwright::engine::{ReplanRequest, TaskError, TaskRequest};
+use planwright::engine::TaskRequest;
 use planwright::io::cancel::CancelToken;
-use planwright::llm::provider::{AttemptOutcome, PlanAnswer, Provider};
-use planwright::llm::template::Template;
-use planwright::plan::{Plan, Task};
+use planwright::llm::provider::{AttemptOutcome, Provider};
+use planwright::llm::watched_provider::{AttemptWatcher, WatchedProvider};
 
 /// Task attempts started through the app's providers: task ids and start times, in order.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +20,7 @@ impl CallLog {
         self.0.borrow().iter().map(|(id, _)| id.clone()).collect()
     }
 
-    /// When the first call started, in milliseconds since the epoch.
+    /// When the first call started, in milliseconds since the epoch (the checkpoint benchmark).
     #[allow(dead_code)]
     pub fn first_started_ms(&self) -> Option<f64> {
         self.0.borrow().first().map(|(_, at)| *at)
@@ -30,53 +28,15 @@ impl CallLog {
 
     /// The page's providers, each logging its task attempts here.
     pub fn providers(&self) -> ProviderFactory {
-        let (log, real) = (self.clone(), browser_providers());
-        Rc::new(move |settings| Rc::new(Logged { inner: real(settings), log: log.clone() }) as Rc<dyn Provider>)
+        let (log, real) = (Rc::new(self.clone()), browser_providers());
+        Rc::new(move |settings| Rc::new(WatchedProvider::new(real(settings), log.clone())) as Rc<dyn Provider>)
     }
 }
 
-struct Logged {
-    inner: Rc<dyn Provider>,
-    log: CallLog,
-}
-
-impl Provider for Logged {
-    fn plan<'a>(
-        &'a self,
-        goal: &'a str,
-        template: Option<Template>,
-        on_task: &'a mut dyn FnMut(Task),
-    ) -> LocalBoxFuture<'a, Result<PlanAnswer, TaskError>> {
-        self.inner.plan(goal, template, on_task)
+impl AttemptWatcher for CallLog {
+    fn started(&self, request: &TaskRequest, _: &CancelToken) {
+        self.0.borrow_mut().push((request.task_id.clone(), js_sys::Date::now()));
     }
 
-    fn expand<'a>(&'a self, goal: &'a str, task: &'a Task) -> LocalBoxFuture<'a, Result<Plan, TaskError>> {
-        self.inner.expand(goal, task)
-    }
-
-    fn replan<'a>(&'a self, request: &'a ReplanRequest) -> LocalBoxFuture<'a, Result<Plan, TaskError>> {
-        self.inner.replan(request)
-    }
-
-    fn execute<'a>(
-        &'a self,
-        request: &'a TaskRequest,
-        cancel: &'a CancelToken,
-        on_delta: &'a mut dyn FnMut(&str),
-    ) -> LocalBoxFuture<'a, AttemptOutcome> {
-        self.log.0.borrow_mut().push((request.task_id.clone(), js_sys::Date::now()));
-        self.inner.execute(request, cancel, on_delta)
-    }
-
-    fn test_connection(&self) -> LocalBoxFuture<'_, Result<String, TaskError>> {
-        self.inner.test_connection()
-    }
-
-    fn prompt_text(&self, request: &TaskRequest) -> String {
-        self.inner.prompt_text(request)
-    }
-
-    fn missing_credentials(&self) -> Option<String> {
-        self.inner.missing_credentials()
-    }
+    fn ended(&self, _: &TaskRequest, _: &CancelToken, _: &AttemptOutcome) {}
 }

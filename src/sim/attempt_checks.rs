@@ -1,19 +1,18 @@
-//! A provider wrapper that checks, at every dispatch, what must hold when a task starts: its
+//! Checks, at every dispatch, what must hold when a task starts: its
 //! dependencies are done in the store, it is not already completed there, no more tasks run than
 //! the limit, and no provider-wide `Retry-After` wait is cut short.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 
-use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskStatus};
+use crate::engine::{TaskError, TaskRequest, TaskStatus};
 use crate::io::cancel::CancelToken;
 use crate::io::runtime::Runtime;
-use crate::llm::provider::{AttemptOutcome, PlanAnswer, Provider};
-use crate::llm::template::Template;
-use crate::plan::{Plan, Task};
+use crate::llm::provider::{AttemptOutcome, Provider};
+use crate::llm::watched_provider::{AttemptWatcher, WatchedProvider};
 use crate::store::{CheckpointStore, MemoryStore};
 
 /// Shared bookkeeping of the observations, across the incarnations of a schedule.
@@ -50,27 +49,36 @@ impl Observations {
     }
 }
 
-/// The wrapper.
-pub struct ObservedProvider {
-    inner: Rc<dyn Provider>,
+/// Checks each attempt as it starts and ends, against the store and the observations.
+pub struct AttemptChecks {
     runtime: Rc<dyn Runtime>,
     store: MemoryStore,
     workflow_id: String,
     max_parallel: usize,
     seen: Rc<RefCell<Observations>>,
+    /// Whether each attempt in flight has been counted out (at its abort or its end).
+    left: RefCell<HashMap<(String, u32), Rc<Cell<bool>>>>,
 }
 
-impl ObservedProvider {
-    /// Wraps `inner`; checks against `store`'s workflow `workflow_id`.
-    pub fn new(
+impl AttemptChecks {
+    /// `inner`, checked against `store`'s workflow `workflow_id`.
+    pub fn watch(
         inner: Rc<dyn Provider>,
         runtime: Rc<dyn Runtime>,
         store: MemoryStore,
         workflow_id: &str,
         max_parallel: usize,
         seen: Rc<RefCell<Observations>>,
-    ) -> Self {
-        ObservedProvider { inner, runtime, store, workflow_id: workflow_id.to_string(), max_parallel, seen }
+    ) -> Rc<dyn Provider> {
+        let checks = AttemptChecks {
+            runtime,
+            store,
+            workflow_id: workflow_id.to_string(),
+            max_parallel,
+            seen,
+            left: RefCell::default(),
+        };
+        Rc::new(WatchedProvider::new(inner, Rc::new(checks)))
     }
 
     fn check_start(&self, request: &TaskRequest) {
@@ -117,61 +125,28 @@ impl ObservedProvider {
 }
 
 /// Counts an attempt out of flight once: at its abort or its end, whichever comes first.
-fn leave_once(seen: &Rc<RefCell<Observations>>, left: &Rc<Cell<bool>>) {
+fn leave_once(seen: &Rc<RefCell<Observations>>, left: &Cell<bool>) {
     if !left.replace(true) {
         let mut seen = seen.borrow_mut();
         seen.in_flight = seen.in_flight.saturating_sub(1);
     }
 }
 
-impl Provider for ObservedProvider {
-    fn plan<'a>(
-        &'a self,
-        goal: &'a str,
-        template: Option<Template>,
-        on_task: &'a mut dyn FnMut(Task),
-    ) -> LocalBoxFuture<'a, Result<PlanAnswer, TaskError>> {
-        self.inner.plan(goal, template, on_task)
+impl AttemptWatcher for AttemptChecks {
+    fn started(&self, request: &TaskRequest, cancel: &CancelToken) {
+        self.check_start(request);
+        let left = Rc::new(Cell::new(false));
+        self.left.borrow_mut().insert((request.task_id.clone(), request.attempt), left.clone());
+        let seen = self.seen.clone();
+        cancel.on_cancel(move || leave_once(&seen, &left));
     }
 
-    fn expand<'a>(&'a self, goal: &'a str, task: &'a Task) -> LocalBoxFuture<'a, Result<Plan, TaskError>> {
-        self.inner.expand(goal, task)
-    }
-
-    fn replan<'a>(&'a self, request: &'a ReplanRequest) -> LocalBoxFuture<'a, Result<Plan, TaskError>> {
-        self.inner.replan(request)
-    }
-
-    fn execute<'a>(
-        &'a self,
-        request: &'a TaskRequest,
-        cancel: &'a CancelToken,
-        on_delta: &'a mut dyn FnMut(&str),
-    ) -> LocalBoxFuture<'a, AttemptOutcome> {
-        async move {
-            self.check_start(request);
-            let left = Rc::new(Cell::new(false));
-            let (seen, flag) = (self.seen.clone(), left.clone());
-            cancel.on_cancel(move || leave_once(&seen, &flag));
-            let outcome = self.inner.execute(request, cancel, on_delta).await;
+    fn ended(&self, request: &TaskRequest, cancel: &CancelToken, outcome: &AttemptOutcome) {
+        if let Some(left) = self.left.borrow_mut().remove(&(request.task_id.clone(), request.attempt)) {
             leave_once(&self.seen, &left);
-            if !cancel.is_cancelled() {
-                self.check_end(&outcome.result);
-            }
-            outcome
         }
-        .boxed_local()
-    }
-
-    fn test_connection(&self) -> LocalBoxFuture<'_, Result<String, TaskError>> {
-        self.inner.test_connection()
-    }
-
-    fn prompt_text(&self, request: &TaskRequest) -> String {
-        self.inner.prompt_text(request)
-    }
-
-    fn missing_credentials(&self) -> Option<String> {
-        self.inner.missing_credentials()
+        if !cancel.is_cancelled() {
+            self.check_end(&outcome.result);
+        }
     }
 }
