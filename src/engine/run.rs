@@ -122,6 +122,10 @@ impl Run {
                 let message =
                     format!("subtask {} failed: {}", self.topo.id(c), self.states[c].error.clone().unwrap_or_default());
                 let at = self.states[c].finished_at_ms.unwrap_or_default();
+                // It had been opened (a subtask ran): its other subtasks may still run.
+                if !self.opened[p] {
+                    self.open_gates(p);
+                }
                 self.fail_task(p, message, at, &mut out);
             }
         }
