@@ -24,19 +24,13 @@ fn shapes() -> Vec<(&'static str, String)> {
         ("unterminated fences", "```\n{\n```\n".repeat(40_000)),
         ("nested brackets", "[".repeat(200_000)),
         ("chain with a hub", plan_json(1_000, |i| if i < 2 { (0..i).collect() } else { vec![0, i - 1] })),
-        (
-            "fan-out with one fan-in",
-            plan_json(3_002, |i| match i {
-                0 => vec![],
-                3_001 => (1..3_001).collect(),
-                _ => vec![0],
-            }),
-        ),
+        ("fan-out with one fan-in", plan_json(3_002, |i| match i {
+            0 => vec![],
+            3_001 => (1..3_001).collect(),
+            _ => vec![0],
+        })),
         ("5,000-task chain", plan_json(5_000, |i| if i == 0 { vec![] } else { vec![i - 1] })),
-        (
-            "10,000-task layered DAG",
-            plan_json(10_000, |i| if i < 100 { vec![] } else { vec![i - 100, i - 100 + (i % 7)] }),
-        ),
+        ("10,000-task layered DAG", plan_json(10_000, |i| if i < 100 { vec![] } else { vec![i - 100, i - 100 + (i % 7)] })),
     ]
 }
 

@@ -68,6 +68,17 @@ pub enum ToolError {
         /// The tool.
         tool: String,
     },
+    /// A user tool's URL template has a placeholder in its scheme, host or port.
+    #[error(
+        "tool `{tool}`: the URL template `{template}` has a placeholder before its path: placeholders may fill only \
+         the path and query, never the scheme, host or port"
+    )]
+    PlaceholderBeforePath {
+        /// The tool.
+        tool: String,
+        /// The template as written.
+        template: String,
+    },
     /// The call lacks the argument a URL placeholder needs.
     #[error("tool `{tool}`: missing argument `{name}` for the URL placeholder `{{{name}}}`")]
     MissingPlaceholderArgument {

@@ -42,7 +42,7 @@ pub struct ToolDef {
     pub parameters: Value,
     /// What runs when the model calls the tool.
     pub kind: ToolKind,
-    /// Task types a user tool is offered to (case-insensitive); empty means every typed task.
+    /// Task types a user tool is offered to (case-insensitive); empty means no task.
     /// Ignored for the built-in tools, which follow a fixed table.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub for_types: Vec<String>,
