@@ -251,6 +251,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         updated_ms: now,
         replans: Vec::new(),
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     }
 }
 

@@ -133,6 +133,20 @@ pub enum ToolError {
         /// The name the model used.
         name: String,
     },
+    /// The user denied an HTTP tool's request.
+    #[error("the user denied the request to {host}")]
+    Denied {
+        /// The host the request would have gone to.
+        host: String,
+    },
+    /// The egress policy refused an HTTP tool's request; nothing was sent.
+    #[error("the request to {url} was refused: {reason}")]
+    Refused {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: super::Refusal,
+    },
     /// An HTTP tool's request got no answer.
     #[error("could not reach {url} ({error})")]
     Unreachable {

@@ -5,6 +5,7 @@
 mod args;
 mod builtin;
 mod calculate;
+mod call_log;
 mod egress;
 mod error;
 mod extract;
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 pub use calculate::calculate;
+pub use call_log::{ToolAccess, ToolCallLog};
 pub use egress::{host_key, EgressPolicy, EgressVerdict, Refusal};
 pub use error::{CalcError, CalcToken, ExtractError, ToolError};
 pub use extract::extract_json;
