@@ -31,7 +31,7 @@ impl CallLog {
     /// The page's providers, each logging its task attempts here.
     pub fn providers(&self) -> ProviderFactory {
         let (log, real) = (self.clone(), browser_providers());
-        Rc::new(move |settings| Rc::new(Logged { inner: real(settings), log: log.clone() }) as Rc<dyn Provider>)
+        Rc::new(move |settings, egress| Rc::new(Logged { inner: real(settings, egress), log: log.clone() }) as Rc<dyn Provider>)
     }
 }
 
