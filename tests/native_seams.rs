@@ -17,6 +17,7 @@ use planwright::io::scripted_transport::{BodyStep, ScriptedAnswer, ScriptedTrans
 use planwright::io::sim_runtime::SimRuntime;
 use planwright::io::transport::HttpRequest;
 use planwright::llm::demo::DemoConfig;
+use planwright::llm::egress::Egress;
 use planwright::llm::http_provider::HttpProvider;
 use planwright::llm::provider::{connect, Provider};
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
@@ -49,6 +50,7 @@ fn workflow(plan: &Plan, config: &RunConfig) -> WorkflowRecord {
         updated_ms: 0.0,
         replans: vec![],
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     }
 }
 
@@ -124,7 +126,7 @@ fn a_demo_run_completes_and_the_store_and_page_follow_the_engine() {
         ..ProviderSettings::default()
     };
     let transport = Rc::new(ScriptedTransport::new(Rc::new(rt.clone()), |_| panic!("the Demo sends no request")));
-    let provider = connect(settings, transport, Rc::new(rt.clone()));
+    let provider = connect(settings, transport, Rc::new(rt.clone()), Egress::default());
     let (plan, config) = (plan(6), RunConfig::default());
     let store = MemoryStore::new();
     let (driver, page) =
@@ -350,7 +352,9 @@ fn failed_tool_calls_reach_the_model_as_errors_it_can_read() {
         });
         ScriptedAnswer::text(200, &[("content-type", "application/json")], &calls.to_string())
     }));
-    let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
+    // tools.test is pre-approved: this test is about errors, not about asking.
+    let settings = ProviderSettings { tool_hosts: "tools.test".into(), ..endpoint(KEY) };
+    let provider = HttpProvider::new(settings, transport.clone(), runtime);
     let request = TaskRequest {
         goal: "g".into(),
         task_id: "T1".into(),

@@ -1,5 +1,6 @@
 //! What the buttons do: plan, import, run, resume. Components call these; none of this lives in `view!`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -16,6 +17,8 @@ use crate::driver::run_loop::{Driver, DriverHooks, DriverPorts};
 use crate::driver::tab_lock::{acquire, lock_name, Acquired, TabLock};
 use crate::engine::{Event, Run, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
+use crate::io::egress_gate::EgressDecision;
+use crate::llm::egress::Egress;
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
 use crate::plan::parse::parse_plan;
@@ -30,10 +33,21 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// The provider the current settings describe.
+/// The provider the current settings describe; its tool calls ask the page's prompt about unknown
+/// hosts and use the running workflow's allowlist.
 fn provider(state: &AppState) -> Rc<dyn Provider> {
     let settings = state.settings.get_untracked();
-    state.env.with_value(|env| (env.providers)(settings))
+    let egress = Egress {
+        gate: Some(Rc::new(state.egress)),
+        hosts: state.allowed_hosts.get_value(),
+        page_origin: web_sys::window().and_then(|w| w.location().origin().ok()),
+    };
+    state.env.with_value(|env| (env.providers)(settings, egress))
+}
+
+/// Answers the tool-call question `id` shown in the prompt panel.
+pub fn answer_egress(state: AppState, id: u64, decision: EgressDecision) {
+    state.egress.answer(id, decision);
 }
 
 /// Hands the running driver a provider made from the current settings (called when they change):
@@ -251,6 +265,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         updated_ms: now,
         replans: Vec::new(),
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     }
 }
 
@@ -423,6 +438,8 @@ pub fn apply_remote(state: AppState, message: TabMessage) {
 /// follows the driver's reports, one changed task at a time, and tells other tabs the same.
 fn start_driver(state: AppState, run: Run, record: WorkflowRecord, lock: TabLock) -> Option<Driver> {
     stop_driver(&state);
+    // The workflow's allowlist, shared by every provider this driver is given.
+    state.allowed_hosts.set_value(Rc::new(RefCell::new(record.allowed_hosts.clone())));
     mirror(&state, &run);
     // A restored run may bring back a re-plan that still waits for approval.
     state.proposal.set(run.pending_replan().cloned());

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod download;
 pub mod editing;
+pub mod egress_prompts;
 pub mod history;
 pub mod preview;
 pub mod settings_storage;

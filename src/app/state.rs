@@ -5,12 +5,14 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::egress_prompts::PageGate;
 use super::task_board::TaskBoard;
 use crate::driver::run_loop::Driver;
 use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
 use crate::io::fetch_transport::FetchTransport;
+use crate::llm::egress::{Egress, HostAllowlist};
 use crate::llm::provider::{connect, Provider};
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -61,12 +63,12 @@ pub struct Notice {
     pub text: String,
 }
 
-/// Makes the provider for a set of settings.
-pub type ProviderFactory = Rc<dyn Fn(ProviderSettings) -> Rc<dyn Provider>>;
+/// Makes the provider for a set of settings, its tool calls let out as the egress context says.
+pub type ProviderFactory = Rc<dyn Fn(ProviderSettings, Egress) -> Rc<dyn Provider>>;
 
 /// The providers of the page: the Demo in the page, HTTP endpoints through `fetch`.
 pub fn browser_providers() -> ProviderFactory {
-    Rc::new(|settings| connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime)))
+    Rc::new(|settings, egress| connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime), egress))
 }
 
 /// Where the app keeps its data and what it talks to (tests substitute their own).
@@ -167,6 +169,10 @@ pub struct AppState {
     pub waiting: RwSignal<Option<String>>,
     /// A large resumed plan drawn once its run has sent a request again.
     pub deferred_plan: StoredValue<Option<Plan>, LocalStorage>,
+    /// Tool-call requests waiting for the user's answer.
+    pub egress: PageGate,
+    /// The running workflow's allowlist of hosts, shared with its providers.
+    pub allowed_hosts: StoredValue<HostAllowlist, LocalStorage>,
     /// The checkpoint store, once opened (None if IndexedDB is unavailable).
     pub store: StoredValue<Option<Store>, LocalStorage>,
     /// Environment (database name, providers).
@@ -214,6 +220,8 @@ impl AppState {
             lock: StoredValue::new_local(None),
             waiting: RwSignal::new(None),
             deferred_plan: StoredValue::new_local(None),
+            egress: PageGate::new(),
+            allowed_hosts: StoredValue::new_local(HostAllowlist::default()),
             store: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
         }

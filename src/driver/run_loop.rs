@@ -15,6 +15,7 @@ use crate::engine::{Command, Event, ReplanProposal, ReplanRecord, Run, RunStatus
 use crate::io::cancel::CancelToken;
 use crate::io::runtime::Runtime;
 use crate::llm::provider::Provider;
+use crate::llm::tools::{host_key, ToolAccess, ToolCallLog};
 use crate::plan::{Plan, TaskId};
 use crate::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord};
 use crate::store::{CheckpointStore, StoreError};
@@ -283,11 +284,13 @@ fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
             };
             let prompt = provider.prompt_text(&request);
             let now = task.runtime.now_ms();
-            let call = CallRecord::capped(&workflow_id, &request.task_id, request.attempt, now, &prompt, &response);
+            let mut call = CallRecord::capped(&workflow_id, &request.task_id, request.attempt, now, &prompt, &response);
+            call.tool_calls.clone_from(&outcome.tool_calls);
             if let Err(e) = store.put_call(&call).await {
                 report_store_error(&task, &e);
             }
         }
+        remember_allowed_hosts(&task, &outcome.tool_calls).await;
         let (task_id, attempt) = (request.task_id, request.attempt);
         let _ = task.events.unbounded_send(Event::UsageReported { task: task_id.clone(), usage: outcome.usage });
         let event = match outcome.result {
@@ -296,6 +299,22 @@ fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
         };
         let _ = task.events.unbounded_send(event);
     }));
+}
+
+/// Adds the hosts the user allowed during an attempt ("allow this host") to the workflow's
+/// allowlist and saves it, so a reload keeps them.
+async fn remember_allowed_hosts(inner: &Rc<Inner>, tool_calls: &[ToolCallLog]) {
+    let known = inner.workflow.borrow().allowed_hosts.clone();
+    let mut added: Vec<String> = Vec::new();
+    for host in tool_calls.iter().filter(|c| c.access == ToolAccess::AskedAllowedHost).filter_map(|c| host_key(&c.url))
+    {
+        if !known.contains(&host) && !added.contains(&host) {
+            added.push(host);
+        }
+    }
+    if !added.is_empty() {
+        save_workflow(inner, |w| w.allowed_hosts.extend(added)).await;
+    }
 }
 
 /// Tells the page that a write failed; the run goes on in memory.

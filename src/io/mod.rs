@@ -3,14 +3,17 @@
 //! twin, so the same code runs in the page, in `cargo test` and under deterministic simulation:
 //! - [`runtime::Runtime`]: the clock, timers and spawning of background work;
 //! - [`transport::Transport`]: HTTP requests with a streamed body and cancellation;
+//! - [`egress_gate::EgressGate`]: asking the user whether a tool call may reach a host;
 //! - the checkpoint store is [`crate::store::CheckpointStore`].
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser_runtime;
 pub mod cancel;
+pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;
 pub mod runtime;
+pub mod scripted_gate;
 pub mod scripted_transport;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim_runtime;

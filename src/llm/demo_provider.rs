@@ -85,7 +85,7 @@ impl Provider for DemoProvider {
             self.runtime.sleep(u64::from(latency)).await;
             let mut usage = TaskUsage::default();
             if cancel.is_cancelled() {
-                return AttemptOutcome { result: Err(TaskError::retryable("aborted")), usage };
+                return AttemptOutcome { result: Err(TaskError::retryable("aborted")), usage, tool_calls: Vec::new() };
             }
             if let Ok(text) = &result {
                 on_delta(text);
@@ -99,7 +99,7 @@ impl Provider for DemoProvider {
                     estimated: used.estimated,
                 });
             }
-            AttemptOutcome { result, usage }
+            AttemptOutcome { result, usage, tool_calls: Vec::new() }
         }
         .boxed_local()
     }

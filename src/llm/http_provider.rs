@@ -6,13 +6,14 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
+use futures::future::{select, Either, LocalBoxFuture};
 use futures::FutureExt;
 use serde_json::Value;
 
 use super::anthropic::{self, AnthropicOptions, AnthropicStream};
 use super::chat::{ChatOutcome, StreamDecoder, Usage};
 use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages, PlanAnswerError};
+use super::egress::Egress;
 use super::openai::{self, chat_body_with, chat_url, network_error, ChatOptions};
 use super::openai_stream::ChatStream;
 use super::prompt::{decompose_messages, expand_messages, replan_messages, task_messages, ChatMessage};
@@ -21,9 +22,13 @@ use super::request_retry::RequestRetry;
 use super::settings::{ProviderKind, ProviderSettings, SchemaStyle};
 use super::sse::{SseEvent, SseParser};
 use super::template::Template;
-use super::tools::{anthropic_tools, http_call_for, openai_tools, run_local_tool, ToolDef, ToolError, MAX_TOOL_ROUNDS};
+use super::tools::{
+    anthropic_tools, host_key, http_call_for, openai_tools, run_local_tool, EgressPolicy, EgressVerdict, ToolAccess,
+    ToolCallLog, ToolDef, ToolError, MAX_TOOL_ROUNDS,
+};
 use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
 use crate::io::cancel::CancelToken;
+use crate::io::egress_gate::{EgressDecision, EgressQuestion};
 use crate::io::runtime::Runtime;
 use crate::io::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::plan::parse::parse_plan;
@@ -50,6 +55,7 @@ pub struct HttpProvider {
     settings: ProviderSettings,
     transport: Rc<dyn Transport>,
     runtime: Rc<dyn Runtime>,
+    egress: Egress,
 }
 
 /// What one call asks of the endpoint besides the messages.
@@ -60,9 +66,23 @@ struct CallShape {
 }
 
 impl HttpProvider {
-    /// A provider for the endpoint in `settings`, reached through `transport`.
+    /// A provider for the endpoint in `settings`, reached through `transport`. Its tool calls
+    /// reach only the hosts the settings pre-approve (see [`HttpProvider::with_egress`]).
     pub fn new(settings: ProviderSettings, transport: Rc<dyn Transport>, runtime: Rc<dyn Runtime>) -> Self {
-        HttpProvider { settings, transport, runtime }
+        HttpProvider { settings, transport, runtime, egress: Egress::default() }
+    }
+
+    /// The same provider deciding its tool calls' requests with `egress`: the workflow's
+    /// allowlist, the page's origin and the gate that asks the user.
+    pub fn with_egress(self, egress: Egress) -> Self {
+        HttpProvider { egress, ..self }
+    }
+
+    /// The egress policy in force now: the workflow's allowlist and the pre-approved hosts.
+    fn egress_policy(&self) -> EgressPolicy {
+        let hosts = self.egress.hosts.borrow();
+        let listed = hosts.iter().map(String::as_str).chain(self.settings.tool_hosts.lines());
+        EgressPolicy::new(listed, self.settings.tool_any_host, self.egress.page_origin.as_deref())
     }
 
     fn anthropic(&self) -> bool {
@@ -137,6 +157,7 @@ impl HttpProvider {
         cancel: &CancelToken,
         on_delta: &mut dyn FnMut(&str),
         usage: &mut TaskUsage,
+        log: &mut Vec<ToolCallLog>,
     ) -> Result<String, TaskError> {
         let registry = self.settings.tools().map_err(|e| TaskError::permanent(e.to_string()))?;
         let defs = registry.for_task_type(request.kind.as_deref());
@@ -150,32 +171,105 @@ impl HttpProvider {
             }
             push_tool_calls(&mut messages, &outcome.text, &outcome.tool_calls);
             for call in &outcome.tool_calls {
+                let mut entry = ToolCallLog {
+                    tool: call.name.clone(),
+                    method: String::new(),
+                    url: String::new(),
+                    access: ToolAccess::Local,
+                    status: None,
+                    bytes: 0,
+                    ms: 0.0,
+                };
                 let result = match registry.get(&call.name) {
-                    None => Err(ToolError::UnknownTool { name: call.name.clone() }),
+                    None => {
+                        entry.access = ToolAccess::Refused;
+                        Err(ToolError::UnknownTool { name: call.name.clone() })
+                    }
                     Some(def) => match run_local_tool(def, &call.arguments) {
-                        Some(result) => result,
-                        None => self.run_http_tool(def, &call.arguments, cancel).await,
+                        Some(result) => {
+                            entry.bytes = result.as_ref().map_or(0, |text| text.len() as u64);
+                            result
+                        }
+                        None => self.run_http_tool(def, &call.arguments, &request.task_id, cancel, &mut entry).await,
                     },
                 };
+                log.push(entry);
                 push_tool_result(&mut messages, &call.id, result);
             }
         }
         Err(TaskError::permanent(format!("the model kept calling tools after {MAX_TOOL_ROUNDS} rounds")))
     }
 
-    async fn run_http_tool(&self, def: &ToolDef, arguments: &str, cancel: &CancelToken) -> Result<String, ToolError> {
+    /// Performs an HTTP tool's call if the egress policy (or the user, asked through the gate)
+    /// allows it; `entry` records how it went.
+    async fn run_http_tool(
+        &self,
+        def: &ToolDef,
+        arguments: &str,
+        task_id: &str,
+        cancel: &CancelToken,
+        entry: &mut ToolCallLog,
+    ) -> Result<String, ToolError> {
+        entry.access = ToolAccess::Refused;
         let call = http_call_for(def, arguments)?;
+        entry.method.clone_from(&call.method);
+        entry.url.clone_from(&call.url);
+        let host = host_key(&call.url).unwrap_or_else(|| call.url.clone());
+        entry.access = match self.egress_policy().verdict(&call.url) {
+            EgressVerdict::Allowed => ToolAccess::Allowed,
+            EgressVerdict::Refused(reason) => return Err(ToolError::Refused { url: call.url.clone(), reason }),
+            EgressVerdict::MustAsk => {
+                let question = EgressQuestion {
+                    task_id: task_id.to_string(),
+                    tool: def.name.clone(),
+                    method: call.method.clone(),
+                    url: call.url.clone(),
+                    host: host.clone(),
+                };
+                let decision = match &self.egress.gate {
+                    None => EgressDecision::Deny,
+                    Some(gate) => match select(gate.ask(question), cancel.cancelled().boxed_local()).await {
+                        Either::Left((decision, _)) => decision,
+                        Either::Right(_) => {
+                            entry.access = ToolAccess::Denied;
+                            return Err(ToolError::Unreachable {
+                                url: call.url.clone(),
+                                error: TransportError::Aborted,
+                            });
+                        }
+                    },
+                };
+                match decision {
+                    EgressDecision::Deny => {
+                        entry.access = ToolAccess::Denied;
+                        return Err(ToolError::Denied { host });
+                    }
+                    EgressDecision::AllowOnce => ToolAccess::AskedAllowedOnce,
+                    EgressDecision::AllowHost => {
+                        let mut hosts = self.egress.hosts.borrow_mut();
+                        if !hosts.contains(&host) {
+                            hosts.push(host.clone());
+                        }
+                        ToolAccess::AskedAllowedHost
+                    }
+                }
+            }
+        };
+        let started = self.runtime.now_ms();
         let mut request = HttpRequest::new(method_of(&call.method), &call.url);
         if let Some(body) = call.body {
             request = request.header("content-type", "application/json").body(body);
         }
         let unreachable = |error| ToolError::Unreachable { url: call.url.clone(), error };
-        let mut response = self.transport.send(request, cancel).await.map_err(unreachable)?;
+        let sent = self.transport.send(request, cancel).await;
+        entry.ms = self.runtime.now_ms() - started;
+        let mut response = sent.map_err(unreachable)?;
+        entry.status = Some(response.status);
         let mut text = String::new();
-        let cut = response
-            .read_text(TOOL_RESPONSE_CAP_BYTES, |piece| text.push_str(piece))
-            .await
-            .map_err(|error| ToolError::ResponseBroken { url: call.url.clone(), error })?;
+        let read = response.read_text(TOOL_RESPONSE_CAP_BYTES, |piece| text.push_str(piece)).await;
+        entry.bytes = text.len() as u64;
+        entry.ms = self.runtime.now_ms() - started;
+        let cut = read.map_err(|error| ToolError::ResponseBroken { url: call.url.clone(), error })?;
         let mut text: String = text.chars().take(TOOL_RESULT_CHARS).collect();
         if cut {
             text.push_str("\n[cut: the response was longer than 1 MiB]");
@@ -398,9 +492,9 @@ impl Provider for HttpProvider {
         on_delta: &'a mut dyn FnMut(&str),
     ) -> LocalBoxFuture<'a, AttemptOutcome> {
         async move {
-            let mut usage = TaskUsage::default();
-            let result = self.execute_with_tools(request, cancel, on_delta, &mut usage).await;
-            AttemptOutcome { result, usage }
+            let (mut usage, mut tool_calls) = (TaskUsage::default(), Vec::new());
+            let result = self.execute_with_tools(request, cancel, on_delta, &mut usage, &mut tool_calls).await;
+            AttemptOutcome { result, usage, tool_calls }
         }
         .boxed_local()
     }

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod cost;
 pub mod demo;
 pub mod demo_provider;
+pub mod egress;
 pub mod http_provider;
 pub mod openai;
 pub mod openai_stream;

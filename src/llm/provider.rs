@@ -7,9 +7,11 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 
 use super::demo_provider::DemoProvider;
+use super::egress::Egress;
 use super::http_provider::HttpProvider;
 use super::settings::{ProviderKind, ProviderSettings};
 use super::template::Template;
+use super::tools::ToolCallLog;
 use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
 use crate::io::cancel::CancelToken;
 use crate::io::runtime::Runtime;
@@ -34,6 +36,8 @@ pub struct AttemptOutcome {
     pub result: Result<String, TaskError>,
     /// What the attempt's calls used.
     pub usage: TaskUsage,
+    /// The attempt's tool calls, in order.
+    pub tool_calls: Vec<ToolCallLog>,
 }
 
 /// An LLM the page can use. Single-threaded (futures need not be `Send`).
@@ -72,12 +76,17 @@ pub trait Provider {
 }
 
 /// The provider the settings describe: the in-page Demo, or an HTTP endpoint reached through
-/// `transport`. The only place that tells them apart.
-pub fn connect(settings: ProviderSettings, transport: Rc<dyn Transport>, runtime: Rc<dyn Runtime>) -> Rc<dyn Provider> {
+/// `transport` whose tool calls are let out as `egress` says. The only place that tells them apart.
+pub fn connect(
+    settings: ProviderSettings,
+    transport: Rc<dyn Transport>,
+    runtime: Rc<dyn Runtime>,
+    egress: Egress,
+) -> Rc<dyn Provider> {
     match settings.kind {
         ProviderKind::Demo => Rc::new(DemoProvider::new(settings, runtime)),
         ProviderKind::OpenAiCompatible | ProviderKind::Anthropic => {
-            Rc::new(HttpProvider::new(settings, transport, runtime))
+            Rc::new(HttpProvider::new(settings, transport, runtime).with_egress(egress))
         }
     }
 }

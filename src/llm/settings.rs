@@ -113,6 +113,12 @@ pub struct ProviderSettings {
     /// User-defined HTTP tools as a JSON array of tool definitions.
     #[serde(default)]
     pub user_tools: String,
+    /// Hosts tool calls may reach without asking, one per line (loopback and private hosts too).
+    #[serde(default)]
+    pub tool_hosts: String,
+    /// Let tool calls reach any host that is not refused, without asking (not recommended).
+    #[serde(default)]
+    pub tool_any_host: bool,
     /// The prompts in force (built-in unless edited).
     #[serde(default)]
     pub prompts: PromptSet,
@@ -143,6 +149,8 @@ impl Default for ProviderSettings {
             structured: true,
             price_table: default_price_table(),
             user_tools: String::new(),
+            tool_hosts: String::new(),
+            tool_any_host: false,
             prompts: PromptSet::default(),
             demo: DemoConfig::default(),
         }

@@ -134,6 +134,7 @@ pub fn run_schedule(seed: u64) -> ScheduleReport {
         updated_ms: rt.now_ms(),
         replans: Vec::new(),
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     };
     let _ = memory.put_workflow(&record).now_or_never();
     let action = match rng.next_below(10) {

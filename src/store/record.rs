@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{ReplanProposal, ReplanRecord, RunConfig, RunStatus, TaskState};
+use crate::llm::tools::ToolCallLog;
 use crate::plan::{Plan, TaskId};
 
 /// Version of the record layout; bumped with a migration when it changes. Version 2 added the
@@ -38,6 +39,9 @@ pub struct WorkflowRecord {
     /// A re-plan waiting for the user's approval, so a reload shows it again instead of running on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_replan: Option<ReplanProposal>,
+    /// Hosts the user allowed tool calls to reach for this workflow ("allow this host"), normalised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The checkpointed state of one task of one workflow.
@@ -83,6 +87,9 @@ pub struct CallRecord {
     pub response: String,
     /// Whether either text was cut to [`CALL_TEXT_CAP`] characters.
     pub trimmed: bool,
+    /// The attempt's tool calls, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCallLog>,
 }
 
 impl CallRecord {
@@ -107,6 +114,7 @@ impl CallRecord {
             prompt,
             response,
             trimmed: p || r,
+            tool_calls: Vec::new(),
         }
     }
 }
@@ -191,6 +199,7 @@ mod tests {
             updated_ms: 2.0,
             replans: vec![],
             pending_replan: None,
+            allowed_hosts: Vec::new(),
         };
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<WorkflowRecord>(&json).unwrap(), record);

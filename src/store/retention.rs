@@ -38,6 +38,7 @@ mod tests {
             updated_ms: 100.0 * DAY_MS - updated_days_ago * DAY_MS,
             replans: vec![],
             pending_replan: None,
+            allowed_hosts: Vec::new(),
         }
     }
 

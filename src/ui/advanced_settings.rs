@@ -1,5 +1,5 @@
 //! Advanced provider settings: streaming and structured-output switches, the price table, user
-//! tools, and the prompts (viewable, editable, resettable).
+//! tools, the hosts tool calls may reach, and the prompts (viewable, editable, resettable).
 
 use leptos::prelude::*;
 
@@ -63,6 +63,15 @@ pub fn AdvancedSettings() -> impl IntoView {
                 get=|s| s.price_table.clone() set=|s, v| s.price_table = v check=|s| s.prices().map(|_| ()).map_err(|e| e.to_string())/>
             <CheckedText test_id="user-tools-input" label="User HTTP tools (JSON list: name, description, parameters, kind, for_types)" rows=4
                 get=|s| s.user_tools.clone() set=|s, v| s.user_tools = v check=|s| s.tools().map(|_| ()).map_err(|e| e.to_string())/>
+            <label for="tool-hosts">"Hosts tool calls may reach without asking, one per line (loopback and private addresses only when listed here)"</label>
+            <textarea id="tool-hosts" data-testid="tool-hosts-input" rows=3 spellcheck="false"
+                prop:value=move || state.settings.with(|s| s.tool_hosts.clone())
+                on:change=move |ev| state.settings.update(|s| s.tool_hosts = event_target_value(&ev))></textarea>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="tool-any-host-input" prop:checked=move || state.settings.with(|s| s.tool_any_host)
+                    on:change=move |ev| state.settings.update(|s| s.tool_any_host = event_target_checked(&ev))/>
+                "Allow tool calls to any host (not recommended: a fetched page can make the model send your goal and results anywhere)"
+            </label>
             <p class="hint">{move || state.settings.with(|s| format!("Prompt set: {}", s.prompts.version))}</p>
             <CheckedText test_id="planner-prompt-input" label="Planner system prompt (plans, expansions, re-plans)" rows=6
                 get=|s| s.prompts.planner.clone()

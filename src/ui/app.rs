@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::egress_prompt::EgressPrompt;
 use super::goal_form::GoalForm;
 use super::history_sidebar::HistorySidebar;
 use super::import_panel::ImportPanel;
@@ -67,6 +68,7 @@ pub fn App(
                 </section>
                 <section class="right-column">
                     <PlanPreviewPanel/>
+                    <EgressPrompt/>
                     <ReplanApproval/>
                     <TaskInspector/>
                     <ReplanHistory/>

@@ -3,6 +3,7 @@
 
 pub mod advanced_settings;
 pub mod app;
+pub mod egress_prompt;
 pub mod goal_form;
 pub mod graph_minimap;
 pub mod graph_node;

@@ -34,6 +34,20 @@ pub fn TaskInspector() -> impl IntoView {
                     <h3>"Raw response"</h3>
                     <pre class="result-text" data-testid="inspector-response">{call.response.clone()}</pre>
                 </details>
+                <table class="tool-calls" data-testid="tool-calls">
+                    <caption>{format!("Tool calls of attempt {}", call.attempt)}</caption>
+                    <tr><th>"Tool"</th><th>"Request"</th><th>"Access"</th><th>"Status"</th><th>"Bytes"</th><th>"ms"</th></tr>
+                    {call.tool_calls.iter().map(|t| view! {
+                        <tr data-testid="tool-call-row">
+                            <td>{t.tool.clone()}</td>
+                            <td class="url">{format!("{} {}", t.method, t.url)}</td>
+                            <td data-testid="tool-call-access">{t.access.label()}</td>
+                            <td>{t.status.map_or_else(|| "—".to_string(), |s| s.to_string())}</td>
+                            <td>{t.bytes}</td>
+                            <td>{format!("{:.0}", t.ms)}</td>
+                        </tr>
+                    }).collect_view()}
+                </table>
             }
         })
     };

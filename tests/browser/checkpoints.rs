@@ -126,6 +126,7 @@ fn sample_workflow(id: &str, schema_version: u32) -> WorkflowRecord {
         updated_ms: 2.0,
         replans: vec![],
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     }
 }
 

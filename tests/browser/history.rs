@@ -45,6 +45,7 @@ async fn the_history_lists_opens_duplicates_deletes_and_clears_workflows() {
         updated_ms: js_sys::Date::now() - 40.0 * 86_400_000.0,
         replans: vec![],
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     };
     store.put_workflow(&old).await.unwrap();
     let app = mount_app(&db, CallLog::default(), demo_settings(10, 0.0));

@@ -8,6 +8,7 @@ mod checkpoints;
 mod controls;
 mod dom;
 mod editing;
+mod egress;
 mod expand_and_stream;
 mod graph_view;
 mod history;

@@ -13,6 +13,7 @@ use planwright::engine::{TaskError, TaskRequest, TaskUsage};
 use planwright::io::browser_runtime::BrowserRuntime;
 use planwright::io::cancel::CancelToken;
 use planwright::io::fetch_transport::FetchTransport;
+use planwright::llm::egress::Egress;
 use planwright::llm::provider::{connect, AttemptOutcome, PlanAnswer, Provider};
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::plan::validate::{validate, Severity};
@@ -51,7 +52,7 @@ fn settings(kind: ProviderKind, model: &str, stream: bool) -> ProviderSettings {
 
 /// The page's provider for `settings`: fetch and the browser's timers.
 fn browser_provider(settings: ProviderSettings) -> Rc<dyn Provider> {
-    connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime))
+    connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime), Egress::default())
 }
 
 fn provider(kind: ProviderKind, model: &str, stream: bool) -> Rc<dyn Provider> {
@@ -100,7 +101,7 @@ impl Executed {
 
 async fn execute(provider: &Rc<dyn Provider>, request: &TaskRequest) -> Executed {
     let mut deltas = Vec::new();
-    let AttemptOutcome { result, usage } =
+    let AttemptOutcome { result, usage, .. } =
         provider.execute(request, &CancelToken::new(), &mut |d| deltas.push(d.to_string())).await;
     Executed { result, usage, deltas }
 }
@@ -384,7 +385,7 @@ async fn an_aborted_request_ends_quickly_as_retryable() {
         let abort = cancel.clone();
         let _timer = gloo_timers::callback::Timeout::new(200, move || abort.cancel());
         let started = js_sys::Date::now();
-        let AttemptOutcome { result, usage } = provider.execute(&request(None), &cancel, &mut |_| {}).await;
+        let AttemptOutcome { result, usage, .. } = provider.execute(&request(None), &cancel, &mut |_| {}).await;
         let elapsed = js_sys::Date::now() - started;
         let error = result.expect_err(&what);
         assert_eq!(error.message, "aborted", "{what}");

@@ -27,6 +27,7 @@ async fn workflow_and_task_records_round_trip() {
         updated_ms: 2.0,
         replans: vec![],
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     };
     store.put_workflow(&workflow).await.unwrap();
     let done = TaskState {
@@ -85,6 +86,7 @@ async fn a_task_id_from_u_e000_to_u_ffff_is_checkpointed_restored_and_deleted() 
         updated_ms: 2.0,
         replans: vec![],
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     };
     store.put_workflow(&workflow).await.unwrap();
     let task = TaskRecord {

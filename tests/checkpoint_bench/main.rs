@@ -96,6 +96,7 @@ fn workflow(id: &str, status: RunStatus) -> WorkflowRecord {
         updated_ms: now,
         replans: Vec::new(),
         pending_replan: None,
+        allowed_hosts: Vec::new(),
     }
 }
 

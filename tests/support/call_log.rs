@@ -29,7 +29,9 @@ impl CallLog {
     /// The page's providers, each logging its task attempts here.
     pub fn providers(&self) -> ProviderFactory {
         let (log, real) = (Rc::new(self.clone()), browser_providers());
-        Rc::new(move |settings| Rc::new(WatchedProvider::new(real(settings), log.clone())) as Rc<dyn Provider>)
+        Rc::new(move |settings, egress| {
+            Rc::new(WatchedProvider::new(real(settings, egress), log.clone())) as Rc<dyn Provider>
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use hyper::StatusCode;
 use serde_json::{json, Value};
 
 use crate::routing::{self, event_stream, header, Response, State};
-use crate::scenarios::{self, tokens, Conversation, Outcome, Turn, TOOL_ARGUMENTS, TOOL_NAME};
+use crate::scenarios::{self, tokens, Conversation, Outcome, Turn};
 use crate::sse::{self, Ending};
 
 /// The tool a planner forces to get its plan as a structured `tool_use` input.
@@ -62,9 +62,9 @@ pub async fn messages(headers: &HeaderMap, body: &[u8], state: &State) -> Respon
             };
             (block, usage)
         }
-        Outcome::ToolCall => {
-            let input = serde_json::from_str(TOOL_ARGUMENTS).unwrap_or_default();
-            (Block::ToolUse { name: TOOL_NAME, input }, true)
+        Outcome::ToolCall { name, arguments } => {
+            let input = serde_json::from_str(&arguments).unwrap_or_default();
+            (Block::ToolUse { name, input }, true)
         }
     };
     if stream {

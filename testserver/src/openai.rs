@@ -5,7 +5,7 @@ use hyper::StatusCode;
 use serde_json::{json, Value};
 
 use crate::routing::{self, event_stream, header, Response, State};
-use crate::scenarios::{self, tokens, Conversation, Outcome, Turn, TOOL_ARGUMENTS, TOOL_NAME};
+use crate::scenarios::{self, tokens, Conversation, Outcome, Turn};
 use crate::sse::{self, Ending};
 
 /// `GET /v1/models`: two models; `Authorization: Bearer bad` gets 401.
@@ -76,26 +76,27 @@ pub async fn chat(headers: &HeaderMap, body: &[u8], state: &State) -> Response {
             let half = whole[..whole.len() / 2].to_string();
             routing::streamed("application/json", sse::play(vec![half], Ending::Abort))
         }
-        Outcome::ToolCall if stream => {
-            let call = json!({"index": 0, "id": "call_1", "type": "function", "function": {"name": TOOL_NAME, "arguments": ""}});
+        Outcome::ToolCall { name, arguments } if stream => {
+            let call =
+                json!({"index": 0, "id": "call_1", "type": "function", "function": {"name": name, "arguments": ""}});
             let mut frames = vec![chunk.frame(json!({"role": "assistant", "tool_calls": [call]}), Value::Null)];
-            for piece in sse::pieces(TOOL_ARGUMENTS) {
+            for piece in sse::pieces(&arguments) {
                 frames.push(
                     chunk.frame(json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}), Value::Null),
                 );
             }
             frames.push(chunk.frame(json!({}), "tool_calls"));
             if stream_usage {
-                frames.push(chunk.usage(usage(TOOL_ARGUMENTS.len())));
+                frames.push(chunk.usage(usage(arguments.len())));
             }
             frames.push(done());
             event_stream(frames, Ending::Close)
         }
-        Outcome::ToolCall => {
-            let call = json!({"id": "call_1", "type": "function", "function": {"name": TOOL_NAME, "arguments": TOOL_ARGUMENTS}});
+        Outcome::ToolCall { name, arguments } => {
+            let call = json!({"id": "call_1", "type": "function", "function": {"name": name, "arguments": arguments}});
             let message = json!({"role": "assistant", "content": null, "tool_calls": [call]});
             let mut completion = chunk.completion(message, "tool_calls");
-            completion["usage"] = usage(TOOL_ARGUMENTS.len());
+            completion["usage"] = usage(arguments.len());
             routing::json(StatusCode::OK, &completion)
         }
     }

@@ -74,6 +74,11 @@ async fn route(request: Request<Incoming>, state: &State) -> Response {
             let model = query_param(parts.uri.query().unwrap_or(""), "model").unwrap_or_default();
             json(StatusCode::OK, &json!({"count": state.counters.calls(&model)}))
         }
+        (_, "/__leak") => {
+            state.counters.leak();
+            whole(StatusCode::OK, "text/plain", "leaked")
+        }
+        (&Method::GET, "/__leaks") => json(StatusCode::OK, &json!({"count": state.counters.leaks()})),
         (&Method::POST, "/__reset") => {
             state.counters.reset();
             empty(StatusCode::NO_CONTENT)
@@ -93,7 +98,8 @@ fn query_param(query: &str, name: &str) -> Option<String> {
     })
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with `%XX` escapes and `+` decoded.
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -108,8 +108,13 @@ pub enum Outcome {
     Answer { text: String, usage: bool },
     /// The answer, cut off mid-body.
     Truncated { text: String },
-    /// A call of [`TOOL_NAME`] with [`TOOL_ARGUMENTS`].
-    ToolCall,
+    /// A call of tool `name` with `arguments` (a JSON object as a string).
+    ToolCall {
+        /// The tool called.
+        name: &'static str,
+        /// Its arguments.
+        arguments: String,
+    },
 }
 
 /// The scenario's decision: wait `delay` before the first byte, then answer `outcome`.
@@ -151,7 +156,15 @@ pub fn decide(conversation: &Conversation, counters: &Counters) -> Decision {
         }
         "tools" => match conversation.last_tool_result() {
             Some(result) => Outcome::Answer { text: format!("Tool said: {result}"), usage: true },
-            None if conversation.has_tools => Outcome::ToolCall,
+            None if conversation.has_tools => Outcome::ToolCall { name: TOOL_NAME, arguments: TOOL_ARGUMENTS.into() },
+            None => answer(),
+        },
+        fetch if fetch.starts_with("fetch-") => match conversation.last_tool_result() {
+            Some(result) => Outcome::Answer { text: format!("Tool said: {result}"), usage: true },
+            None if conversation.has_tools => {
+                let url = crate::routing::percent_decode(&fetch["fetch-".len()..]);
+                Outcome::ToolCall { name: "http_get", arguments: json!({ "url": url }).to_string() }
+            }
             None => answer(),
         },
         "json-schema-check" if !conversation.structured => Outcome::Fail {
@@ -202,6 +215,7 @@ pub struct Counters(Mutex<Counts>);
 struct Counts {
     per_model: HashMap<String, u64>,
     per_key: HashMap<(String, u64), u64>,
+    leaks: u64,
 }
 
 impl Counters {
@@ -217,6 +231,16 @@ impl Counters {
     /// Requests seen for `model`.
     pub fn calls(&self, model: &str) -> u64 {
         self.counts().per_model.get(model).copied().unwrap_or(0)
+    }
+
+    /// Counts one request to `/__leak`.
+    pub fn leak(&self) {
+        self.counts().leaks += 1;
+    }
+
+    /// Requests to `/__leak` so far.
+    pub fn leaks(&self) -> u64 {
+        self.counts().leaks
     }
 
     /// Counts one scenario decision for (`model`, `key`); returns how many came before it.

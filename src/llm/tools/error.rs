@@ -68,6 +68,17 @@ pub enum ToolError {
         /// The tool.
         tool: String,
     },
+    /// A user tool's URL template has a placeholder in its scheme, host or port.
+    #[error(
+        "tool `{tool}`: the URL template `{template}` has a placeholder before its path: placeholders may fill only \
+         the path and query, never the scheme, host or port"
+    )]
+    PlaceholderBeforePath {
+        /// The tool.
+        tool: String,
+        /// The template as written.
+        template: String,
+    },
     /// The call lacks the argument a URL placeholder needs.
     #[error("tool `{tool}`: missing argument `{name}` for the URL placeholder `{{{name}}}`")]
     MissingPlaceholderArgument {
@@ -121,6 +132,20 @@ pub enum ToolError {
     UnknownTool {
         /// The name the model used.
         name: String,
+    },
+    /// The user denied an HTTP tool's request.
+    #[error("the user denied the request to {host}")]
+    Denied {
+        /// The host the request would have gone to.
+        host: String,
+    },
+    /// The egress policy refused an HTTP tool's request; nothing was sent.
+    #[error("the request to {url} was refused: {reason}")]
+    Refused {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: super::Refusal,
     },
     /// An HTTP tool's request got no answer.
     #[error("could not reach {url} ({error})")]

@@ -55,8 +55,13 @@ pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall
 }
 
 /// `template` with each `{name}` replaced by the URL-encoded argument `name`, which is removed
-/// from `args`.
+/// from `args`. The scheme, host and port are fixed: a placeholder before the path starts (the
+/// first `/`, `?` or `#` after `scheme://`) is refused, so the model cannot choose where the
+/// request goes.
 fn fill_template(tool: &str, template: &str, args: &mut Map<String, Value>) -> Result<String, ToolError> {
+    if template.find('{').is_some_and(|open| open < path_start(template)) {
+        return Err(ToolError::PlaceholderBeforePath { tool: tool.to_string(), template: template.to_string() });
+    }
     let mut out = String::with_capacity(template.len());
     let mut used = Vec::new();
     let mut rest = template;
@@ -78,6 +83,14 @@ fn fill_template(tool: &str, template: &str, args: &mut Map<String, Value>) -> R
         args.remove(&name);
     }
     Ok(out)
+}
+
+/// Byte index where the path (or query, or fragment) of `url` starts: the first `/`, `?` or `#`
+/// (or `\\`, which browsers read as `/`) after `scheme://`; the end of `url` when it has none or
+/// has no `scheme://`.
+fn path_start(url: &str) -> usize {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else { return url.len() };
+    url[scheme_end..].find(['/', '?', '#', '\\']).map_or(url.len(), |at| scheme_end + at)
 }
 
 /// Appends `args` to `url` as query parameters (before any `#fragment`).
@@ -215,10 +228,43 @@ mod tests {
         );
         assert_eq!(
             http_call_for(&user("{base}/x", "GET"), r#"{"base": "https://evil.example"}"#).unwrap_err().to_string(),
-            "tool `api`: only http:// and https:// URLs can be fetched, not `https%3A%2F%2Fevil.example/x`"
+            "tool `api`: the URL template `{base}/x` has a placeholder before its path: placeholders may fill \
+             only the path and query, never the scheme, host or port"
         );
         let calc = builtin_tools().into_iter().find(|t| t.kind == ToolKind::Calculate).unwrap();
         assert_eq!(http_call_for(&calc, "{}").unwrap_err().to_string(), "tool `calculate` runs locally, not over HTTP");
+    }
+
+    #[test]
+    fn placeholders_cannot_choose_the_host() {
+        let refused =
+            |template: &str| http_call_for(&user(template, "GET"), r#"{"p": "@evil.example", "host": "evil.example"}"#);
+        for template in [
+            "https://api.x.com{p}",
+            "https://{host}/x",
+            "https://api.x.com:{p}/x",
+            "https://{p}@api.x.com/x",
+            "https://api.x.com{p}/x",
+            "{host}",
+            "http{p}://api.x.com/",
+        ] {
+            assert_eq!(
+                refused(template),
+                Err(ToolError::PlaceholderBeforePath { tool: "api".into(), template: template.into() }),
+                "{template}"
+            );
+        }
+        // Path segments and query values are fine, and a value cannot leave its segment.
+        let call = http_call_for(
+            &user("https://api.x.com/{p}?q={host}", "GET"),
+            r#"{"p": "../@evil.example/a?b", "host": "x&y=1"}"#,
+        )
+        .unwrap();
+        assert_eq!(call.url, "https://api.x.com/..%2F%40evil.example%2Fa%3Fb?q=x%26y%3D1");
+        assert_eq!(
+            http_call_for(&user("https://api.x.com?q={p}", "GET"), r#"{"p": "1"}"#).unwrap().url,
+            "https://api.x.com?q=1"
+        );
     }
 
     #[test]

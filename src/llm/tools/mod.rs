@@ -5,24 +5,30 @@
 mod args;
 mod builtin;
 mod calculate;
+mod call_log;
+mod egress;
 mod error;
 mod extract;
 mod http;
 mod registry;
 mod run;
 mod schema;
+mod url_host;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 pub use calculate::calculate;
+pub use call_log::{ToolAccess, ToolCallLog};
+pub use egress::{host_key, EgressPolicy, EgressVerdict, Refusal};
 pub use error::{CalcError, CalcToken, ExtractError, ToolError};
 pub use extract::extract_json;
 pub use http::{http_call_for, HttpToolCall};
 pub use registry::{builtin_tool_names, ToolRegistry};
 pub use run::run_local_tool;
 pub use schema::{anthropic_tools, openai_tools};
+pub use url_host::HostError;
 
 /// How many rounds of tool calls one task's LLM conversation may take before it must answer.
 pub const MAX_TOOL_ROUNDS: usize = 5;
@@ -38,7 +44,7 @@ pub struct ToolDef {
     pub parameters: Value,
     /// What runs when the model calls the tool.
     pub kind: ToolKind,
-    /// Task types a user tool is offered to (case-insensitive); empty means every typed task.
+    /// Task types a user tool is offered to (case-insensitive); empty means no task.
     /// Ignored for the built-in tools, which follow a fixed table.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub for_types: Vec<String>,

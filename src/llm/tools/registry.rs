@@ -37,8 +37,9 @@ impl ToolRegistry {
     /// The tools offered to a task of type `kind` (trimmed, case-insensitive).
     ///
     /// Built-ins follow [`builtin_tool_names`] for the [`TaskType`] the kind names (synonyms
-    /// included); other types get none. User tools are offered to the types in their `for_types`, or
-    /// to every typed task when that is empty. An untyped task (`None` or blank) gets no tools at all.
+    /// included); other types get none. User tools are offered only to the types in their
+    /// `for_types` (an empty list offers the tool to no task). An untyped task (`None` or blank)
+    /// gets no tools at all.
     pub fn for_task_type(&self, kind: Option<&str>) -> Vec<&ToolDef> {
         let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
             return Vec::new();
@@ -49,7 +50,7 @@ impl ToolRegistry {
             .tools
             .iter()
             .filter(|t| !is_builtin_name(&t.name))
-            .filter(|t| t.for_types.is_empty() || t.for_types.iter().any(|f| f.trim().eq_ignore_ascii_case(&kind)));
+            .filter(|t| t.for_types.iter().any(|f| f.trim().eq_ignore_ascii_case(&kind)));
         builtins.chain(user).collect()
     }
 }
@@ -123,12 +124,13 @@ mod tests {
     #[test]
     fn user_tools_are_offered_by_for_types() {
         let registry =
-            ToolRegistry::with_user_tools(vec![user("everywhere", &[]), user("search", &["Research", "writing"])])
+            ToolRegistry::with_user_tools(vec![user("nowhere", &[]), user("search", &["Research", " writing "])])
                 .unwrap();
-        assert_eq!(names(&registry.for_task_type(Some("research"))), [HTTP_GET, EXTRACT_JSON, "everywhere", "search"]);
-        assert_eq!(names(&registry.for_task_type(Some("writing"))), ["everywhere", "search"]);
-        assert_eq!(names(&registry.for_task_type(Some("code"))), [EXTRACT_JSON, CALCULATE, "everywhere"]);
-        assert_eq!(names(&registry.for_task_type(Some("poetry"))), ["everywhere"]);
+        assert_eq!(names(&registry.for_task_type(Some("research"))), [HTTP_GET, EXTRACT_JSON, "search"]);
+        assert_eq!(names(&registry.for_task_type(Some("WRITING"))), ["search"]);
+        assert_eq!(names(&registry.for_task_type(Some("code"))), [EXTRACT_JSON, CALCULATE]);
+        assert!(registry.for_task_type(Some("poetry")).is_empty(), "an empty for_types offers the tool to no task");
+        assert!(registry.get("nowhere").is_some(), "it is still defined");
         assert!(registry.for_task_type(None).is_empty());
         assert_eq!(registry.get("search").map(|t| t.for_types.len()), Some(2));
         assert!(registry.get("nope").is_none());
