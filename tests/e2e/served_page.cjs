@@ -96,6 +96,8 @@ for (let i = 1; i <= 30; i++) {
 await page.fill('[data-testid="import-input"]', JSON.stringify({ tasks }));
 await page.click('[data-testid="import-button"]');
 await waitFor('the 30-task graph', async () => (await statuses()).length === 30);
+// An imported plan is a preview until kept.
+await page.click('[data-testid="preview-keep"]');
 await page.click('[data-testid="run-button"]');
 await waitFor('some of the 30 tasks done', async () => (await statuses()).filter(([, s]) => s === 'completed').length >= 8);
 await page.screenshot({ path: `${shots}/plan-30-mid-run.png`, fullPage: true });
