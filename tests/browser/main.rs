@@ -15,6 +15,7 @@ mod provider_ui;
 mod providers;
 mod resume;
 mod run_flow;
+mod secrets;
 mod share;
 mod store_round_trip;
 mod tab_lock;
