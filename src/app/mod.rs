@@ -1,6 +1,7 @@
 //! Application wiring: reactive state and the actions behind the controls.
 
 pub mod actions;
+pub mod credentials;
 pub mod download;
 pub mod editing;
 pub mod egress_prompts;

@@ -1,4 +1,5 @@
-//! Non-secret settings in localStorage (the API key is skipped by serde and never stored).
+//! Settings in localStorage. The secrets — the API key and the extra headers, which serde skips —
+//! are stored, each under its own key, only when "remember on this device" is ticked.
 
 use leptos::prelude::*;
 
@@ -12,19 +13,30 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// Suffix of the localStorage key holding the API key when the user asked to remember it.
 const API_KEY_SUFFIX: &str = ".api_key";
 
-/// Saves provider settings; the API key only when "remember on this device" is ticked.
+/// Suffix of the localStorage key holding the extra headers when the user asked to remember them.
+const EXTRA_HEADERS_SUFFIX: &str = ".extra_headers";
+
+/// The secrets of `settings`, each with the suffix of its localStorage key.
+fn secrets(settings: &mut ProviderSettings) -> [(&'static str, &mut String); 2] {
+    [(API_KEY_SUFFIX, &mut settings.api_key), (EXTRA_HEADERS_SUFFIX, &mut settings.extra_headers)]
+}
+
+/// Saves provider settings; the secrets only when "remember on this device" is ticked.
 pub fn save_settings(state: &AppState) {
     let Some(key) = state.env.with_value(|env| env.settings_key.clone()) else { return };
     let Some(storage) = local_storage() else { return };
-    let settings = state.settings.get_untracked();
+    let mut settings = state.settings.get_untracked();
     if let Ok(json) = serde_json::to_string(&settings) {
         let _ = storage.set_item(&key, &json);
     }
-    let key_slot = format!("{key}{API_KEY_SUFFIX}");
-    if settings.remember_key && !settings.api_key.is_empty() {
-        let _ = storage.set_item(&key_slot, &settings.api_key);
-    } else {
-        let _ = storage.remove_item(&key_slot);
+    let remember = settings.remember_key;
+    for (suffix, secret) in secrets(&mut settings) {
+        let slot = format!("{key}{suffix}");
+        if remember && !secret.is_empty() {
+            let _ = storage.set_item(&slot, secret);
+        } else {
+            let _ = storage.remove_item(&slot);
+        }
     }
 }
 
@@ -40,7 +52,7 @@ pub fn save_retention(state: &AppState) {
     }
 }
 
-/// Ticks or unticks "remember the key on this device"; unticking deletes the stored key at once.
+/// Ticks or unticks "remember the key on this device"; unticking deletes the stored secrets at once.
 pub fn set_remember_key(state: &AppState, remember: bool) {
     state.settings.update(|s| s.remember_key = remember);
     save_settings(state);
@@ -56,8 +68,10 @@ pub fn load_settings(state: &AppState) {
     let saved = local_storage().and_then(|s| s.get_item(&key).ok().flatten());
     if let Some(mut settings) = saved.and_then(|json| serde_json::from_str::<ProviderSettings>(&json).ok()) {
         if settings.remember_key {
-            let key_slot = format!("{key}{API_KEY_SUFFIX}");
-            settings.api_key = local_storage().and_then(|s| s.get_item(&key_slot).ok().flatten()).unwrap_or_default();
+            for (suffix, secret) in secrets(&mut settings) {
+                let slot = format!("{key}{suffix}");
+                *secret = local_storage().and_then(|s| s.get_item(&slot).ok().flatten()).unwrap_or_default();
+            }
         }
         state.settings.set(settings);
     }

@@ -12,6 +12,7 @@ use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
 use crate::io::fetch_transport::FetchTransport;
+use crate::llm::credential_scope::HeldCredentials;
 use crate::llm::egress::{Egress, HostAllowlist};
 use crate::llm::provider::{connect, Provider};
 use crate::llm::settings::ProviderSettings;
@@ -107,6 +108,8 @@ pub struct AppState {
     pub template: RwSignal<Option<Template>>,
     /// Provider settings (the API key stays in memory).
     pub settings: RwSignal<ProviderSettings>,
+    /// Credentials held back because the base URL moved to another server (the page asks).
+    pub held_credentials: RwSignal<Option<HeldCredentials>>,
     /// Run settings.
     pub run_config: RwSignal<RunConfig>,
     /// The current plan.
@@ -186,6 +189,7 @@ impl AppState {
             goal: RwSignal::new(String::new()),
             template: RwSignal::new(None),
             settings: RwSignal::new(env.initial_settings.clone().unwrap_or_default()),
+            held_credentials: RwSignal::new(None),
             // The page asks before applying a re-plan unless the user turns that off.
             run_config: RwSignal::new(
                 env.initial_run_config.clone().unwrap_or(RunConfig { approve_replans: true, ..RunConfig::default() }),

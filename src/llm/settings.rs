@@ -1,4 +1,5 @@
-//! Which provider to use and how to reach it. The API key is never serialised.
+//! Which provider to use and how to reach it. The API key and the extra headers are never serialised
+//! (and never printed: `Debug` is in `settings_debug.rs`).
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -75,7 +76,7 @@ pub enum SettingsError {
 }
 
 /// Provider settings as the UI edits them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderSettings {
     /// Selected provider.
     pub kind: ProviderKind,
@@ -87,7 +88,7 @@ pub struct ProviderSettings {
     /// (it reaches localStorage only through an explicit "remember on this device").
     #[serde(skip)]
     pub api_key: String,
-    /// Whether the user asked to keep the key in this browser's localStorage.
+    /// Whether the user asked to keep the key and the extra headers in this browser's localStorage.
     #[serde(default)]
     pub remember_key: bool,
     /// Whether requests need the API key (set by the preset, and whenever a key is typed in): a
@@ -98,8 +99,10 @@ pub struct ProviderSettings {
     /// How the endpoint takes a JSON Schema for plans (set by the preset).
     #[serde(default)]
     pub schema_style: SchemaStyle,
-    /// Extra HTTP headers, one `Name: value` per line (e.g. OpenRouter's `HTTP-Referer`).
-    #[serde(default)]
+    /// Extra HTTP headers, one `Name: value` per line (e.g. OpenRouter's `HTTP-Referer`). They often
+    /// hold tokens, so like the key they are skipped by serde and reach localStorage only through
+    /// "remember on this device".
+    #[serde(skip)]
     pub extra_headers: String,
     /// Stream answers (SSE) where the endpoint supports it.
     #[serde(default = "yes")]
@@ -229,6 +232,16 @@ mod tests {
         assert!(!json.contains("sk-secret"), "{json}");
         let back: ProviderSettings = serde_json::from_str(&json).unwrap();
         assert_eq!(back.api_key, "");
+    }
+
+    #[test]
+    fn extra_headers_never_serialise() {
+        let settings =
+            ProviderSettings { extra_headers: "X-Api-Token: tok-secret-9".into(), ..ProviderSettings::default() };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(!json.contains("tok-secret"), "{json}");
+        let back: ProviderSettings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.extra_headers, "");
     }
 
     #[test]

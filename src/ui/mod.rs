@@ -10,6 +10,7 @@ pub mod graph_node;
 pub mod graph_toolbar;
 pub mod history_sidebar;
 pub mod import_panel;
+pub mod key_host_confirm;
 pub mod notice_banner;
 pub mod plan_graph;
 pub mod plan_preview;

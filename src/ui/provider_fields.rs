@@ -3,13 +3,16 @@
 use leptos::prelude::*;
 
 use super::advanced_settings::AdvancedSettings;
+use super::key_host_confirm::KeyHostConfirm;
 use crate::app::actions::test_connection;
+use crate::app::credentials::{change_base_url, enter_api_key, enter_extra_headers};
 use crate::app::settings_storage::set_remember_key;
 use crate::app::state::AppState;
 use crate::llm::presets::{preset, PRESETS};
 use crate::llm::settings::ProviderKind;
 
-/// A labelled text input bound to one string field of the provider settings.
+/// A labelled text input showing one string field of the provider settings (`get`) and handing
+/// what the user enters to `set`.
 #[component]
 fn TextField(
     id: &'static str,
@@ -18,7 +21,7 @@ fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] placeholder: &'static str,
     get: fn(&crate::llm::settings::ProviderSettings) -> String,
-    set: fn(&mut crate::llm::settings::ProviderSettings, String),
+    set: fn(AppState, String),
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
@@ -30,7 +33,7 @@ fn TextField(
             autocomplete="off"
             placeholder=placeholder
             prop:value=move || state.settings.with(get)
-            on:change=move |ev| state.settings.update(|s| set(s, event_target_value(&ev)))
+            on:change=move |ev| set(state, event_target_value(&ev))
         />
     }
 }
@@ -43,9 +46,9 @@ pub fn ProviderFields() -> impl IntoView {
     let is_endpoint = move || kind() != ProviderKind::Demo;
     let apply_preset = move |ev: leptos::ev::Event| {
         if let Some(p) = preset(&event_target_value(&ev)) {
+            change_base_url(state, p.base_url.to_string());
             state.settings.update(|s| {
                 s.kind = p.kind;
-                s.base_url = p.base_url.to_string();
                 s.model = p.model.to_string();
                 s.needs_key = p.needs_key;
                 s.schema_style = p.schema_style;
@@ -72,27 +75,25 @@ pub fn ProviderFields() -> impl IntoView {
                 {PRESETS.iter().map(|p| view! { <option value=p.key>{p.label}</option> }).collect_view()}
             </select>
             <TextField id="base-url" test_id="base-url-input" label="Base URL" kind="url"
-                placeholder="http://localhost:11434/v1" get=|s| s.base_url.clone() set=|s, v| s.base_url = v/>
+                placeholder="http://localhost:11434/v1" get=|s| s.base_url.clone() set=change_base_url/>
             <TextField id="model" test_id="model-input" label="Model" placeholder="gpt-4o-mini, llama3.2, …"
-                get=|s| s.model.clone() set=|s, v| s.model = v/>
+                get=|s| s.model.clone() set=|state, v| state.settings.update(|s| s.model = v)/>
             <TextField id="api-key" test_id="api-key-input" label="API key" kind="password"
-                placeholder="kept in this tab's memory only" get=|s| s.api_key.clone() set=|s, v| {
-                    s.needs_key = s.needs_key || !v.trim().is_empty();
-                    s.api_key = v;
-                }/>
+                placeholder="kept in this tab's memory only" get=|s| s.api_key.clone() set=enter_api_key/>
+            <KeyHostConfirm/>
             <label class="checkbox">
                 <input type="checkbox" data-testid="remember-key-input"
                     prop:checked=move || state.settings.with(|s| s.remember_key)
                     on:change=move |ev| set_remember_key(&state, event_target_checked(&ev))/>
-                "Remember the key on this device"
+                "Remember the key and extra headers on this device"
             </label>
             <p class="warning" class:hidden=move || !state.settings.with(|s| s.remember_key)>
-                "The key is stored unencrypted in this browser's localStorage; any script on this origin can read it."
+                "The key and extra headers are stored unencrypted in this browser's localStorage; any script on this origin can read them."
             </p>
             <label for="extra-headers">"Extra headers (one `Name: value` per line)"</label>
             <textarea id="extra-headers" data-testid="extra-headers-input" rows="2"
                 prop:value=move || state.settings.with(|s| s.extra_headers.clone())
-                on:change=move |ev| state.settings.update(|s| s.extra_headers = event_target_value(&ev))></textarea>
+                on:change=move |ev| enter_extra_headers(state, event_target_value(&ev))></textarea>
             <div class="row">
                 <button data-testid="test-connection-button" on:click=move |_| test_connection(state)>"Test connection"</button>
             </div>

@@ -17,6 +17,7 @@ mod provider_ui;
 mod providers;
 mod resume;
 mod run_flow;
+mod secrets;
 mod share;
 mod store_round_trip;
 mod tab_lock;

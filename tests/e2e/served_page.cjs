@@ -1,26 +1,12 @@
 // End-to-end check of the served release bundle in Debian's Chromium (driven by playwright-core):
 // plan a goal with the Demo provider, run it, reload mid-run, and check the run resumes and finishes
-// without re-running completed tasks; then import a plan with a cycle and check it is refused.
-// It serves the built bundle itself on a free loopback port.
+// without re-running completed tasks; then import a plan with a cycle and check it is refused. All of
+// it under the page's Content-Security-Policy, which must not report a single violation.
+// It serves the built bundle itself on a free loopback port (tests/e2e/harness.cjs).
 // Usage: NODE_PATH=.tools/node_modules node tests/e2e/served_page.cjs dist target/screenshots
-const { chromium } = require('playwright-core');
-const { mkdirSync, readFileSync, existsSync } = require('node:fs');
-const http = require('node:http');
+const { mkdirSync } = require('node:fs');
 const path = require('node:path');
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to the server. */
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.join(dir, rel === '/' ? 'index.html' : rel);
-    if (!file.startsWith(path.resolve(dir)) || !existsSync(file)) file = path.join(dir, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+const { serve, launch, watchCsp } = require('./harness.cjs');
 
 (async () => {
 const dist = path.resolve(process.argv[2] ?? 'dist');
@@ -30,12 +16,9 @@ const server = await serve(dist);
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 const fail = (msg) => { console.error(`e2e: FAIL ${msg}`); console.log('e2e: 0 passed, 1 failed'); process.exit(1); };
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const cspReports = await watchCsp(page);
 const consoleErrors = [];
 page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -103,6 +86,7 @@ await waitFor('some of the 30 tasks done', async () => (await statuses()).filter
 await page.screenshot({ path: `${shots}/plan-30-mid-run.png`, fullPage: true });
 await browser.close();
 server.close();
+if (cspReports.length) fail(`Content-Security-Policy reports: ${cspReports.join(' | ')}`);
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
-console.log(`e2e: 1 passed, 0 failed (served page: ${total} tasks, ${doneBefore.length} completed before reload, none re-run; cycle refused)`);
+console.log(`e2e: 1 passed, 0 failed (served page: ${total} tasks, ${doneBefore.length} completed before reload, none re-run; cycle refused; no CSP report)`);
 })().catch((e) => { console.error(`e2e: FAIL ${e.stack || e}`); process.exit(1); });
