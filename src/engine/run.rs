@@ -122,11 +122,14 @@ impl Run {
                 let message =
                     format!("subtask {} failed: {}", self.topo.id(c), self.states[c].error.clone().unwrap_or_default());
                 let at = self.states[c].finished_at_ms.unwrap_or_default();
-                // It had been opened (a subtask ran): its other subtasks may still run.
-                if !self.opened[p] {
-                    self.open_gates(p);
-                }
                 self.fail_task(p, message, at, &mut out);
+            }
+        }
+        // Those parents (and any ancestor their failure failed) had been opened, as a subtask ran:
+        // their other subtasks may still run, as `build` reopens such parents.
+        for p in 0..self.topo.len() {
+            if self.topo.is_composite(p) && !self.opened[p] && self.states[p].status.lets_subtasks_start() {
+                self.open_gates(p);
             }
         }
         for command in out {
