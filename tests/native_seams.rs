@@ -420,3 +420,33 @@ fn a_stream_cut_mid_body_is_a_retryable_failure_and_the_text_before_it_was_shown
     let error = outcome.unwrap().result.unwrap_err();
     assert!(error.retryable && error.message.contains("broke off"), "{error:?}");
 }
+
+#[test]
+fn a_stalled_stream_is_cut_by_the_read_timeout_long_before_the_task_timeout() {
+    let rt = SimRuntime::new(8);
+    let runtime: Rc<dyn Runtime> = Rc::new(rt.clone());
+    let transport = Rc::new(ScriptedTransport::new(runtime.clone(), |_| ScriptedAnswer::Response {
+        after_ms: 10,
+        status: 200,
+        headers: vec![("content-type".into(), "text/event-stream".into())],
+        body: vec![
+            BodyStep::Bytes(b"data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n".to_vec()),
+            BodyStep::Pause(10 * 60_000),
+        ],
+    }));
+    let settings = ProviderSettings { read_timeout_secs: 20, ..endpoint(KEY) };
+    let provider = HttpProvider::new(settings, transport, runtime);
+    let request = task_request(None);
+    let outcome = Rc::new(RefCell::new(None));
+    let slot = outcome.clone();
+    let clock = rt.clone();
+    rt.spawn(Box::pin(async move {
+        let result = provider.execute(&request, &CancelToken::new(), &mut |_| {}).await;
+        *slot.borrow_mut() = Some((clock.elapsed_ms(), result));
+    }));
+    rt.run_until_idle(u64::MAX);
+    let (ended_at, outcome) = outcome.borrow_mut().take().unwrap();
+    let error = outcome.result.unwrap_err();
+    assert!(error.retryable && error.message.contains("read timeout"), "{error:?}");
+    assert!((20_000..21_000).contains(&ended_at), "cut after the 20 s read timeout, at {ended_at} ms");
+}

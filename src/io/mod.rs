@@ -12,6 +12,7 @@ pub mod cancel;
 pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;
+pub mod idle_body;
 pub mod runtime;
 pub mod scripted_gate;
 pub mod scripted_transport;

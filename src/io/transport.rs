@@ -57,6 +57,12 @@ pub enum TransportError {
     /// The request could not be built (a bad URL or header).
     #[error("the request was refused before sending: {0}")]
     InvalidRequest(String),
+    /// The body sent nothing for longer than the read timeout.
+    #[error("the stream sent nothing for {} s (read timeout; the server stalled)", idle_ms / 1000)]
+    Stalled {
+        /// The read timeout that passed, in milliseconds.
+        idle_ms: u64,
+    },
     /// The connection broke while the body was arriving.
     #[error("the response stream broke off: {0}")]
     BodyBroken(String),
@@ -66,6 +72,15 @@ pub enum TransportError {
 pub trait ResponseBody {
     /// The next chunk of bytes, `None` at the end of the body.
     fn next_chunk(&mut self) -> LocalBoxFuture<'_, Result<Option<Vec<u8>>, TransportError>>;
+}
+
+/// A body with nothing in it.
+pub struct EmptyBody;
+
+impl ResponseBody for EmptyBody {
+    fn next_chunk(&mut self) -> LocalBoxFuture<'_, Result<Option<Vec<u8>>, TransportError>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// An HTTP response whose body has not been read yet.

@@ -29,8 +29,9 @@ use super::tools::{
 use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
 use crate::io::cancel::CancelToken;
 use crate::io::egress_gate::{EgressDecision, EgressQuestion};
+use crate::io::idle_body::IdleBody;
 use crate::io::runtime::Runtime;
-use crate::io::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::io::transport::{EmptyBody, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::plan::parse::parse_plan;
 use crate::plan::schema::plan_json_schema;
 use crate::plan::stream::PlanStream;
@@ -358,11 +359,15 @@ impl HttpProvider {
             .with_auth(HttpRequest::new("POST", &url))
             .header("Content-Type", "application/json")
             .body(body.to_string());
-        let response = self.transport.send(request, cancel).await.map_err(|e| match e {
+        let mut response = self.transport.send(request, cancel).await.map_err(|e| match e {
             TransportError::Aborted => TaskError::retryable("aborted"),
             TransportError::InvalidRequest(why) => TaskError::permanent(format!("could not build the request: {why}")),
             _ => network_error(&url),
         })?;
+        // A stalled answer is cut by the read timeout, long before the task's own timeout.
+        let idle_ms = u64::from(self.settings.read_timeout_secs.max(1)) * 1000;
+        let body = std::mem::replace(&mut response.body, Box::new(EmptyBody));
+        response.body = Box::new(IdleBody::new(body, self.runtime.clone(), idle_ms));
         let outcome = self.read_response(response, on_delta).await?;
         let prompt_text: String = messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n");
         let used = outcome.usage.unwrap_or_else(|| Usage::estimate(&prompt_text, &outcome.text));

@@ -104,6 +104,10 @@ pub struct ProviderSettings {
     /// "remember on this device".
     #[serde(skip)]
     pub extra_headers: String,
+    /// Longest wait for the next piece of an answer before the stream counts as stalled, in seconds
+    /// (apart from the task's overall timeout).
+    #[serde(default = "default_read_timeout_secs")]
+    pub read_timeout_secs: u32,
     /// Stream answers (SSE) where the endpoint supports it.
     #[serde(default = "yes")]
     pub stream: bool,
@@ -133,6 +137,11 @@ fn yes() -> bool {
     true
 }
 
+/// The read timeout settings start with, in seconds.
+pub fn default_read_timeout_secs() -> u32 {
+    60
+}
+
 fn default_price_table() -> String {
     PriceTable::default().to_text()
 }
@@ -148,6 +157,7 @@ impl Default for ProviderSettings {
             needs_key: false,
             schema_style: SchemaStyle::ResponseFormat,
             extra_headers: String::new(),
+            read_timeout_secs: default_read_timeout_secs(),
             stream: true,
             structured: true,
             price_table: default_price_table(),

@@ -39,6 +39,7 @@ impl fmt::Debug for ProviderSettings {
             needs_key,
             schema_style,
             extra_headers,
+            read_timeout_secs,
             stream,
             structured,
             price_table,
@@ -57,6 +58,7 @@ impl fmt::Debug for ProviderSettings {
             .field("needs_key", needs_key)
             .field("schema_style", schema_style)
             .field("extra_headers", &RedactedHeaders(extra_headers))
+            .field("read_timeout_secs", read_timeout_secs)
             .field("stream", stream)
             .field("structured", structured)
             .field("price_table", price_table)

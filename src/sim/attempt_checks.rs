@@ -49,6 +49,9 @@ impl Observations {
     }
 }
 
+/// A task id and attempt number.
+type Attempt = (String, u32);
+
 /// Checks each attempt as it starts and ends, against the store and the observations.
 pub struct AttemptChecks {
     runtime: Rc<dyn Runtime>,
@@ -57,7 +60,7 @@ pub struct AttemptChecks {
     max_parallel: usize,
     seen: Rc<RefCell<Observations>>,
     /// Whether each attempt in flight has been counted out (at its abort or its end).
-    left: RefCell<HashMap<(String, u32), Rc<Cell<bool>>>>,
+    left: RefCell<HashMap<Attempt, Rc<Cell<bool>>>>,
 }
 
 impl AttemptChecks {

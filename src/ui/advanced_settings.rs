@@ -59,6 +59,13 @@ pub fn AdvancedSettings() -> impl IntoView {
                     on:change=move |ev| state.settings.update(|s| s.structured = event_target_checked(&ev))/>
                 "Ask for plans with a JSON Schema (structured output)"
             </label>
+            <label for="read-timeout">"Read timeout: a streamed answer that sends nothing for this many seconds is cut and retried (apart from the task timeout)"</label>
+            <input id="read-timeout" data-testid="read-timeout-input" type="number" min="1" max="3600"
+                prop:value=move || state.settings.with(|s| s.read_timeout_secs.to_string())
+                on:change=move |ev| {
+                    let secs = event_target_value(&ev).trim().parse::<u32>().map_or(60, |n| n.clamp(1, 3600));
+                    state.settings.update(|s| s.read_timeout_secs = secs);
+                }/>
             <CheckedText test_id="price-table-input" label="Prices (model, $ per million input tokens, $ per million output tokens)" rows=5
                 get=|s| s.price_table.clone() set=|s, v| s.price_table = v check=|s| s.prices().map(|_| ()).map_err(|e| e.to_string())/>
             <CheckedText test_id="user-tools-input" label="User HTTP tools (JSON list: name, description, parameters, kind, for_types)" rows=4
