@@ -35,10 +35,14 @@ impl PlanGraph {
         let n = ids.len();
         let mut deps = vec![Vec::new(); n];
         let mut dependents = vec![Vec::new(); n];
+        // The last task that listed each dependency: repeats are dropped in O(1), not by a scan of the
+        // task's dependencies so far (a task with 10,000 dependencies was quadratic).
+        let mut listed_by = vec![usize::MAX; n];
         for (i, task) in sources.iter().enumerate() {
             for dep in &task.depends_on {
                 if let Some(&j) = index.get(dep) {
-                    if j != i && !deps[i].contains(&j) {
+                    if j != i && listed_by[j] != i {
+                        listed_by[j] = i;
                         deps[i].push(j);
                         dependents[j].push(i);
                     }
@@ -120,6 +124,20 @@ mod tests {
         assert_eq!(g.len(), 2);
         assert_eq!(g.deps[1], vec![0]);
         assert_eq!(g.dependents[0], vec![1]);
+    }
+
+    #[test]
+    fn repeated_dependencies_count_once_per_task_in_first_seen_order() {
+        let many: Vec<String> = (0..5_000).map(|i| format!("D{i}")).collect();
+        let mut listed: Vec<&str> = many.iter().map(String::as_str).collect();
+        listed.extend(many.iter().rev().map(String::as_str));
+        let mut tasks: Vec<Task> = many.iter().map(|id| Task::new(id, "d", &[])).collect();
+        tasks.push(Task::new("X", "x", &listed));
+        tasks.push(Task::new("Y", "y", &["D1", "D0", "D1"]));
+        let g = PlanGraph::new(&plan(tasks));
+        assert_eq!(g.deps[5_000], (0..5_000).collect::<Vec<_>>());
+        assert_eq!(g.deps[5_001], vec![1, 0], "another task may list the same dependencies");
+        assert_eq!(g.dependents[0], vec![5_000, 5_001]);
     }
 
     #[test]
