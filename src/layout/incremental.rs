@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::acyclic::split_cycles;
 use super::geometry::{Geometry, LayoutOptions};
+use super::ordering::record_relative_positions;
 use super::proper::LayeredGraph;
 use super::{draw, Layered};
 use crate::plan::{graph::PlanGraph, Plan};
@@ -108,14 +109,6 @@ fn kept_order(g: &LayeredGraph, previous_y: &[Option<f64>]) -> Vec<Vec<usize>> {
         }
     }
     order
-}
-
-/// Records, for every node of `layer`, its slot's centre over the layer's width in `relative`.
-fn record_relative_positions(layer: &[usize], relative: &mut [f64]) {
-    let width = 1.0 / layer.len() as f64;
-    for (p, &v) in layer.iter().enumerate() {
-        relative[v] = (p as f64 + 0.5) * width;
-    }
 }
 
 #[cfg(test)]

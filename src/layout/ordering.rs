@@ -115,7 +115,7 @@ fn sweep(g: &Compact, mut order: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
 }
 
 /// Records, for every node of `layer`, its slot's centre over the layer's width in `relative`.
-fn record_relative_positions(layer: &[usize], relative: &mut [f64]) {
+pub(super) fn record_relative_positions(layer: &[usize], relative: &mut [f64]) {
     let width = 1.0 / layer.len() as f64;
     for (p, &v) in layer.iter().enumerate() {
         relative[v] = (p as f64 + 0.5) * width;
