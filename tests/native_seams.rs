@@ -87,6 +87,18 @@ fn task_request(kind: Option<&str>) -> TaskRequest {
     }
 }
 
+/// Runs `work` on `rt` until nothing is left to do, and returns what it produced.
+fn run_to_end<T: 'static>(rt: &SimRuntime, work: impl std::future::Future<Output = T> + 'static) -> T {
+    let slot = Rc::new(RefCell::new(None));
+    let out = slot.clone();
+    rt.spawn(Box::pin(async move {
+        *out.borrow_mut() = Some(work.await);
+    }));
+    rt.run_until_idle(u64::MAX);
+    let produced = slot.borrow_mut().take();
+    produced.expect("the work finished")
+}
+
 /// The page's view of the tasks, kept from the driver's reports only.
 type Page = Rc<RefCell<BTreeMap<String, TaskState>>>;
 
@@ -227,13 +239,8 @@ fn planning_waits_out_a_429_with_retry_after_instead_of_failing() {
         }
     }));
     let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
-    let answer = Rc::new(RefCell::new(None));
-    let slot = answer.clone();
-    rt.spawn(Box::pin(async move {
-        *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
-    }));
-    rt.run_until_idle(u64::MAX);
-    let answer = answer.borrow_mut().take().unwrap().expect("the plan after the wait");
+    let answer =
+        run_to_end(&rt, async move { provider.plan("g", None, &mut |_| {}).await }).expect("the plan after the wait");
     assert_eq!(answer.plan.tasks.len(), 2);
     let sent = transport.sent();
     assert_eq!(sent.len(), 2);
@@ -251,13 +258,7 @@ fn an_invalid_plan_gets_one_repair_round() {
     let queue = answers.clone();
     let transport = Rc::new(ScriptedTransport::new(runtime.clone(), move |_| queue.borrow_mut().pop().unwrap()));
     let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
-    let answer = Rc::new(RefCell::new(None));
-    let slot = answer.clone();
-    rt.spawn(Box::pin(async move {
-        *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
-    }));
-    rt.run_until_idle(u64::MAX);
-    let answer = answer.borrow_mut().take().unwrap().unwrap();
+    let answer = run_to_end(&rt, async move { provider.plan("g", None, &mut |_| {}).await }).unwrap();
     assert_eq!((answer.repairs, answer.plan.tasks.len(), answer.usage.calls), (1, 2, 2));
     let repair = transport.sent()[1].1.body.clone().unwrap();
     assert!(repair.contains("That plan cannot be used"), "the error went back to the model");
@@ -272,14 +273,8 @@ fn after_the_repair_round_an_invalid_plan_is_shown_and_an_unreadable_one_is_an_e
         let answers = Rc::new(RefCell::new(vec![json_answer(second), json_answer(first)]));
         let transport = Rc::new(ScriptedTransport::new(runtime.clone(), move |_| answers.borrow_mut().pop().unwrap()));
         let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
-        let answer = Rc::new(RefCell::new(None));
-        let slot = answer.clone();
-        rt.spawn(Box::pin(async move {
-            *slot.borrow_mut() = Some(provider.plan("g", None, &mut |_| {}).await);
-        }));
-        rt.run_until_idle(u64::MAX);
+        let answer = run_to_end(&rt, async move { provider.plan("g", None, &mut |_| {}).await });
         let repair = transport.sent()[1].1.body.clone().unwrap();
-        let answer = answer.borrow_mut().take().unwrap();
         (answer, repair)
     };
 
@@ -318,13 +313,7 @@ fn a_tool_round_runs_the_tool_and_returns_its_result_to_the_model() {
     }));
     let provider = HttpProvider::new(endpoint(KEY), transport.clone(), runtime);
     let request = task_request(Some("analysis"));
-    let outcome = Rc::new(RefCell::new(None));
-    let slot = outcome.clone();
-    rt.spawn(Box::pin(async move {
-        *slot.borrow_mut() = Some(provider.execute(&request, &CancelToken::new(), &mut |_| {}).await);
-    }));
-    rt.run_until_idle(u64::MAX);
-    let outcome = outcome.borrow_mut().take().unwrap();
+    let outcome = run_to_end(&rt, async move { provider.execute(&request, &CancelToken::new(), &mut |_| {}).await });
     assert_eq!(outcome.result.as_deref(), Ok("The answer is 42."));
     assert_eq!(outcome.usage.calls, 2);
     assert_eq!(transport.sent().len(), 2);
@@ -365,14 +354,9 @@ fn failed_tool_calls_reach_the_model_as_errors_it_can_read() {
         attempt: 1,
         timeout_ms: 10_000,
     };
-    let outcome = Rc::new(RefCell::new(None));
-    let slot = outcome.clone();
-    rt.spawn(Box::pin(async move {
-        *slot.borrow_mut() = Some(provider.execute(&request, &CancelToken::new(), &mut |_| {}).await);
-    }));
-    rt.run_until_idle(u64::MAX);
+    let outcome = run_to_end(&rt, async move { provider.execute(&request, &CancelToken::new(), &mut |_| {}).await });
     // The scripted model echoes the conversation it was sent, tool results included.
-    let echoed = outcome.borrow_mut().take().unwrap().result.unwrap();
+    let echoed = outcome.result.unwrap();
     let results: Vec<String> = serde_json::from_str::<serde_json::Value>(&echoed).unwrap()["messages"]
         .as_array()
         .unwrap()
@@ -407,17 +391,13 @@ fn a_stream_cut_mid_body_is_a_retryable_failure_and_the_text_before_it_was_shown
     }));
     let provider = HttpProvider::new(endpoint(KEY), transport, runtime);
     let request = task_request(None);
-    let seen = Rc::new(RefCell::new((String::new(), None)));
-    let slot = seen.clone();
-    rt.spawn(Box::pin(async move {
+    let (text, outcome) = run_to_end(&rt, async move {
         let mut text = String::new();
         let outcome = provider.execute(&request, &CancelToken::new(), &mut |d| text.push_str(d)).await;
-        *slot.borrow_mut() = (text, Some(outcome));
-    }));
-    rt.run_until_idle(u64::MAX);
-    let (text, outcome) = seen.borrow_mut().clone();
+        (text, outcome)
+    });
     assert_eq!(text, "Hel");
-    let error = outcome.unwrap().result.unwrap_err();
+    let error = outcome.result.unwrap_err();
     assert!(error.retryable && error.message.contains("broke off"), "{error:?}");
 }
 
@@ -437,15 +417,11 @@ fn a_stalled_stream_is_cut_by_the_read_timeout_long_before_the_task_timeout() {
     let settings = ProviderSettings { read_timeout_secs: 20, ..endpoint(KEY) };
     let provider = HttpProvider::new(settings, transport, runtime);
     let request = task_request(None);
-    let outcome = Rc::new(RefCell::new(None));
-    let slot = outcome.clone();
     let clock = rt.clone();
-    rt.spawn(Box::pin(async move {
-        let result = provider.execute(&request, &CancelToken::new(), &mut |_| {}).await;
-        *slot.borrow_mut() = Some((clock.elapsed_ms(), result));
-    }));
-    rt.run_until_idle(u64::MAX);
-    let (ended_at, outcome) = outcome.borrow_mut().take().unwrap();
+    let (ended_at, outcome) = run_to_end(&rt, async move {
+        let outcome = provider.execute(&request, &CancelToken::new(), &mut |_| {}).await;
+        (clock.elapsed_ms(), outcome)
+    });
     let error = outcome.result.unwrap_err();
     assert!(error.retryable && error.message.contains("read timeout"), "{error:?}");
     assert!((20_000..21_000).contains(&ended_at), "cut after the 20 s read timeout, at {ended_at} ms");
