@@ -13,7 +13,9 @@ pub mod engine;
 pub mod io;
 pub mod layout;
 pub mod llm;
+pub mod markdown;
 pub mod plan;
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim;
 pub mod sort;

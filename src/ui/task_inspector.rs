@@ -6,6 +6,7 @@ use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
+use super::result_text::ResultText;
 use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
@@ -202,7 +203,7 @@ pub fn TaskInspector() -> impl IntoView {
             </dl>
             {live}
             {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}
-            {task_state.result.map(|r| view! { <h3>"Result"</h3><pre class="result-text" data-testid="inspector-result">{r}</pre> })}
+            {task_state.result.map(|r| view! { <h3>"Result"</h3><ResultText text=r/> })}
         })
     };
     view! {
