@@ -15,7 +15,7 @@ pub mod layout;
 pub mod llm;
 pub mod markdown;
 pub mod plan;
-
+pub mod report;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim;
 pub mod sort;

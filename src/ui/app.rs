@@ -11,6 +11,7 @@ use super::plan_graph::PlanGraph;
 use super::plan_preview::PlanPreviewPanel;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
+use super::report_view::ReportView;
 use super::run_bar::RunBar;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
@@ -62,6 +63,7 @@ pub fn App(
                 </section>
                 <section class="center-column">
                     <RunBar/>
+                    <ReportView/>
                     <ValidationList/>
                     <PlanGraph/>
                     <TimelineChart/>

@@ -18,6 +18,7 @@ pub mod plan_preview;
 pub mod provider_fields;
 pub mod replan_approval;
 pub mod replan_history;
+pub mod report_view;
 pub mod result_text;
 pub mod run_bar;
 pub mod settings_panel;

@@ -15,6 +15,7 @@ mod history;
 mod hostile_links;
 mod provider_ui;
 mod providers;
+mod results;
 mod resume;
 mod run_flow;
 mod secrets;
