@@ -14,6 +14,7 @@ pub mod io;
 pub mod layout;
 pub mod llm;
 pub mod markdown;
+pub mod otlp;
 pub mod plan;
 pub mod report;
 #[cfg(not(target_arch = "wasm32"))]

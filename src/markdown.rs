@@ -82,11 +82,9 @@ impl Tag {
     /// ordered list keeps its first number.
     pub fn attributes(&self) -> Vec<(&'static str, String)> {
         match self {
-            Tag::Link(href) => vec![
-                ("href", href.clone()),
-                ("target", "_blank".into()),
-                ("rel", "noopener noreferrer".into()),
-            ],
+            Tag::Link(href) => {
+                vec![("href", href.clone()), ("target", "_blank".into()), ("rel", "noopener noreferrer".into())]
+            }
             Tag::List(Some(start)) if *start != 1 => vec![("start", start.to_string())],
             _ => Vec::new(),
         }
@@ -136,7 +134,8 @@ pub fn to_tree(text: &str) -> Vec<Node> {
                     MdTag::Image { dest_url, .. } => Some(dest_url.to_string()),
                     _ => None,
                 };
-                if matches!(tag, MdTag::TableRow) && !in_head && stack.last().is_some_and(|f| f.tag == Some(Tag::Table)) {
+                if matches!(tag, MdTag::TableRow) && !in_head && stack.last().is_some_and(|f| f.tag == Some(Tag::Table))
+                {
                     // Body rows follow the head directly; they go into one body.
                     stack.push(Frame::new(Some(Tag::TableBody)));
                 }
@@ -270,7 +269,8 @@ mod tests {
 
     #[test]
     fn headings_emphasis_lists_and_code() {
-        let tree = to_tree("# Title\n\nSome *em* and **strong** `code`.\n\n3. a\n4. b\n\n- x\n\n```rust\nfn f() {}\n```\n");
+        let tree =
+            to_tree("# Title\n\nSome *em* and **strong** `code`.\n\n3. a\n4. b\n\n- x\n\n```rust\nfn f() {}\n```\n");
         assert_eq!(
             show(&tree),
             r#"<h1>"Title"</><p>"Some "<em>"em"</>" and "<strong>"strong"</>" "<code>"code"</>"."</><ol start="3"><li>"a"</><li>"b"</></><ul><li>"x"</></><pre>"fn f() {}\n"</>"#
@@ -297,7 +297,8 @@ mod tests {
 
     #[test]
     fn only_http_and_https_links_are_links_and_they_open_safely() {
-        let tree = to_tree("[ok](https://example.com/a) [js](javascript:alert(1)) [data](data:text/html,x) [up](HTTP://X)");
+        let tree =
+            to_tree("[ok](https://example.com/a) [js](javascript:alert(1)) [data](data:text/html,x) [up](HTTP://X)");
         assert_eq!(
             show(&tree),
             r#"<p><a href="https://example.com/a" target="_blank" rel="noopener noreferrer">"ok"</>" js data "<a href="HTTP://X" target="_blank" rel="noopener noreferrer">"up"</></>"#

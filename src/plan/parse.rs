@@ -220,7 +220,12 @@ pub(crate) fn task_from_value(number: usize, item: &Value) -> Result<Task, Parse
         None => None,
         Some((key, value)) => Some(id_text(value).ok_or_else(|| wrong(key, "a task id", value))?),
     };
-    Ok(Task { id, name, description, depends_on, can_parallelize, kind, parent })
+    let model = match field(object, &["model"]) {
+        None | Some((_, Value::Null)) => None,
+        Some((_, Value::String(s))) => Some(s.trim().to_string()).filter(|m| !m.is_empty()),
+        Some((key, other)) => return Err(wrong(key, "a string", other)),
+    };
+    Ok(Task { id, name, description, depends_on, can_parallelize, kind, parent, model })
 }
 
 /// Maps the `critical_path` value: an array of ids or one string like `"T1 -> T2 -> T3"`.

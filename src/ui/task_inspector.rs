@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
+use super::result_text::ResultText;
 use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
-use super::result_text::ResultText;
 use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;

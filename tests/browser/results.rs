@@ -34,7 +34,10 @@ async fn a_result_renders_as_markdown_with_raw_html_as_text_and_only_safe_links(
     let text = rendered.text_content().unwrap_or_default();
     assert!(text.contains("<img src=x onerror=alert(1)>") && text.contains("<script>alert(1)</script>"), "{text}");
     assert_eq!(inside("th"), 2);
-    assert_eq!(find(&app.root, "[data-testid='result-markdown'] td").and_then(|c| c.text_content()).as_deref(), Some("x"));
+    assert_eq!(
+        find(&app.root, "[data-testid='result-markdown'] td").and_then(|c| c.text_content()).as_deref(),
+        Some("x")
+    );
     let links = rendered.query_selector_all("a").unwrap();
     assert_eq!(links.length(), 1, "only the https link is a link: {}", rendered.inner_html());
     let link: web_sys::Element = wasm_bindgen::JsCast::unchecked_into(links.item(0).unwrap());
