@@ -9,11 +9,13 @@
 //! one run always exports the same ids. No prompt or response text is exported.
 
 use serde_json::{json, Value};
+use thiserror::Error;
 
 use crate::engine::rng::hash_str;
 use crate::engine::TaskStatus;
 use crate::llm::tools::{ToolAccess, ToolCallLog};
 use crate::store::record::{CallRecord, EventRecord, TaskRecord, WorkflowRecord};
+use crate::store::{CheckpointStore, StoreError};
 
 /// Span kind `INTERNAL` of the OTLP enum.
 const KIND_INTERNAL: u8 = 1;
@@ -77,6 +79,28 @@ fn attempts(events: &[EventRecord]) -> Vec<Attempt> {
     found
 }
 
+/// Why a run's trace could not be exported.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum TraceExportError {
+    /// A record could not be read.
+    #[error("the trace could not be exported: {0}")]
+    Store(#[from] StoreError),
+    /// No workflow of that id is stored.
+    #[error("the trace could not be exported: workflow {0} is not saved")]
+    NoWorkflow(String),
+}
+
+/// The trace of workflow `workflow_id`, read from `store`, as OTLP/JSON text (what the **Trace**
+/// button downloads).
+pub async fn export_from_store(store: &dyn CheckpointStore, workflow_id: &str) -> Result<String, TraceExportError> {
+    let workflow =
+        store.workflow(workflow_id).await?.ok_or_else(|| TraceExportError::NoWorkflow(workflow_id.to_string()))?;
+    let (tasks, _) = store.tasks(workflow_id).await?;
+    let events = store.events(workflow_id).await?;
+    let calls = store.calls(workflow_id).await?;
+    Ok(export(&RunRecords { workflow: &workflow, tasks: &tasks, events: &events, calls: &calls }).to_string())
+}
+
 /// The run as OTLP/JSON (`{"resourceSpans":[…]}`).
 pub fn export(run: &RunRecords<'_>) -> Value {
     let workflow = run.workflow;
@@ -121,9 +145,10 @@ pub fn export(run: &RunRecords<'_>) -> Value {
         let status = match attempt.ended_as.as_deref() {
             None => json!({}),
             Some("completed") => json!({"code": STATUS_OK}),
-            Some("failed") if last_attempt => {
-                error(state.and_then(|s| s.error.as_deref()).unwrap_or("the attempt failed"))
+            Some("failed") => {
+                error(state.and_then(|s| s.error.as_deref()).filter(|_| last_attempt).unwrap_or("the attempt failed"))
             }
+            Some("running") => error("interrupted: the page stopped during the attempt, which ran again"),
             Some(after) => error(&format!("the attempt ended without a result (the task became {after})")),
         };
         let mut attributes = vec![
@@ -310,4 +335,48 @@ fn int(key: &str, value: u64) -> Value {
 
 fn boolean(key: &str, value: bool) -> Value {
     json!({"key": key, "value": {"boolValue": value}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(task: &str, status: &str, attempt: u32, at_ms: f64) -> EventRecord {
+        EventRecord { workflow_id: "w".into(), task_id: task.into(), status: status.into(), attempt, at_ms }
+    }
+
+    #[test]
+    fn attempts_are_rebuilt_from_the_event_log_retries_and_interruptions_included() {
+        let events = [
+            event("T1", "running", 1, 10.0),
+            event("T2", "running", 1, 5.0),
+            event("T2", "running", 1, 6.0), // a second checkpoint of the same attempt
+            event("T1", "pending", 1, 20.0),
+            event("T2", "running", 2, 15.0), // re-run after a reload
+            event("T2", "failed", 2, 25.0),
+            event("T1", "running", 2, 30.0),
+            event("T1", "completed", 2, 40.0),
+            event("T3", "running", 1, 50.0),
+        ];
+        let found: Vec<(String, u32, f64, Option<f64>, Option<String>)> =
+            attempts(&events).into_iter().map(|a| (a.task_id, a.number, a.start_ms, a.end_ms, a.ended_as)).collect();
+        let row = |t: &str, n, s, e: Option<f64>, as_: Option<&str>| (t.to_string(), n, s, e, as_.map(str::to_string));
+        assert_eq!(
+            found,
+            [
+                row("T2", 1, 5.0, Some(15.0), Some("running")),
+                row("T1", 1, 10.0, Some(20.0), Some("pending")),
+                row("T2", 2, 15.0, Some(25.0), Some("failed")),
+                row("T1", 2, 30.0, Some(40.0), Some("completed")),
+                row("T3", 1, 50.0, None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn times_are_decimal_nanoseconds_and_ids_never_zero() {
+        assert_eq!(nanos(1_767_225_600_123.5), "1767225600123500000");
+        assert_eq!(nanos(-3.0), "0");
+        assert_eq!(nonzero(0), 1);
+    }
 }

@@ -22,7 +22,7 @@ use planwright::io::transport::HttpRequest;
 use planwright::llm::http_provider::HttpProvider;
 use planwright::llm::provider::Provider;
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
-use planwright::otlp::{export, RunRecords};
+use planwright::otlp::{export_from_store, TraceExportError};
 use planwright::plan::{Plan, Task};
 use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
 use planwright::store::{CheckpointStore, MemoryStore};
@@ -182,13 +182,9 @@ fn each_task_asks_for_its_model_and_is_priced_by_it() {
     assert_eq!(stored.state.usage.model.as_deref(), Some("cheap"), "the checkpoint carries the model");
 }
 
-/// The export of the finished run, as text.
+/// The export of the finished run, as text, as the Trace button makes it.
 fn exported(store: &MemoryStore) -> String {
-    let workflow = store.workflow(WORKFLOW).now_or_never().unwrap().unwrap().expect("the workflow is stored");
-    let (tasks, _) = store.tasks(WORKFLOW).now_or_never().unwrap().unwrap();
-    let events = store.events(WORKFLOW).now_or_never().unwrap().unwrap();
-    let calls = store.calls(WORKFLOW).now_or_never().unwrap().unwrap();
-    export(&RunRecords { workflow: &workflow, tasks: &tasks, events: &events, calls: &calls }).to_string()
+    export_from_store(store, WORKFLOW).now_or_never().unwrap().expect("the run exports")
 }
 
 /// Whether every field of `ours` is in `theirs` with the same value (the official mapping adds
@@ -273,6 +269,11 @@ fn the_trace_export_parses_as_an_otlp_export_request_with_the_runs_structure() {
     assert_eq!((int(chat("T1"), "gen_ai.usage.input_tokens"), int(chat("T1"), "gen_ai.usage.output_tokens")), (3, 2));
     assert_eq!(int(chat("T2"), "gen_ai.usage.input_tokens"), 6, "two rounds");
     assert_eq!(chat("T4").status.as_ref().unwrap().code, StatusCode::Error as i32);
+
+    assert_eq!(
+        export_from_store(&store, "wf-gone").now_or_never().unwrap(),
+        Err(TraceExportError::NoWorkflow("wf-gone".into()))
+    );
 
     let tool = spans.iter().find(|s| s.name == "execute_tool calculate").expect("the tool call's span");
     assert_eq!(tool.parent_span_id, attempt("T2").span_id);

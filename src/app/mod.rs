@@ -11,3 +11,4 @@ pub mod settings_storage;
 pub mod share;
 pub mod state;
 pub mod task_board;
+pub mod trace_export;

@@ -25,4 +25,5 @@ pub mod settings_panel;
 pub mod task_inspector;
 pub mod theme_switch;
 pub mod timeline_chart;
+pub mod type_models;
 pub mod validation_list;

@@ -1,19 +1,21 @@
 //! The *Result* view: the run's deliverable (the final tasks' outputs, see [`crate::report`]) rendered
-//! as Markdown and downloadable as a `.md` file.
+//! as Markdown and downloadable as a `.md` file; beside it, the run's trace as an OTLP file.
 
 use leptos::prelude::*;
 
 use super::markdown_view::MarkdownView;
 use crate::app::download::download;
 use crate::app::state::AppState;
+use crate::app::trace_export::export_trace;
 use crate::report::assemble;
 
-/// A **Result** button once a task has an output; it opens the assembled deliverable.
+/// Once a task has started: a **Result** button that opens the assembled deliverable, and **Trace
+/// (OTLP)**, which downloads the run as an OpenTelemetry trace.
 #[component]
 pub fn ReportView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(false);
-    let has_result = Memo::new(move |_| state.tasks.with(|tasks| tasks.values().any(|t| t.result.is_some())));
+    let started = Memo::new(move |_| state.tasks.with(|tasks| tasks.values().any(|t| t.started_at_ms.is_some())));
     let document = Memo::new(move |_| {
         let goal = state.plan_goal.get();
         state.plan.with(|plan| {
@@ -29,7 +31,7 @@ pub fn ReportView() -> impl IntoView {
         }
     };
     move || {
-        has_result.get().then(|| {
+        started.get().then(|| {
             view! {
                 <div class="panel report">
                     <div class="row">
@@ -39,6 +41,8 @@ pub fn ReportView() -> impl IntoView {
                         {move || open.get().then(|| view! {
                             <button data-testid="report-download" on:click=save>"Download .md"</button>
                         })}
+                        <button data-testid="export-otlp" on:click=move |_| export_trace(state)
+                            title="The run as an OpenTelemetry trace (OTLP/JSON) for a trace viewer">"Trace (OTLP)"</button>
                     </div>
                     {move || open.get().then(|| view! {
                         <div data-testid="report-view">

@@ -66,6 +66,60 @@ async fn the_result_view_holds_the_final_tasks_outputs_in_plan_order() {
     let appendix = text.find("[Demo result] Appendix").expect("T2's output");
     assert!(summary < appendix, "{text}");
     assert!(!text.contains("[Demo result] Scope"), "T1 is not a final task: {text}");
-    click(&app.root, "report-download");
-    assert!(find(&app.root, ".notice-error").is_none());
+}
+
+/// Clicks `test_id` with `URL.createObjectURL` captured, and returns the text of the Blob the click
+/// offered as a download.
+async fn downloaded_text(root: &web_sys::HtmlElement, test_id: &str) -> String {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::*;
+    let url_class = js_sys::Reflect::get(&js_sys::global(), &"URL".into()).unwrap();
+    let original = js_sys::Reflect::get(&url_class, &"createObjectURL".into()).unwrap();
+    let captured: Rc<RefCell<Option<web_sys::Blob>>> = Rc::default();
+    let sink = captured.clone();
+    let capture = Closure::<dyn FnMut(web_sys::Blob) -> String>::new(move |blob| {
+        *sink.borrow_mut() = Some(blob);
+        "data:,".to_string()
+    });
+    js_sys::Reflect::set(&url_class, &"createObjectURL".into(), capture.as_ref()).unwrap();
+    click(root, test_id);
+    wait_until("the download", 5_000.0, || captured.borrow().is_some()).await;
+    js_sys::Reflect::set(&url_class, &"createObjectURL".into(), &original).unwrap();
+    let blob = captured.borrow_mut().take().unwrap();
+    wasm_bindgen_futures::JsFuture::from(blob.text()).await.unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_button_downloads_the_run_as_otlp_json() {
+    let app = run_markdown_plan("otlp").await;
+    let text = downloaded_text(&app.root, "export-otlp").await;
+    let trace: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let spans = trace["resourceSpans"][0]["scopeSpans"][0]["spans"].as_array().expect("spans").clone();
+    // The run, an attempt and an LLM call per task.
+    assert_eq!(spans.len(), 7, "{text}");
+    assert_eq!(spans[0]["name"], "run");
+    let root_id = spans[0]["spanId"].as_str().unwrap().to_string();
+    assert_eq!(root_id.len(), 16);
+    assert_eq!(spans[0]["traceId"].as_str().unwrap().len(), 32);
+    let attempts: Vec<&serde_json::Value> =
+        spans.iter().filter(|s| s["name"].as_str().unwrap().starts_with("task ")).collect();
+    assert_eq!(attempts.len(), 3);
+    assert!(attempts.iter().all(|s| s["parentSpanId"] == root_id.as_str() && s["status"]["code"] == 1));
+    let chat = spans.iter().find(|s| s["name"] == "chat demo").expect("an LLM span");
+    assert!(chat["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["key"] == "gen_ai.provider.name" && a["value"]["stringValue"] == "planwright.demo"));
+    assert!(chat["startTimeUnixNano"].as_str().unwrap().parse::<u64>().unwrap() > 1_600_000_000_000_000_000);
+
+    click(&app.root, "report-button");
+    wait_until("the report's download button", 2_000.0, || {
+        find(&app.root, "[data-testid='report-download']").is_some()
+    })
+    .await;
+    let report = downloaded_text(&app.root, "report-download").await;
+    let (summary, appendix) = (report.find("## T3 — Summary").unwrap(), report.find("## T2 — Appendix").unwrap());
+    assert!(report.starts_with("# ") && summary < appendix, "{report}");
 }
