@@ -358,11 +358,15 @@ mod tests {
             event("T1", "completed", 2, 40.0),
             event("T3", "running", 1, 50.0),
         ];
-        let found: Vec<(String, u32, f64, Option<f64>, Option<String>)> =
-            attempts(&events).into_iter().map(|a| (a.task_id, a.number, a.start_ms, a.end_ms, a.ended_as)).collect();
-        let row = |t: &str, n, s, e: Option<f64>, as_: Option<&str>| (t.to_string(), n, s, e, as_.map(str::to_string));
+        let row = |task: &str, number, start_ms, end_ms: Option<f64>, ended_as: Option<&str>| Attempt {
+            task_id: task.into(),
+            number,
+            start_ms,
+            end_ms,
+            ended_as: ended_as.map(str::to_string),
+        };
         assert_eq!(
-            found,
+            attempts(&events),
             [
                 row("T2", 1, 5.0, Some(15.0), Some("running")),
                 row("T1", 1, 10.0, Some(20.0), Some("pending")),
