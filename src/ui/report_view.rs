@@ -16,7 +16,11 @@ pub fn ReportView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(false);
     let started = Memo::new(move |_| state.tasks.with(|tasks| tasks.values().any(|t| t.started_at_ms.is_some())));
+    // Assembled only while the view is open: a closed view costs nothing per task update.
     let document = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
         let goal = state.plan_goal.get();
         state.plan.with(|plan| {
             let plan = plan.as_ref()?;

@@ -168,7 +168,7 @@ pub fn TaskInspector() -> impl IntoView {
             (task.id.clone(), task.id.clone(), task.id.clone(), task.id.clone());
         // The model this task will use (its own, its type's or the provider's), or the one it used.
         let model_planned =
-            state.settings.with_untracked(|s| s.model_for(task.model.as_deref(), task.kind.as_deref()).to_string());
+            state.settings.with(|s| s.model_for(task.model.as_deref(), task.kind.as_deref()).to_string());
         let model_line = task_state.usage.model.clone().unwrap_or(model_planned.clone());
         let editor = editable.then(|| view! {
             <div class="task-editor" data-testid="task-editor">
