@@ -8,7 +8,7 @@
 //! end to end from their conversation's start. Ids are hashes of the workflow, task and attempt, so
 //! one run always exports the same ids. No prompt or response text is exported.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::engine::rng::hash_str;
@@ -98,11 +98,11 @@ pub async fn export_from_store(store: &dyn CheckpointStore, workflow_id: &str) -
     let (tasks, _) = store.tasks(workflow_id).await?;
     let events = store.events(workflow_id).await?;
     let calls = store.calls(workflow_id).await?;
-    Ok(export(&RunRecords { workflow: &workflow, tasks: &tasks, events: &events, calls: &calls }).to_string())
+    Ok(export(&RunRecords { workflow: &workflow, tasks: &tasks, events: &events, calls: &calls }))
 }
 
-/// The run as OTLP/JSON (`{"resourceSpans":[…]}`).
-pub fn export(run: &RunRecords<'_>) -> Value {
+/// The run as OTLP/JSON text (`{"resourceSpans":[…]}`).
+pub fn export(run: &RunRecords<'_>) -> String {
     let workflow = run.workflow;
     let trace_id =
         format!("{:016x}{:016x}", nonzero(hash_str(&workflow.id)), hash_str(&format!("{}\u{0}trace", workflow.id)));
@@ -117,8 +117,8 @@ pub fn export(run: &RunRecords<'_>) -> Value {
                     kind: u8,
                     start_ms: f64,
                     end_ms: f64,
-                    attributes: Vec<Value>,
-                    status: Value| {
+                    attributes: Vec<KeyValue>,
+                    status: Status| {
         let parent = parent.to_string();
         spans.push(SpanData { id, parent, name, kind, start_ms, end_ms: end_ms.max(start_ms), attributes, status });
     };
@@ -143,8 +143,8 @@ pub fn export(run: &RunRecords<'_>) -> Value {
         let state = state_of(&attempt.task_id);
         let last_attempt = state.is_some_and(|s| s.attempts == attempt.number);
         let status = match attempt.ended_as.as_deref() {
-            None => json!({}),
-            Some("completed") => json!({"code": STATUS_OK}),
+            None => Status::default(),
+            Some("completed") => OK,
             Some("failed") => {
                 error(state.and_then(|s| s.error.as_deref()).filter(|_| last_attempt).unwrap_or("the attempt failed"))
             }
@@ -195,11 +195,11 @@ pub fn export(run: &RunRecords<'_>) -> Value {
             string("planwright.task.id", &call.task_id),
         ];
         if let Some(cost) = usage.cost_usd {
-            attributes.push(json!({"key": "planwright.cost_usd", "value": {"doubleValue": cost}}));
+            attributes.push(KeyValue { key: "planwright.cost_usd", value: AnyValue::Double(cost) });
         }
         let status = match call.response.strip_prefix("error: ") {
             Some(message) => error(message),
-            None => json!({"code": STATUS_OK}),
+            None => OK,
         };
         let id = span_id(&format!("call\u{0}{index}"));
         span(id, &parent, format!("chat {model}"), KIND_CLIENT, start_ms, call.at_ms, attributes, status);
@@ -226,9 +226,9 @@ pub fn export(run: &RunRecords<'_>) -> Value {
     let status = if failed > 0 {
         error(&format!("{failed} task(s) failed"))
     } else if all_done {
-        json!({"code": STATUS_OK})
+        OK
     } else {
-        json!({})
+        Status::default()
     };
     let attributes = vec![
         string("planwright.workflow.id", &workflow.id),
@@ -250,11 +250,17 @@ pub fn export(run: &RunRecords<'_>) -> Value {
         status,
     };
     // The root first, as viewers list spans in order.
-    let spans: Vec<Value> = std::iter::once(root).chain(spans).map(|s| s.into_json(&trace_id)).collect();
-    json!({"resourceSpans": [{
-        "resource": {"attributes": [string("service.name", "planwright")]},
-        "scopeSpans": [{"scope": {"name": "planwright", "version": env!("CARGO_PKG_VERSION")}, "spans": spans}],
-    }]})
+    let spans: Vec<SpanJson<'_>> = std::iter::once(root).chain(spans).map(|s| s.encoded(&trace_id)).collect();
+    let request = ExportRequest {
+        resource_spans: [ResourceSpans {
+            resource: Resource { attributes: vec![string("service.name", "planwright")] },
+            scope_spans: [ScopeSpans {
+                scope: Scope { name: "planwright", version: env!("CARGO_PKG_VERSION") },
+                spans,
+            }],
+        }],
+    };
+    serde_json::to_string(&request).expect("a trace always serialises")
 }
 
 /// One span before encoding; times in ms since the epoch.
@@ -266,27 +272,113 @@ struct SpanData {
     kind: u8,
     start_ms: f64,
     end_ms: f64,
-    attributes: Vec<Value>,
-    status: Value,
+    attributes: Vec<KeyValue>,
+    status: Status,
 }
 
 impl SpanData {
-    /// The span in OTLP/JSON.
-    fn into_json(self, trace_id: &str) -> Value {
-        let mut span = json!({
-            "traceId": trace_id, "spanId": self.id, "name": self.name, "kind": self.kind,
-            "startTimeUnixNano": nanos(self.start_ms), "endTimeUnixNano": nanos(self.end_ms),
-            "attributes": self.attributes, "status": self.status,
-        });
-        if !self.parent.is_empty() {
-            span["parentSpanId"] = Value::String(self.parent);
+    /// The span as OTLP/JSON writes it.
+    fn encoded(self, trace_id: &str) -> SpanJson<'_> {
+        SpanJson {
+            trace_id,
+            span_id: self.id,
+            parent_span_id: self.parent,
+            name: self.name,
+            kind: self.kind,
+            start_time_unix_nano: nanos(self.start_ms),
+            end_time_unix_nano: nanos(self.end_ms),
+            attributes: self.attributes,
+            status: self.status,
         }
-        span
     }
 }
 
+/// `ExportTraceServiceRequest` in OTLP/JSON: one resource, one scope.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportRequest<'a> {
+    resource_spans: [ResourceSpans<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceSpans<'a> {
+    resource: Resource,
+    scope_spans: [ScopeSpans<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Resource {
+    attributes: Vec<KeyValue>,
+}
+
+#[derive(Serialize)]
+struct ScopeSpans<'a> {
+    scope: Scope,
+    spans: Vec<SpanJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Scope {
+    name: &'static str,
+    version: &'static str,
+}
+
+/// A span in OTLP/JSON: hex ids, times as decimal strings, the kind as its enum number.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpanJson<'a> {
+    trace_id: &'a str,
+    span_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    parent_span_id: String,
+    name: String,
+    kind: u8,
+    start_time_unix_nano: String,
+    end_time_unix_nano: String,
+    attributes: Vec<KeyValue>,
+    status: Status,
+}
+
+/// A span's status: `code` 0 (unset) is left out, as OTLP/JSON leaves out defaults.
+#[derive(Serialize, Default)]
+struct Status {
+    #[serde(skip_serializing_if = "is_unset")]
+    code: u8,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    message: String,
+}
+
+/// Status `OK`.
+const OK: Status = Status { code: STATUS_OK, message: String::new() };
+
+fn is_unset(code: &u8) -> bool {
+    *code == 0
+}
+
+/// An attribute.
+#[derive(Serialize)]
+struct KeyValue {
+    key: &'static str,
+    value: AnyValue,
+}
+
+/// An attribute's value, tagged by its type (`{"stringValue": …}`); 64-bit integers are decimal
+/// strings in OTLP/JSON.
+#[derive(Serialize)]
+enum AnyValue {
+    #[serde(rename = "stringValue")]
+    String(String),
+    #[serde(rename = "intValue")]
+    Int(String),
+    #[serde(rename = "doubleValue")]
+    Double(f64),
+    #[serde(rename = "boolValue")]
+    Bool(bool),
+}
+
 /// A tool call's attributes, status and span kind (an HTTP request is a client call).
-fn tool_attributes(tool: &ToolCallLog) -> (Vec<Value>, Value, u8) {
+fn tool_attributes(tool: &ToolCallLog) -> (Vec<KeyValue>, Status, u8) {
     let mut attributes = vec![
         string("gen_ai.operation.name", "execute_tool"),
         string("gen_ai.tool.name", &tool.tool),
@@ -303,7 +395,7 @@ fn tool_attributes(tool: &ToolCallLog) -> (Vec<Value>, Value, u8) {
     let status = match (tool.access, tool.status) {
         (ToolAccess::Denied | ToolAccess::Refused, _) => error(&format!("tool call {}", tool.access.label())),
         (_, Some(code)) if code >= 400 => error(&format!("HTTP {code}")),
-        _ => json!({"code": STATUS_OK}),
+        _ => OK,
     };
     let kind = if tool.url.is_empty() { KIND_INTERNAL } else { KIND_CLIENT };
     (attributes, status, kind)
@@ -320,21 +412,21 @@ fn nanos(ms: f64) -> String {
     ((ms.trunc() as u64) * 1_000_000 + (ms.fract() * 1_000_000.0).round() as u64).to_string()
 }
 
-fn error(message: &str) -> Value {
-    json!({"code": STATUS_ERROR, "message": message})
+fn error(message: &str) -> Status {
+    Status { code: STATUS_ERROR, message: message.to_string() }
 }
 
-fn string(key: &str, value: &str) -> Value {
-    json!({"key": key, "value": {"stringValue": value}})
+fn string(key: &'static str, value: &str) -> KeyValue {
+    KeyValue { key, value: AnyValue::String(value.to_string()) }
 }
 
 /// An integer attribute: OTLP/JSON writes 64-bit integers as decimal strings.
-fn int(key: &str, value: u64) -> Value {
-    json!({"key": key, "value": {"intValue": value.to_string()}})
+fn int(key: &'static str, value: u64) -> KeyValue {
+    KeyValue { key, value: AnyValue::Int(value.to_string()) }
 }
 
-fn boolean(key: &str, value: bool) -> Value {
-    json!({"key": key, "value": {"boolValue": value}})
+fn boolean(key: &'static str, value: bool) -> KeyValue {
+    KeyValue { key, value: AnyValue::Bool(value) }
 }
 
 #[cfg(test)]
