@@ -29,7 +29,8 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<TaskId>,
     /// The model this task uses, chosen by the user before the run (`None`: its type's model or
-    /// the provider's).
+    /// the provider's). Kept in checkpoints; plans read from outside (answers, imports, links)
+    /// never set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
