@@ -23,6 +23,7 @@ use planwright::llm::http_provider::HttpProvider;
 use planwright::llm::provider::Provider;
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::otlp::{export_from_store, TraceExportError};
+use planwright::plan::task_type::TaskType;
 use planwright::plan::{Plan, Task};
 use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
 use planwright::store::{CheckpointStore, MemoryStore};
@@ -56,8 +57,8 @@ fn settings() -> ProviderSettings {
         price_table: "cheap 1 1\nstrong 10 10\nmine 100 100".into(),
         ..ProviderSettings::default()
     };
-    settings.set_type_model("research", "cheap");
-    settings.set_type_model("data", "cheap");
+    settings.type_models.set(TaskType::Research, "cheap");
+    settings.type_models.set(TaskType::Data, "cheap");
     settings
 }
 

@@ -1,8 +1,6 @@
 //! Which provider to use and how to reach it. The API key and the extra headers are never serialised
 //! (and never printed: `Debug` is in `settings_debug.rs`).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -10,6 +8,7 @@ use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
+use super::type_models::TypeModels;
 use crate::plan::task_type::TaskType;
 
 /// The kinds of provider the settings panel offers.
@@ -87,10 +86,9 @@ pub struct ProviderSettings {
     pub base_url: String,
     /// Model name: the model of plans and of every task without a model of its own or of its type.
     pub model: String,
-    /// Models per task type (`research`, `writing`, …; see [`TaskType`]): a task of a listed type
-    /// uses its type's model. Empty values are ignored.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub type_models: BTreeMap<String, String>,
+    /// Models per task type: a task of a type with a model uses it.
+    #[serde(default, skip_serializing_if = "TypeModels::is_empty")]
+    pub type_models: TypeModels,
     /// API key: kept in memory only; `#[serde(skip)]` keeps it out of every serialised form
     /// (it reaches localStorage only through an explicit "remember on this device").
     #[serde(skip)]
@@ -159,7 +157,7 @@ impl Default for ProviderSettings {
             kind: ProviderKind::Demo,
             base_url: "http://localhost:11434/v1".to_string(),
             model: "llama3.2".to_string(),
-            type_models: BTreeMap::new(),
+            type_models: TypeModels::default(),
             api_key: String::new(),
             remember_key: false,
             needs_key: false,
@@ -201,21 +199,8 @@ impl ProviderSettings {
     /// The model a task uses: its own (`task_model`, chosen in the inspector), else the model set
     /// for its type (`kind`, read as [`TaskType::parse`] reads it), else [`ProviderSettings::model`].
     pub fn model_for<'a>(&'a self, task_model: Option<&'a str>, kind: Option<&str>) -> &'a str {
-        let of_type = kind.and_then(TaskType::parse).and_then(|t| self.type_models.get(t.key())).map(String::as_str);
+        let of_type = kind.and_then(TaskType::parse).map(|t| self.type_models.get(t));
         [task_model, of_type].into_iter().flatten().map(str::trim).find(|m| !m.is_empty()).unwrap_or(self.model.trim())
-    }
-
-    /// The model set for task type `key` (empty when none).
-    pub fn type_model(&self, key: &str) -> &str {
-        self.type_models.get(key).map_or("", String::as_str)
-    }
-
-    /// Sets (or, with a blank `model`, clears) the model of task type `key`.
-    pub fn set_type_model(&mut self, key: &str, model: &str) {
-        match model.trim() {
-            "" => self.type_models.remove(key),
-            model => self.type_models.insert(key.to_string(), model.to_string()),
-        };
     }
 
     /// Why requests cannot be sent yet for want of a credential (the API key), if so.
@@ -365,10 +350,10 @@ mod tests {
     #[test]
     fn a_task_uses_its_own_model_else_its_types_else_the_providers() {
         let mut s = ProviderSettings { model: "strong".into(), ..ProviderSettings::default() };
-        s.set_type_model("research", " cheap ");
-        s.set_type_model("data", "cheap");
-        s.set_type_model("writing", "");
-        assert_eq!(s.type_model("research"), "cheap");
+        s.type_models.set(TaskType::Research, " cheap ");
+        s.type_models.set(TaskType::Data, "cheap");
+        s.type_models.set(TaskType::Writing, "");
+        assert_eq!(s.type_models.get(TaskType::Research), "cheap");
         assert_eq!(s.model_for(None, Some("research")), "cheap");
         assert_eq!(s.model_for(None, Some(" Pipeline ")), "cheap", "a synonym of data");
         assert_eq!(s.model_for(None, Some("writing")), "strong", "a blank type model is not set");
@@ -376,7 +361,7 @@ mod tests {
         assert_eq!(s.model_for(None, None), "strong");
         assert_eq!(s.model_for(Some("mine"), Some("research")), "mine");
         assert_eq!(s.model_for(Some("  "), Some("research")), "cheap", "a blank task model is not set");
-        s.set_type_model("research", " ");
+        s.type_models.set(TaskType::Research, " ");
         assert_eq!(s.model_for(None, Some("research")), "strong", "cleared");
         let json = serde_json::to_string(&s).unwrap();
         assert!(json.contains(r#""type_models":{"data":"cheap"}"#), "{json}");

@@ -21,8 +21,8 @@ pub fn TypeModels() -> impl IntoView {
                     <div>
                         <label for=id.clone()>{key}</label>
                         <input id=id.clone() data-testid=id type="text" placeholder=move || state.settings.with(|s| s.model.clone())
-                            prop:value=move || state.settings.with(|s| s.type_model(key).to_string())
-                            on:change=move |ev| state.settings.update(|s| s.set_type_model(key, &event_target_value(&ev)))/>
+                            prop:value=move || state.settings.with(|s| s.type_models.get(t).to_string())
+                            on:change=move |ev| state.settings.update(|s| s.type_models.set(t, &event_target_value(&ev)))/>
                     </div>
                 }
             }).collect_view()}
