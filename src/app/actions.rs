@@ -552,14 +552,14 @@ pub fn restore_on_load(state: AppState) {
             Err(e) => {
                 state.error(e.to_string());
                 state.phase.set(Phase::Ready);
-                open_shared_plan(state);
+                open_shared_plan(state).await;
                 return;
             }
         };
         if state.store.try_set_value(Some(store.clone())).is_some() {
             return; // unmounted meanwhile
         }
-        if open_shared_plan(state) {
+        if open_shared_plan(state).await {
             return;
         }
         match load_current(&store).await {
@@ -574,8 +574,8 @@ pub fn restore_on_load(state: AppState) {
 }
 
 /// Imports the plan of a share link the page was opened with; true if there was one.
-fn open_shared_plan(state: AppState) -> bool {
-    match plan_from_location() {
+async fn open_shared_plan(state: AppState) -> bool {
+    match plan_from_location().await {
         None => false,
         Some(Ok(plan)) => {
             preview_plan(state, "a share link", plan);
