@@ -114,9 +114,9 @@ pub fn download_plan(state: AppState) {
     }
 }
 
-/// The plan in the page's URL fragment, if the page was opened from a share link; the fragment is
-/// removed so a reload does not import it again.
-pub async fn plan_from_location() -> Option<Result<Plan, ShareError>> {
+/// The URL fragment of the share link the page was opened with, if any; it is removed from the
+/// address so a reload does not import it again.
+pub fn shared_fragment() -> Option<String> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok()?;
     if !hash.contains("plan=") {
@@ -126,7 +126,7 @@ pub async fn plan_from_location() -> Option<Result<Plan, ShareError>> {
         let path = window.location().pathname().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(plan_from_fragment(&hash).await)
+    Some(hash)
 }
 
 /// Fixed colours for an exported SVG (the page's theme variables do not travel with the file).

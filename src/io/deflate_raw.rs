@@ -42,7 +42,8 @@ const INFLATE_INPUT_CHUNK: usize = 1024;
 
 /// `bytes` compressed as raw DEFLATE.
 pub async fn deflate(bytes: &[u8]) -> Result<Vec<u8>, DeflateError> {
-    let stream: JsValue = CompressionStream::new("deflate-raw").map_err(|_| DeflateError::Unsupported("CompressionStream"))?.into();
+    let stream: JsValue =
+        CompressionStream::new("deflate-raw").map_err(|_| DeflateError::Unsupported("CompressionStream"))?.into();
     transform(&stream, bytes, bytes.len(), usize::MAX).await
 }
 
@@ -69,7 +70,8 @@ async fn transform(stream: &JsValue, input: &[u8], chunk: usize, cap: usize) -> 
         if Reflect::get(&read, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             return Ok(out);
         }
-        let value: Uint8Array = Reflect::get(&read, &"value".into()).map_err(|_| DeflateError::Invalid)?.unchecked_into();
+        let value: Uint8Array =
+            Reflect::get(&read, &"value".into()).map_err(|_| DeflateError::Invalid)?.unchecked_into();
         if out.len() + value.length() as usize > cap {
             // Cancelling errors the writable side too: the writer stops.
             let _ = reader.cancel();

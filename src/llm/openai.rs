@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::chat::{ChatOutcome, ToolCall, Usage};
 use super::prompt::ChatMessage;
-use crate::io::transport::TransportError;
 use crate::engine::TaskError;
+use crate::io::transport::TransportError;
 
 /// The `/chat/completions` URL under `base_url` (e.g. `http://localhost:11434/v1`).
 pub fn chat_url(base_url: &str) -> String {
@@ -260,8 +260,10 @@ mod tests {
         let refused = TransportError::Network("TypeError: Failed to fetch".into());
         assert!(network_error("http://x", &refused).message.contains("OLLAMA_ORIGINS"));
         assert!(!network_error("http://x", &refused).message.contains("scripts/serve"));
-        let blocked =
-            TransportError::CrossOrigin { origin: "http://127.0.0.1:9".into(), detail: "TypeError: Failed to fetch".into() };
+        let blocked = TransportError::CrossOrigin {
+            origin: "http://127.0.0.1:9".into(),
+            detail: "TypeError: Failed to fetch".into(),
+        };
         let message = network_error("http://127.0.0.1:9/v1/chat/completions", &blocked).message;
         assert!(message.contains("scripts/serve --proxy http://127.0.0.1:9 "), "{message}");
     }

@@ -21,7 +21,8 @@ pub fn parse_proxies(json: &str) -> Vec<ServedProxy> {
         .iter()
         .filter_map(|entry| {
             let path = entry["path"].as_str().filter(|p| p.starts_with('/'))?;
-            let backend = entry["backend"].as_str().filter(|b| b.starts_with("http://") || b.starts_with("https://"))?;
+            let backend =
+                entry["backend"].as_str().filter(|b| b.starts_with("http://") || b.starts_with("https://"))?;
             Some(ServedProxy { path: path.to_string(), backend: backend.to_string() })
         })
         .collect()
@@ -66,7 +67,10 @@ mod tests {
     fn the_base_url_is_rewritten_through_the_proxy_that_forwards_to_it() {
         let ollama = proxy("/proxy/0/", "http://localhost:11434");
         let page = "http://127.0.0.1:8080";
-        assert_eq!(proxied_url("http://localhost:11434/v1", &ollama, page).unwrap(), "http://127.0.0.1:8080/proxy/0/v1");
+        assert_eq!(
+            proxied_url("http://localhost:11434/v1", &ollama, page).unwrap(),
+            "http://127.0.0.1:8080/proxy/0/v1"
+        );
         assert_eq!(proxied_url(" HTTP://localhost:11434 ", &ollama, page).unwrap(), "http://127.0.0.1:8080/proxy/0");
         let with_path = proxy("/proxy/1/", "https://x.test/api/");
         assert_eq!(proxied_url("https://x.test/api/v1", &with_path, page).unwrap(), "http://127.0.0.1:8080/proxy/1/v1");

@@ -187,7 +187,9 @@ mod tests {
 
     #[test]
     fn v1_links_made_before_v2_still_open() {
-        let Payload::Text(text) = read_fragment(&format!("#{THREE_TASKS_V1}")).unwrap() else { panic!("v1 is decoded") };
+        let Payload::Text(text) = read_fragment(&format!("#{THREE_TASKS_V1}")).unwrap() else {
+            panic!("v1 is decoded")
+        };
         assert_eq!(text, THREE_TASKS.as_bytes());
         assert_eq!(plan_from_text(text).unwrap().tasks.len(), 3);
     }

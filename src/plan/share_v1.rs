@@ -201,7 +201,6 @@ impl<'a> Decoder<'a> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
