@@ -1,6 +1,7 @@
 //! The same-origin proxies the page is served with (`scripts/serve --proxy URL`, once per server):
-//! `scripts/serve` lists them in `proxies.json` next to the page, and the settings offer the
-//! proxied base URL for an endpoint one of them forwards to. Pure: parsing and URL rewriting.
+//! `scripts/serve` lists them in a `<meta name="planwright-proxies">` tag of the page, and the
+//! settings offer the proxied base URL for an endpoint one of them forwards to. Pure: parsing and
+//! URL rewriting.
 
 use serde_json::Value;
 
@@ -13,8 +14,8 @@ pub struct ServedProxy {
     pub backend: String,
 }
 
-/// The proxies `proxies.json` lists (`[{"path": "/proxy/0/", "backend": "http://…"}, …]`); anything
-/// else (no file, the page's own HTML from a fallback route, bad entries) lists none.
+/// The proxies the list names (`[{"path": "/proxy/0/", "backend": "http://…"}, …]`); anything else
+/// (not JSON, not a list, bad entries) names none.
 pub fn parse_proxies(json: &str) -> Vec<ServedProxy> {
     let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(json) else { return Vec::new() };
     entries

@@ -12,14 +12,11 @@ use crate::llm::served_proxies::{proxied_url, ServedProxy};
 #[component]
 pub fn ProxyOffer() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let proxies = RwSignal::new(Vec::<ServedProxy>::new());
-    leptos::task::spawn_local(async move {
-        let _ = proxies.try_set(served_proxies().await);
-    });
+    let proxies: Vec<ServedProxy> = served_proxies();
+    let origin = page_origin();
     let offers = move || {
-        let origin = page_origin();
         let base = state.settings.with(|s| s.base_url.clone());
-        proxies.with(|list| list.iter().filter_map(|p| proxied_url(&base, p, &origin)).collect::<Vec<_>>())
+        proxies.iter().filter_map(|p| proxied_url(&base, p, &origin)).collect::<Vec<_>>()
     };
     move || {
         offers()

@@ -63,7 +63,8 @@ const [, backend] = await start('target/debug/planwright-testserver', ['--port',
 const port = await freePort();
 const page_url = `http://127.0.0.1:${port}/`;
 start('scripts/serve', ['--proxy', backend], { PORT: String(port) }, /\$^/, 1e9).catch((e) => fail(`scripts/serve: ${e.message}`));
-await waitForHttp(`${page_url}proxies.json`, 600000);
+await waitForHttp(page_url, 600000);
+if (!(await (await fetch(page_url)).text()).includes('<meta name="planwright-proxies" content=\'[{"path":"/proxy/0/"')) fail('the served page does not list the proxy');
 
 // 3. Streaming through the proxy, straight from Node: chunks arrive as they are sent.
 const streamed = await fetch(`${page_url}proxy/0/v1/chat/completions`, {
