@@ -266,6 +266,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         replans: Vec::new(),
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 

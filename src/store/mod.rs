@@ -3,6 +3,7 @@
 
 pub mod checkpoint_store;
 pub mod error;
+pub mod event_log;
 #[cfg(target_arch = "wasm32")]
 pub mod indexed_db;
 pub mod memory_store;
