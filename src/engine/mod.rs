@@ -4,6 +4,7 @@
 
 pub mod backoff;
 pub mod caption;
+pub mod compare;
 pub mod config;
 pub mod event;
 pub mod fork;
