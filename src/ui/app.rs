@@ -12,6 +12,8 @@ use super::plan_preview::PlanPreviewPanel;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
+use super::run_comparison::RunComparison;
+use super::time_scrubber::TimeScrubber;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
 use super::theme_switch::ThemeSwitch;
@@ -62,8 +64,10 @@ pub fn App(
                 </section>
                 <section class="center-column">
                     <RunBar/>
+                    <TimeScrubber/>
                     <ValidationList/>
                     <PlanGraph/>
+                    <RunComparison/>
                     <TimelineChart/>
                 </section>
                 <section class="right-column">

@@ -10,6 +10,7 @@ use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
 use crate::plan::task_type::TaskType;
+use crate::ui::fork_form::ForkForm;
 
 /// The inspector panel for the selected task.
 #[component]
@@ -153,7 +154,9 @@ pub fn TaskInspector() -> impl IntoView {
         let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
         let can_expand = actions.expand && state.expanding.with(Option::is_none);
         // A refused button says why; an allowed one what it does.
-        let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, .. } = actions.why_not;
+        let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, fork: why_not_fork, .. } =
+            actions.why_not;
+        let past = state.travel.position.get();
         let retry_title = why_not_retry
             .unwrap_or_else(|| "Run this failed task again; the tasks it blocked return to pending".into());
         let skip_title = why_not_skip.unwrap_or_else(|| "Mark done with an empty result so dependents run".into());
@@ -179,6 +182,11 @@ pub fn TaskInspector() -> impl IntoView {
         Some(view! {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
             {editor}
+            // A past moment is only looked at: acting on it would act on the live run.
+            {past.map(|k| view! {
+                <p class="hint" data-testid="inspector-past">{format!("As it stood after change {k}: go back to live to act on it.")}</p>
+            })}
+            {past.is_none().then(|| view! {
             <div class="row">
                 <button data-testid="retry-button" disabled=!actions.retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
                     title=retry_title>"Retry"</button>
@@ -188,7 +196,9 @@ pub fn TaskInspector() -> impl IntoView {
                     title=expand_title>
                     {move || if state.expanding.get().is_some() { "Expanding…" } else { "Expand" }}
                 </button>
+                <ForkForm task=task.clone() refused=why_not_fork/>
             </div>
+            })}
             // While editing, the description is in its text box above.
             {(!editable).then(|| view! { <p class="description">{task.description.clone()}</p> })}
             <dl>

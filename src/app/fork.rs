@@ -1,0 +1,45 @@
+//! Forking the shown run at a task: the parent is read from the store, the fork is saved as a new
+//! workflow that names its parent, then opened and resumed like any saved run — from the store.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::actions::{new_workflow_id, open_saved, stop_driver};
+use super::history::refresh_history;
+use super::state::AppState;
+use crate::driver::fork::save_fork;
+use crate::driver::restore::load_workflow;
+use crate::engine::ForkSpec;
+
+/// Forks the shown workflow as `spec` asks and shows the fork running.
+pub fn start_fork(state: AppState, spec: ForkSpec) {
+    if state.read_only.get_untracked().is_some() {
+        return state.error("Another tab runs this workflow: take over first.");
+    }
+    let (Some(store), Some(parent_id)) = (state.store.get_value(), state.workflow_id.get_untracked()) else {
+        return state.error("Forking needs the saved run, and storage is unavailable.");
+    };
+    spawn_local(async move {
+        let parent = match load_workflow(&store, &parent_id).await {
+            Ok(Some(parent)) => parent,
+            Ok(None) => return state.error("The run to fork is no longer stored."),
+            Err(e) => return state.error(e.to_string()),
+        };
+        let now = js_sys::Date::now();
+        match save_fork(&store, &parent, &spec, new_workflow_id(now), now).await {
+            Ok((fork, record)) => {
+                stop_driver(&state);
+                open_saved(state, &store, &record.id).await;
+                state.info(format!(
+                    "Forked at {}: {} task(s) run again ({}); {} result(s) reused.",
+                    spec.task,
+                    fork.rerun.len(),
+                    if fork.rerun.is_empty() { "none".to_string() } else { fork.rerun.join(", ") },
+                    fork.seeded.len()
+                ));
+                refresh_history(state);
+            }
+            Err(e) => state.error(e.to_string()),
+        }
+    });
+}
