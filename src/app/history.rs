@@ -45,7 +45,14 @@ pub fn refresh_history(state: AppState) {
             let (tasks, _) = store.tasks(&w.id).await.unwrap_or_default();
             let progress = Progress::count(w.plan.tasks.len(), tasks.iter().map(|t| &t.state));
             let forked_from = w.forked_from;
-            items.push(HistoryItem { id: w.id, goal: w.goal, status: w.status, progress, updated_ms: w.updated_ms, forked_from });
+            items.push(HistoryItem {
+                id: w.id,
+                goal: w.goal,
+                status: w.status,
+                progress,
+                updated_ms: w.updated_ms,
+                forked_from,
+            });
         }
         let _ = state.history.try_set(items);
         if !problems.is_empty() {

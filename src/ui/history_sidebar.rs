@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::app::compare::compare_workflows;
 use crate::app::history::{
     clear_all, delete_workflow, duplicate_workflow, export_workflow, open_workflow, refresh_history,
 };
-use crate::app::compare::compare_workflows;
 use crate::app::settings_storage::save_retention;
 use crate::app::state::AppState;
 use crate::engine::Progress;
@@ -24,9 +24,8 @@ pub fn HistorySidebar() -> impl IntoView {
     });
     let items = move || {
         let items = state.history.get();
-        let order = family_order(
-            items.iter().map(|i| (i.id.as_str(), i.forked_from.as_ref().map(|f| f.workflow_id.as_str()))),
-        );
+        let order =
+            family_order(items.iter().map(|i| (i.id.as_str(), i.forked_from.as_ref().map(|f| f.workflow_id.as_str()))));
         order
             .into_iter()
             .map(|(index, depth)| {

@@ -30,9 +30,9 @@ pub fn RunComparison() -> impl IntoView {
     // Showing another workflow closes the comparison.
     Effect::new(move |_| {
         let shown = state.workflow_id.get();
-        let stale = state.comparison.with_untracked(|c| {
-            c.as_ref().is_some_and(|c| shown.as_deref() != Some(c.right_id.as_str()))
-        });
+        let stale = state
+            .comparison
+            .with_untracked(|c| c.as_ref().is_some_and(|c| shown.as_deref() != Some(c.right_id.as_str())));
         if stale {
             state.comparison.set(None);
         }
