@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::open_saved;
+use super::history::open_workflow;
 use super::state::AppState;
 use crate::driver::restore::load_workflow;
 use crate::engine::compare::{compare_runs, RunComparison};
@@ -36,8 +36,7 @@ pub fn compare_workflows(state: AppState, left_id: String, right_id: String) {
             Err(why) => return state.error(format!("These runs cannot be compared: {why}.")),
         };
         if state.workflow_id.get_untracked().as_deref() != Some(right_id.as_str()) {
-            super::actions::stop_driver(&state);
-            open_saved(state, &store, &right_id).await;
+            open_workflow(state, right_id.clone());
         }
         let differing = comparison.differing.len();
         let _ = state.comparison.try_set(Some(ShownComparison { left_id, right_id, comparison }));

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{new_workflow_id, open_saved, stop_driver};
-use super::history::refresh_history;
+use super::actions::new_workflow_id;
+use super::history::open_workflow;
 use super::state::AppState;
 use crate::driver::fork::save_fork;
 use crate::driver::restore::load_workflow;
@@ -28,16 +28,13 @@ pub fn start_fork(state: AppState, spec: ForkSpec) {
         let now = js_sys::Date::now();
         match save_fork(&store, &parent, &spec, new_workflow_id(now), now).await {
             Ok((fork, record)) => {
-                stop_driver(&state);
-                open_saved(state, &store, &record.id).await;
+                open_workflow(state, record.id);
                 state.info(format!(
-                    "Forked at {}: {} task(s) run again ({}); {} result(s) reused.",
+                    "Forked at {}: {} result(s) reused; running again: {}.",
                     spec.task,
-                    fork.rerun.len(),
-                    if fork.rerun.is_empty() { "none".to_string() } else { fork.rerun.join(", ") },
-                    fork.seeded.len()
+                    fork.seeded.len(),
+                    fork.rerun.join(", ")
                 ));
-                refresh_history(state);
             }
             Err(e) => state.error(e.to_string()),
         }

@@ -72,7 +72,9 @@ pub fn load_calls(state: AppState, task_id: String) {
     });
 }
 
-/// Opens workflow `id` (resuming it if it was running).
+/// Opens workflow `id` (resuming it if it was running). Not inlined: the history, a fork and a
+/// comparison share one copy.
+#[inline(never)]
 pub fn open_workflow(state: AppState, id: String) {
     let Some(store) = store_of(&state) else { return };
     stop_driver(&state);

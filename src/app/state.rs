@@ -251,9 +251,13 @@ impl AppState {
         });
     }
 
-    /// True when a comparison is shown and task `id` differs between its two runs (the graph marks it).
+    /// True when a comparison of the shown run is open and task `id` differs between its two runs
+    /// (the graph marks it).
     pub fn task_differs(&self, id: &str) -> bool {
-        self.comparison.with(|c| c.as_ref().is_some_and(|c| c.comparison.differing.contains(id)))
+        let shown = self.workflow_id.with(|w| w.clone());
+        self.comparison.with(|c| {
+            c.as_ref().is_some_and(|c| shown.as_ref() == Some(&c.right_id) && c.comparison.differing.contains(id))
+        })
     }
 
     /// Shows an error banner.

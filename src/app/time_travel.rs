@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use super::state::AppState;
 use crate::store::event_log::EventLog;
+use crate::store::CheckpointStore;
 
 /// Pause between two entries while playing, in milliseconds.
 const PLAY_STEP_MS: u32 = 250;
@@ -59,11 +60,13 @@ impl TimeTravel {
 }
 
 /// Reads the shown workflow's log from the store, then calls `then` with its length.
-pub fn load_log(state: AppState, then: impl FnOnce(usize) + 'static) {
+pub fn load_log(state: AppState, then: Box<dyn FnOnce(usize)>) {
     let (Some(store), Some(id)) = (state.store.get_value(), state.workflow_id.get_untracked()) else {
         return leave(state);
     };
     spawn_local(async move {
+        // Through the store's trait, whose boxed reads are compiled once for every caller.
+        let store: &dyn CheckpointStore = &store;
         let events = store.events(&id).await;
         let tasks = store.tasks(&id).await;
         let (Ok(events), Ok((tasks, _))) = (events, tasks) else {
@@ -96,7 +99,7 @@ pub fn travel_to(state: AppState, k: usize) {
 pub fn step(state: AppState, delta: isize) {
     match state.travel.position.get_untracked() {
         Some(k) => travel_to(state, k.saturating_add_signed(delta)),
-        None if delta < 0 => load_log(state, move |len| travel_to(state, len.saturating_add_signed(delta))),
+        None if delta < 0 => load_log(state, Box::new(move |len| travel_to(state, len.saturating_add_signed(delta)))),
         None => {}
     }
 }
@@ -120,10 +123,13 @@ pub fn toggle_play(state: AppState) {
         })
     };
     if travel.position.get_untracked().is_none() {
-        load_log(state, move |_| {
-            travel_to(state, 0);
-            play();
-        });
+        load_log(
+            state,
+            Box::new(move |_| {
+                travel_to(state, 0);
+                play();
+            }),
+        );
     } else {
         play();
     }

@@ -54,12 +54,12 @@ pub fn compare_runs(
 ) -> Result<RunComparison, String> {
     let (left_shape, right_shape) = (shape(left.0), shape(right.0));
     if left_shape != right_shape {
-        let only = |a: &HashMap<&str, Vec<&str>>, b: &HashMap<&str, Vec<&str>>| {
-            let mut ids: Vec<&str> = a.keys().filter(|id| !b.contains_key(*id)).copied().collect();
-            ids.sort_unstable();
+        // In plan order.
+        let only = |a: &Plan, b: &HashMap<&str, Vec<&str>>| {
+            let ids: Vec<&str> = a.tasks.iter().map(|t| t.id.as_str()).filter(|id| !b.contains_key(id)).collect();
             ids.join(", ")
         };
-        let (only_left, only_right) = (only(&left_shape, &right_shape), only(&right_shape, &left_shape));
+        let (only_left, only_right) = (only(left.0, &right_shape), only(right.0, &left_shape));
         return Err(if only_left.is_empty() && only_right.is_empty() {
             "the two runs' plans have the same tasks but different dependencies".into()
         } else {

@@ -14,13 +14,9 @@ use crate::plan::Task;
 #[component]
 pub fn ForkForm(task: Task, refused: Option<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let open = RwSignal::new(false);
     let description = RwSignal::new(task.description.clone());
     let kind = RwSignal::new(task.kind.clone().unwrap_or_default());
     let pinned = RwSignal::new(String::new());
-    let title = refused.clone().unwrap_or_else(|| {
-        "Start a new run from this task: results it cannot change are reused; it and its dependents run again".into()
-    });
     let id = task.id.clone();
     let start = move |_| {
         let kind = kind.get_untracked();
@@ -34,34 +30,33 @@ pub fn ForkForm(task: Task, refused: Option<String>) -> impl IntoView {
                 pinned_output: (!pin.trim().is_empty()).then_some(pin),
             },
         );
-        open.set(false);
     };
     let current_kind = task.kind.clone().unwrap_or_default();
-    view! {
-        <button data-testid="fork-button" disabled=refused.is_some() title=title
-            on:click=move |_| open.update(|o| *o = !*o)>"Fork from here…"</button>
-        <Show when=move || open.get()>
-            <div class="fork-form" data-testid="fork-form">
-                <label for="fork-description">"Description (what the task is asked)"</label>
-                <textarea id="fork-description" data-testid="fork-description" rows="3"
-                    prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
-                <label for="fork-type">"Type"</label>
-                <select id="fork-type" data-testid="fork-type" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    {std::iter::once("").chain(TaskType::ALL.map(TaskType::key)).map(|k| {
-                        let label = if k.is_empty() { "untyped" } else { k };
-                        view! { <option value=k selected=current_kind == k>{label}</option> }
-                    }).collect_view()}
-                </select>
-                <label for="pin-output">"Pin the output (optional: the task is completed with this text and sends no request)"</label>
-                <textarea id="pin-output" data-testid="pin-output-input" rows="3"
-                    prop:value=move || pinned.get()
-                    on:input=move |ev| pinned.set(event_target_value(&ev))></textarea>
-                <div class="row">
-                    <button class="primary" data-testid="fork-start" on:click=start.clone()>"Start the fork"</button>
-                    <button on:click=move |_| open.set(false)>"Cancel"</button>
-                </div>
-            </div>
-        </Show>
-    }
+    // Refused: a disabled button that says why. Allowed: the button opens the form.
+    let disabled = refused
+        .map(|why| view! { <button data-testid="fork-button" disabled=true title=why>"Fork from here…"</button> });
+    let form = disabled.is_none().then(|| view! {
+        <details class="fork-form" data-testid="fork-form">
+            <summary data-testid="fork-button" class="button"
+                title="Start a new run from this task: results it cannot change are reused; it and its dependents run again">
+                "Fork from here…"
+            </summary>
+            <label for="fork-description">"Description (what the task is asked)"</label>
+            <textarea id="fork-description" data-testid="fork-description" rows="3"
+                prop:value=task.description.clone()
+                on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <label for="fork-type">"Type"</label>
+            <select id="fork-type" data-testid="fork-type" on:change=move |ev| kind.set(event_target_value(&ev))>
+                {std::iter::once("").chain(TaskType::ALL.map(TaskType::key)).map(|k| {
+                    let label = if k.is_empty() { "untyped" } else { k };
+                    view! { <option value=k selected=current_kind == k>{label}</option> }
+                }).collect_view()}
+            </select>
+            <label for="pin-output">"Pin the output (optional: the task is completed with this text and sends no request)"</label>
+            <textarea id="pin-output" data-testid="pin-output-input" rows="3"
+                on:input=move |ev| pinned.set(event_target_value(&ev))></textarea>
+            <button class="primary" data-testid="fork-start" on:click=start>"Start the fork"</button>
+        </details>
+    });
+    view! { {disabled}{form} }
 }

@@ -10,13 +10,29 @@ use crate::engine::TaskState;
 use crate::line_diff::DiffLine;
 
 /// `left → right` for one measure, or the single value when both runs agree.
-fn pair(row: &TaskComparison, measure: impl Fn(&TaskState) -> String) -> String {
+fn pair(row: &TaskComparison, measure: fn(&TaskState) -> String) -> String {
     let (left, right) = (measure(&row.left), measure(&row.right));
     if left == right {
         left
     } else {
         format!("{left} → {right}")
     }
+}
+
+fn status(state: &TaskState) -> String {
+    state.status.as_str().to_string()
+}
+
+fn attempts(state: &TaskState) -> String {
+    state.attempts.to_string()
+}
+
+fn token_count(state: &TaskState) -> String {
+    tokens(state).to_string()
+}
+
+fn latency(state: &TaskState) -> String {
+    format!("{:.0} ms", state.usage.latency_ms)
 }
 
 fn cost(state: &TaskState) -> String {
@@ -27,18 +43,11 @@ fn cost(state: &TaskState) -> String {
 #[component]
 pub fn RunComparison() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Showing another workflow closes the comparison.
-    Effect::new(move |_| {
-        let shown = state.workflow_id.get();
-        let stale = state
-            .comparison
-            .with_untracked(|c| c.as_ref().is_some_and(|c| shown.as_deref() != Some(c.right_id.as_str())));
-        if stale {
-            state.comparison.set(None);
-        }
-    });
+    // Shown while its right run is the one on the graph.
     move || {
-        state.comparison.get().map(|shown| {
+        let shown =
+            state.comparison.get().filter(|c| state.workflow_id.with(|w| w.as_deref() == Some(c.right_id.as_str())));
+        shown.map(|shown| {
             let rows = shown
                 .comparison
                 .rows
@@ -47,10 +56,13 @@ pub fn RunComparison() -> impl IntoView {
                     let diff = row
                         .result_diff()
                         .into_iter()
-                        .map(|line| match line {
-                            DiffLine::Same(l) => view! { <div class="same">{format!("  {l}")}</div> },
-                            DiffLine::Removed(l) => view! { <div class="removed">{format!("- {l}")}</div> },
-                            DiffLine::Added(l) => view! { <div class="added">{format!("+ {l}")}</div> },
+                        .map(|line| {
+                            let (class, text) = match line {
+                                DiffLine::Same(l) => ("same", format!("  {l}")),
+                                DiffLine::Removed(l) => ("removed", format!("- {l}")),
+                                DiffLine::Added(l) => ("added", format!("+ {l}")),
+                            };
+                            view! { <div class=class>{text}</div> }
                         })
                         .collect_view();
                     let differs = row.differs();
@@ -58,12 +70,12 @@ pub fn RunComparison() -> impl IntoView {
                         <tr data-testid="compare-row" data-task-id=row.id.clone() data-differs=differs.to_string()
                             class:differs=differs>
                             <td>{format!("{} — {}", row.id, row.name)}</td>
-                            <td>{pair(row, |s| s.status.as_str().to_string())}</td>
-                            <td>{pair(row, |s| s.attempts.to_string())}</td>
+                            <td>{pair(row, status)}</td>
+                            <td>{pair(row, attempts)}</td>
                             <td><pre class="diff">{diff}</pre></td>
-                            <td>{pair(row, |s| tokens(s).to_string())}</td>
+                            <td>{pair(row, token_count)}</td>
                             <td>{pair(row, cost)}</td>
-                            <td>{pair(row, |s| format!("{:.0} ms", s.usage.latency_ms))}</td>
+                            <td>{pair(row, latency)}</td>
                         </tr>
                     }
                 })

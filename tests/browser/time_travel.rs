@@ -122,7 +122,11 @@ async fn scrubbing_back_to_a_moment_mid_run_shows_exactly_the_statuses_recorded_
     select_task(&app.root, running[0]).await;
     assert_eq!(text_of(&app.root, "inspector-status"), "running");
     assert!(find(&app.root, "[data-testid='inspector-past']").is_some());
-    assert!(find(&app.root, "[data-testid='retry-button']").is_none(), "no actions on a past moment");
+    for button in ["retry-button", "skip-button", "fork-button"] {
+        let disabled =
+            find(&app.root, &format!("[data-testid='{button}']")).is_some_and(|b| b.has_attribute("disabled"));
+        assert!(disabled, "{button} is disabled on a past moment");
+    }
 
     click(&app.root, "time-step-back");
     let one_back = sorted(statuses_after(&events, k - 1, &ids));
