@@ -45,18 +45,18 @@ await page.screenshot({ path: `${out}/time-travel.png` });
 
 await scrubTo(max);
 await waitFor('the live view', async () => (await statuses()).every((s) => s === 'completed'));
-const forkAt = await page.$eval('[data-testid="task-node"] >> nth=1', (n) => n.dataset.taskId).catch(() => null)
-  ?? await page.$$eval('[data-testid="task-node"]', (ns) => ns[1].dataset.taskId);
+const forkAt = await page.$$eval('[data-testid="task-node"]', (ns) => ns[1].dataset.taskId);
 await page.click(`[data-task-id="${forkAt}"]`);
 await page.click('[data-testid="fork-button"]');
 await page.fill('[data-testid="pin-output-input"]', 'A result typed by hand:\nthe history of tea starts in Yunnan.');
 await page.click('[data-testid="fork-start"]');
 await waitFor('the fork', async () => (await page.$('[data-testid="compare-button"]')) !== null);
 await waitFor('the fork to finish', async () => (await page.textContent('[data-testid="run-status"]')) === 'finished');
+await page.setViewportSize({ width: 2000, height: 1000 });
 await page.click('[data-testid="compare-button"]');
 await page.waitForSelector('[data-testid="comparison"]');
 await page.waitForTimeout(300);
-await page.screenshot({ path: `${out}/compare.png`, fullPage: true });
+await page.locator('.center-column').screenshot({ path: `${out}/compare.png` });
 console.log(`shots: wrote ${out}/time-travel.png and ${out}/compare.png`);
 await browser.close();
 server.close();
