@@ -171,6 +171,17 @@ async fn fork_a_failed_run(prefix: &str, pin: Option<&str>) -> Forked {
     let before = raw_records(&db, &parent).await;
     assert!(!before.is_empty());
 
+    // The failed run scrubs too: back to the moment T3 was running, then live again.
+    let events = store.events(&parent).await.unwrap();
+    wait_until("the scrubber", 5_000.0, || scrubber_max(&app.root) == events.len()).await;
+    let ids: Vec<String> = expected.iter().map(|(id, _)| id.clone()).collect();
+    let k = (1..=events.len()).find(|&k| events[k - 1].task_id == "T3" && events[k - 1].status == "running").unwrap();
+    type_into(&app.root, "time-scrubber", &k.to_string());
+    let then = sorted(statuses_after(&events, k, &ids));
+    wait_until("T3 running again on the graph", 5_000.0, || sorted(node_statuses(&app.root)) == then).await;
+    type_into(&app.root, "time-scrubber", &events.len().to_string());
+    wait_until("the live view", 5_000.0, || sorted(node_statuses(&app.root)) == expected).await;
+
     let fork_model = format!("fork-{}", nonce());
     change_value(&app.root, "[data-testid='model-input']", &fork_model);
     let calls_before = calls.calls().len();
