@@ -10,6 +10,7 @@ pub mod fork;
 pub mod history;
 pub mod preview;
 pub mod settings_storage;
+pub mod served_proxies;
 pub mod share;
 pub mod state;
 pub mod task_board;
