@@ -112,8 +112,11 @@ mod tests {
     use crate::engine::{Command, Event, Run, RunConfig};
     use crate::plan::{Plan, Task};
 
+    /// A run's log, its final task states, and every task's status after each entry.
+    type Recorded = (Vec<EventRecord>, HashMap<TaskId, TaskState>, Vec<HashMap<TaskId, TaskStatus>>);
+
     /// Runs a diamond T1 → (T2, T3) → T4 where T3 fails, logging every checkpoint as the driver does.
-    fn recorded_run() -> (Vec<EventRecord>, HashMap<TaskId, TaskState>, Vec<HashMap<TaskId, TaskStatus>>) {
+    fn recorded_run() -> Recorded {
         let plan = Plan {
             tasks: vec![
                 Task::new("T1", "a", &[]),
