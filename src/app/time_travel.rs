@@ -11,8 +11,11 @@ use super::state::AppState;
 use crate::store::event_log::EventLog;
 use crate::store::CheckpointStore;
 
-/// Pause between two entries while playing, in milliseconds.
+/// Pause between two steps while playing, in milliseconds.
 const PLAY_STEP_MS: u32 = 250;
+
+/// Most steps a replay takes (about 20 s): a longer log is replayed several changes a step.
+const PLAY_STEPS: usize = 80;
 
 /// The scrubber's state.
 #[derive(Clone, Copy)]
@@ -105,7 +108,7 @@ pub fn step(state: AppState, delta: isize) {
 }
 
 /// Plays the log forward from the shown entry (from the start in the live view) up to the live
-/// view; pressing again pauses.
+/// view, in at most [`PLAY_STEPS`] steps; pressing again pauses.
 pub fn toggle_play(state: AppState) {
     let travel = state.travel;
     if travel.playing.get_untracked() {
@@ -116,7 +119,7 @@ pub fn toggle_play(state: AppState) {
         spawn_local(async move {
             while travel.playing.try_get_untracked() == Some(true) {
                 let Some(k) = travel.position.get_untracked() else { break };
-                travel_to(state, k + 1);
+                travel_to(state, k + (travel.len.get_untracked() / PLAY_STEPS).max(1));
                 gloo_timers::future::TimeoutFuture::new(PLAY_STEP_MS).await;
             }
             let _ = travel.playing.try_set(false);
