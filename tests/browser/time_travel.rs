@@ -139,7 +139,15 @@ async fn scrubbing_back_to_a_moment_mid_run_shows_exactly_the_statuses_recorded_
             && find(&app.root, "[data-testid='inspector-past']").is_none()
     })
     .await;
-    assert_eq!(raw_records(&db, &id).await, before, "scrubbing wrote nothing");
+    // Play replays the changes from the start and ends in the live view.
+    click(&app.root, "time-play");
+    wait_until("a replayed moment", 5_000.0, || text_of(&app.root, "time-caption").starts_with("after change")).await;
+    wait_until("the replay to reach the live view", 30_000.0, || {
+        text_of(&app.root, "time-caption").starts_with("live")
+    })
+    .await;
+    assert!(node_statuses(&app.root).iter().all(|(_, s)| s == "completed"));
+    assert_eq!(raw_records(&db, &id).await, before, "scrubbing and replaying wrote nothing");
 }
 
 /// A failed run and its fork, as [`fork_a_failed_run`] leaves them.
