@@ -434,7 +434,14 @@ mod tests {
     use super::*;
 
     fn event(task: &str, status: &str, attempt: u32, at_ms: f64) -> EventRecord {
-        EventRecord { workflow_id: "w".into(), task_id: task.into(), status: status.into(), attempt, at_ms }
+        EventRecord {
+            workflow_id: "w".into(),
+            task_id: task.into(),
+            status: status.into(),
+            attempt,
+            at_ms,
+            state: None,
+        }
     }
 
     #[test]
