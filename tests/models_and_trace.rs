@@ -124,6 +124,7 @@ fn run_plan() -> Finished {
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     };
     let store = MemoryStore::new();
     let page: Rc<RefCell<BTreeMap<String, TaskState>>> = Rc::default();
