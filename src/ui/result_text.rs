@@ -4,25 +4,25 @@ use leptos::prelude::*;
 
 use super::markdown_view::MarkdownView;
 
-/// The result `text` with a toggle between its Markdown rendering and the raw text.
+/// The result `text` (`data-testid="inspector-result"`) with a toggle between its Markdown
+/// rendering and the raw text.
 #[component]
 pub fn ResultText(
     /// The result as the model sent it.
     text: String,
 ) -> impl IntoView {
     let raw = RwSignal::new(false);
-    let shown = text.clone();
     view! {
+        <label class="raw-toggle">
+            <input type="checkbox" data-testid="result-raw-toggle" prop:checked=raw
+                on:change=move |ev| raw.set(event_target_checked(&ev))/>
+            " Raw text"
+        </label>
         <div class="result" data-testid="inspector-result">
-            <label class="raw-toggle">
-                <input type="checkbox" data-testid="result-raw-toggle" prop:checked=raw
-                    on:change=move |ev| raw.set(event_target_checked(&ev))/>
-                " Raw text"
-            </label>
             {move || if raw.get() {
-                view! { <pre class="result-text" data-testid="result-raw">{shown.clone()}</pre> }.into_any()
+                view! { <pre class="result-text" data-testid="result-raw">{text.clone()}</pre> }.into_any()
             } else {
-                view! { <MarkdownView text=shown.clone() testid="result-markdown"/> }.into_any()
+                view! { <MarkdownView text=text.clone() testid="result-markdown"/> }.into_any()
             }}
         </div>
     }
