@@ -88,16 +88,27 @@ build_release_bundle() {
   trunk build --release "$@"
 }
 
-# Prints the served sizes of the release .wasm (brotli, with gzip beside it) and fails above the
-# brotli budget.
+# The served sizes of a .wasm: "raw=… brotli=… gzip=…".
+wasm_sizes() {
+  echo "raw=$(stat -c %s "$1") brotli=$(brotli -c -q 11 "$1" | wc -c) gzip=$(gzip -9 -c "$1" | wc -c)"
+}
+
+# Prints the served sizes of the page's release .wasm (brotli, with gzip beside it) and fails above
+# the brotli budget; prints the Markdown worker's .wasm beside it (loaded only when a result is
+# shown, so outside the budget). Trunk names the page's .wasm planwright-<hash>_bg.wasm and the
+# worker's markdown_worker_bg.wasm (no hash).
 check_bundle_budget() {
   ensure_brotli
-  local wasm raw gz br
-  wasm="$(ls "$ROOT"/dist/*.wasm | head -n1)"
-  raw=$(stat -c %s "$wasm")
-  gz=$(gzip -9 -c "$wasm" | wc -c)
+  local wasm worker br
+  wasm="$(ls "$ROOT"/dist/planwright-*_bg.wasm)"
+  worker="$ROOT/dist/markdown_worker_bg.wasm"
+  if [ "$(echo "$wasm" | wc -l)" -ne 1 ] || [ ! -f "$worker" ]; then
+    echo "dist/ must hold one planwright-*_bg.wasm and markdown_worker_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
+    return 1
+  fi
   br=$(brotli -c -q 11 "$wasm" | wc -c)
-  log "bundle: $(basename "$wasm") raw=$raw brotli=$br gzip=$gz bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
+  log "bundle: $(basename "$wasm") $(wasm_sizes "$wasm") bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
+  log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded on the first result shown)"
   if [ "$br" -gt "$BUNDLE_BUDGET_BROTLI" ]; then
     echo "the .wasm is $br bytes brotli, over its budget of $BUNDLE_BUDGET_BROTLI" >&2
     return 1

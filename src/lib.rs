@@ -14,7 +14,6 @@ pub mod io;
 pub mod layout;
 pub mod line_diff;
 pub mod llm;
-pub mod markdown;
 pub mod otlp;
 pub mod plan;
 pub mod report;

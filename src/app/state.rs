@@ -14,6 +14,8 @@ use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
 use crate::io::fetch_transport::FetchTransport;
+use crate::io::markdown_renderer::MarkdownRenderer;
+use crate::io::markdown_worker::WorkerMarkdown;
 use crate::llm::credential_scope::HeldCredentials;
 use crate::llm::egress::{Egress, HostAllowlist};
 use crate::llm::provider::{connect, Provider};
@@ -90,6 +92,8 @@ pub struct AppEnv {
     pub initial_settings: Option<ProviderSettings>,
     /// Run settings to start with instead of the defaults.
     pub initial_run_config: Option<RunConfig>,
+    /// Renders results as Markdown (the page: the Markdown worker).
+    pub markdown: Rc<dyn MarkdownRenderer>,
 }
 
 impl Default for AppEnv {
@@ -100,6 +104,7 @@ impl Default for AppEnv {
             settings_key: Some("planwright.settings".into()),
             initial_settings: None,
             initial_run_config: None,
+            markdown: Rc::new(WorkerMarkdown),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! - [`runtime::Runtime`]: the clock, timers and spawning of background work;
 //! - [`transport::Transport`]: HTTP requests with a streamed body and cancellation;
 //! - [`egress_gate::EgressGate`]: asking the user whether a tool call may reach a host;
+//! - [`markdown_renderer::MarkdownRenderer`]: Markdown into a tree (the page's runs in a worker);
 //! - the checkpoint store is [`crate::store::CheckpointStore`].
 
 #[cfg(target_arch = "wasm32")]
@@ -15,6 +16,9 @@ pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;
 pub mod idle_body;
+pub mod markdown_renderer;
+#[cfg(target_arch = "wasm32")]
+pub mod markdown_worker;
 pub mod runtime;
 pub mod scripted_gate;
 pub mod scripted_transport;

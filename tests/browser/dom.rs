@@ -3,12 +3,25 @@
 use crate::call_log::CallLog;
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
+use futures::future::LocalBoxFuture;
 use planwright::engine::RunConfig;
+use planwright::io::markdown_renderer::{check_size, MarkdownError, MarkdownRenderer};
+use planwright_markdown::{to_tree, Node};
 use planwright::llm::demo::DemoConfig;
 use planwright::llm::settings::ProviderSettings;
 use planwright::ui::app::App;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
+
+/// The browser tests' Markdown renderer: parses in place (the page's worker is built by Trunk, not
+/// by wasm-pack), with the same size cap as the page.
+pub struct InProcessMarkdown;
+
+impl MarkdownRenderer for InProcessMarkdown {
+    fn render(&self, text: &str) -> LocalBoxFuture<'static, Result<Vec<Node>, MarkdownError>> {
+        Box::pin(std::future::ready(check_size(text).map(|()| to_tree(text))))
+    }
+}
 
 /// A mounted app; dropping it unmounts the app.
 pub struct Mounted {
@@ -50,6 +63,7 @@ pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings,
         settings_key: None,
         initial_settings: Some(settings),
         initial_run_config: Some(config),
+        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
     })
 }
 

@@ -51,6 +51,78 @@ async fn a_result_renders_as_markdown_with_raw_html_as_text_and_only_safe_links(
     assert!(find(&app.root, "[data-testid='result-markdown']").is_none());
 }
 
+/// A renderer that answers only when the test says so: the requests it holds, answered by `release`.
+#[derive(Clone, Default)]
+struct HeldMarkdown(std::rc::Rc<std::cell::RefCell<Vec<(String, futures::channel::oneshot::Sender<Answer>)>>>);
+
+type Answer = Result<Vec<planwright_markdown::Node>, planwright::io::markdown_renderer::MarkdownError>;
+
+impl planwright::io::markdown_renderer::MarkdownRenderer for HeldMarkdown {
+    fn render(&self, text: &str) -> futures::future::LocalBoxFuture<'static, Answer> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        self.0.borrow_mut().push((text.to_string(), reply));
+        Box::pin(async move { answer.await.unwrap() })
+    }
+}
+
+impl HeldMarkdown {
+    /// Answers every held request with its text's tree.
+    fn release(&self) {
+        for (text, reply) in self.0.borrow_mut().drain(..) {
+            let _ = reply.send(Ok(planwright_markdown::to_tree(&text)));
+        }
+    }
+}
+
+/// Runs [`MARKDOWN_PLAN`] with `markdown` as the app's renderer and shows T1's result.
+async fn show_t1_with(db: &str, markdown: std::rc::Rc<dyn planwright::io::markdown_renderer::MarkdownRenderer>) -> Mounted {
+    let app = mount_env(planwright::app::state::AppEnv {
+        db_name: unique_db(db),
+        providers: CallLog::default().providers(),
+        settings_key: None,
+        initial_settings: Some(demo_settings(10, 0.0)),
+        initial_run_config: Some(quick_config()),
+        markdown,
+    });
+    import(&app.root, MARKDOWN_PLAN, 3).await;
+    click(&app.root, "run-button");
+    wait_until("every task completed", 15_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s == "completed"))
+        .await;
+    select_task(&app.root, "T1").await;
+    app
+}
+
+#[wasm_bindgen_test]
+async fn a_result_shows_its_raw_text_in_a_pre_until_the_renderer_answers() {
+    let held = HeldMarkdown::default();
+    let app = show_t1_with("held-markdown", std::rc::Rc::new(held.clone())).await;
+    let block = find(&app.root, "[data-testid='result-markdown']").unwrap();
+    let raw = find(&app.root, "[data-testid='result-markdown'] > pre").expect("the raw text while waiting");
+    assert!(raw.text_content().unwrap().contains("| col | val |\n|---|---|"));
+    assert!(find(&app.root, "[data-testid='result-markdown'] img").is_none(), "{}", block.inner_html());
+    assert!(!block.has_attribute("data-rendered"));
+    held.release();
+    wait_until("the rendering", 2_000.0, || find(&app.root, "[data-testid='result-markdown'][data-rendered] table").is_some())
+        .await;
+    assert!(find(&app.root, "[data-testid='result-markdown'] > pre").is_none(), "the raw text was replaced");
+}
+
+#[wasm_bindgen_test]
+async fn without_the_markdown_worker_a_result_stays_raw_text_and_the_renderer_says_why() {
+    use planwright::io::markdown_renderer::{MarkdownError, MarkdownRenderer};
+    use planwright::io::markdown_worker::WorkerMarkdown;
+    // The test page has no Trunk build beside it: the worker's loader is not there.
+    let app = show_t1_with("no-worker", std::rc::Rc::new(WorkerMarkdown)).await;
+    let answer = WorkerMarkdown.render("*hi*").await;
+    assert!(matches!(answer, Err(MarkdownError::Unavailable(_))), "{answer:?}");
+    let block = find(&app.root, "[data-testid='result-markdown']").unwrap();
+    assert!(!block.has_attribute("data-rendered") && block.query_selector("table").unwrap().is_none());
+    assert!(text_of(&app.root, "result-markdown").contains("<img src=x onerror=alert(1)>"));
+    assert!(block.query_selector("img").unwrap().is_none());
+    let too_long = "a".repeat(planwright::io::markdown_renderer::MAX_MARKDOWN_BYTES + 1);
+    assert!(matches!(WorkerMarkdown.render(&too_long).await, Err(MarkdownError::TooLong(_))));
+}
+
 #[wasm_bindgen_test]
 async fn the_result_view_holds_the_final_tasks_outputs_in_plan_order() {
     let app = run_markdown_plan("report").await;

@@ -73,6 +73,7 @@ async fn extra_headers_are_remembered_only_when_asked_and_forgotten_when_unticke
         settings_key: Some(settings_key.clone()),
         initial_settings: settings,
         initial_run_config: Some(quick_config()),
+        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
     };
     let app = mount_env(env(Some(endpoint("", HEADERS))));
     loaded(&app).await;

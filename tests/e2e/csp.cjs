@@ -35,7 +35,7 @@ await page.goto(`http://127.0.0.1:${server.address().port}/`);
 await page.waitForSelector('[data-testid="plan-button"]:not([disabled])', { timeout: 30000 });
 const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
 for (const part of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval' 'sha256-", "object-src 'none'", "base-uri 'none'",
-                    "connect-src 'self' http: https:", "img-src 'self' data: blob:"]) {
+                    "connect-src 'self' http: https:", "img-src 'self' data: blob:", "worker-src 'self'"]) {
   if (!policy.includes(part)) fail(`the policy lacks ${part}: ${policy}`);
 }
 if (policy.includes('{{')) fail(`the hash marker was not replaced: ${policy}`);
@@ -70,12 +70,23 @@ const outcome = await page.evaluate(() => new Promise((resolve) => {
   });
 }));
 if (outcome.injected) fail('an injected inline script ran');
+// Workers only from this origin's files (the Markdown worker): one from a blob: URL never runs
+// (Chromium refuses it with an error event, or an exception; the refusal is reported below).
+const blobWorker = await page.evaluate(() => new Promise((resolve) => {
+  try {
+    const worker = new Worker(URL.createObjectURL(new Blob(['postMessage("ran")'], { type: 'text/javascript' })));
+    worker.onmessage = (e) => resolve(e.data);
+    worker.onerror = () => resolve('refused');
+    setTimeout(() => resolve('timed out'), 3000);
+  } catch (e) { resolve(`refused: ${e.name}`); }
+}));
+if (!blobWorker.startsWith('refused')) fail(`a blob: worker was not refused: ${blobWorker}`);
 if (outcome.evaluated !== 'EvalError') fail(`eval was not refused: ${outcome.evaluated}`);
 await waitFor('the refusals to be reported', async () => reports.includes('event: script-src-elem blocked inline')
-  && reports.includes('event: script-src blocked eval'));
+  && reports.includes('event: script-src blocked eval') && reports.some((r) => r.startsWith('event: worker-src blocked blob')));
 
 await browser.close();
 server.close();
 llm.close();
-console.log(`e2e csp: 1 passed, 0 failed (loader allowed by hash; endpoints on other origins reached; PNG export; injected script and eval refused)`);
+console.log(`e2e csp: 1 passed, 0 failed (loader allowed by hash; endpoints on other origins reached; PNG export; injected script, eval and a blob: worker refused)`);
 })().catch((e) => { console.error(`e2e csp: FAIL ${e.stack || e}`); process.exit(1); });

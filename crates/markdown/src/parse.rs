@@ -1,104 +1,12 @@
-//! Markdown (CommonMark + tables + strikethrough) read into a small neutral tree that the page turns
-//! into DOM nodes. Nothing in the text is ever interpreted as HTML: raw HTML becomes text, links are
-//! kept only for `http:` and `https:`, and images are never loaded (their alt text and URL are shown).
+//! Markdown text read into the tree ([`crate::Node`]) with pulldown-cmark.
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag as MdTag, TagEnd};
+
+use crate::{Node, Tag};
 
 /// Deepest nesting of elements kept; deeper structure is flattened into its parent, so a hostile
 /// answer (`>>>>>>…`) cannot build a tree too deep to draw or to drop.
 pub const MAX_DEPTH: usize = 48;
-
-/// What an element is; each kind is drawn as one fixed HTML element ([`Tag::html_name`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tag {
-    /// A paragraph.
-    Paragraph,
-    /// A heading of level 1–6.
-    Heading(u8),
-    /// A block quote.
-    BlockQuote,
-    /// A code block (or a raw HTML block, shown as text).
-    CodeBlock,
-    /// A list: ordered from `Some(start)`, bulleted for `None`.
-    List(Option<u64>),
-    /// A list item.
-    Item,
-    /// A table.
-    Table,
-    /// The table's head.
-    TableHead,
-    /// The table's body.
-    TableBody,
-    /// A table row.
-    TableRow,
-    /// A cell of the head row.
-    HeaderCell,
-    /// A cell of a body row.
-    Cell,
-    /// Emphasis.
-    Emphasis,
-    /// Strong emphasis.
-    Strong,
-    /// Struck-through text.
-    Strikethrough,
-    /// Inline code.
-    Code,
-    /// A link to an `http:` or `https:` URL (others are not links).
-    Link(String),
-    /// A hard line break.
-    LineBreak,
-    /// A thematic break.
-    Rule,
-}
-
-impl Tag {
-    /// The HTML element this kind is drawn as.
-    pub fn html_name(&self) -> &'static str {
-        match self {
-            Tag::Paragraph => "p",
-            Tag::Heading(level) => ["h1", "h2", "h3", "h4", "h5", "h6"][usize::from(level.clamp(&1, &6) - 1)],
-            Tag::BlockQuote => "blockquote",
-            Tag::CodeBlock => "pre",
-            Tag::List(Some(_)) => "ol",
-            Tag::List(None) => "ul",
-            Tag::Item => "li",
-            Tag::Table => "table",
-            Tag::TableHead => "thead",
-            Tag::TableBody => "tbody",
-            Tag::TableRow => "tr",
-            Tag::HeaderCell => "th",
-            Tag::Cell => "td",
-            Tag::Emphasis => "em",
-            Tag::Strong => "strong",
-            Tag::Strikethrough => "del",
-            Tag::Code => "code",
-            Tag::Link(_) => "a",
-            Tag::LineBreak => "br",
-            Tag::Rule => "hr",
-        }
-    }
-
-    /// The element's attributes: a link opens in a new tab without access to this page; an
-    /// ordered list keeps its first number.
-    pub fn attributes(&self) -> Vec<(&'static str, String)> {
-        match self {
-            Tag::Link(href) => {
-                vec![("href", href.clone()), ("target", "_blank".into()), ("rel", "noopener noreferrer".into())]
-            }
-            Tag::List(Some(start)) if *start != 1 => vec![("start", start.to_string())],
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// A piece of the rendered tree: text (always drawn as a text node) or an element.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
-    /// Plain text.
-    Text(String),
-    /// An element and its children.
-    Element(Tag, Vec<Node>),
-}
 
 /// Whether `url` may become a link: `http:` or `https:` only.
 pub fn is_safe_link(url: &str) -> bool {
@@ -252,6 +160,7 @@ fn push_text(stack: &mut [Frame], text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{decode_tree, encode_tree};
 
     /// The tree as compact HTML-like text, for short assertions.
     fn show(nodes: &[Node]) -> String {
@@ -323,6 +232,14 @@ mod tests {
         }
         assert!(depth(&tree) <= MAX_DEPTH + 1, "{}", depth(&tree));
         assert_eq!(tree.iter().map(text_of).collect::<String>(), "deep");
+    }
+
+    #[test]
+    fn the_tree_survives_the_trip_from_the_worker_to_the_page() {
+        let tree = to_tree("# T\n\n| a |\n|---|\n| `1` |\n\n3. [x](https://e.example) ~~y~~  \nz\n\n---\n");
+        let json = encode_tree(&tree);
+        assert_eq!(decode_tree(&json).unwrap(), tree);
+        assert!(decode_tree("[{\"Element\":[\"Script\",[]]}]").is_err(), "no kind beyond the fixed ones");
     }
 
     #[test]
