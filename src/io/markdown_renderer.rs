@@ -45,6 +45,9 @@ mod tests {
     #[test]
     fn a_text_over_the_cap_is_not_rendered() {
         assert_eq!(check_size(&"a".repeat(MAX_MARKDOWN_BYTES)), Ok(()));
-        assert_eq!(check_size(&"a".repeat(MAX_MARKDOWN_BYTES + 1)), Err(MarkdownError::TooLong(MAX_MARKDOWN_BYTES + 1)));
+        assert_eq!(
+            check_size(&"a".repeat(MAX_MARKDOWN_BYTES + 1)),
+            Err(MarkdownError::TooLong(MAX_MARKDOWN_BYTES + 1))
+        );
     }
 }

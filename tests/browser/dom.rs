@@ -1,15 +1,15 @@
 //! Helpers to mount the app and drive it through the DOM like a user.
 
 use crate::call_log::CallLog;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use planwright::app::state::AppEnv;
-use futures::future::LocalBoxFuture;
 use planwright::engine::RunConfig;
 use planwright::io::markdown_renderer::{check_size, MarkdownError, MarkdownRenderer};
-use planwright_markdown::{to_tree, Node};
 use planwright::llm::demo::DemoConfig;
 use planwright::llm::settings::ProviderSettings;
 use planwright::ui::app::App;
+use planwright_markdown::{to_tree, Node};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 

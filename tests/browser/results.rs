@@ -75,7 +75,10 @@ impl HeldMarkdown {
 }
 
 /// Runs [`MARKDOWN_PLAN`] with `markdown` as the app's renderer and shows T1's result.
-async fn show_t1_with(db: &str, markdown: std::rc::Rc<dyn planwright::io::markdown_renderer::MarkdownRenderer>) -> Mounted {
+async fn show_t1_with(
+    db: &str,
+    markdown: std::rc::Rc<dyn planwright::io::markdown_renderer::MarkdownRenderer>,
+) -> Mounted {
     let app = mount_env(planwright::app::state::AppEnv {
         db_name: unique_db(db),
         providers: CallLog::default().providers(),
@@ -102,8 +105,10 @@ async fn a_result_shows_its_raw_text_in_a_pre_until_the_renderer_answers() {
     assert!(find(&app.root, "[data-testid='result-markdown'] img").is_none(), "{}", block.inner_html());
     assert!(!block.has_attribute("data-rendered"));
     held.release();
-    wait_until("the rendering", 2_000.0, || find(&app.root, "[data-testid='result-markdown'][data-rendered] table").is_some())
-        .await;
+    wait_until("the rendering", 2_000.0, || {
+        find(&app.root, "[data-testid='result-markdown'][data-rendered] table").is_some()
+    })
+    .await;
     assert!(find(&app.root, "[data-testid='result-markdown'] > pre").is_none(), "the raw text was replaced");
 }
 

@@ -115,4 +115,3 @@ pub fn encode_tree(nodes: &[Node]) -> String {
 pub fn decode_tree(json: &str) -> Result<Vec<Node>, serde_json::Error> {
     serde_json::from_str(json)
 }
-
