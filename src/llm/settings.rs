@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
+use super::mcp::{mcp_tool_defs, McpServer};
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
 
@@ -126,6 +127,9 @@ pub struct ProviderSettings {
     /// Let tool calls reach any host that is not refused, without asking (not recommended).
     #[serde(default)]
     pub tool_any_host: bool,
+    /// MCP servers whose tools the model may call (their tokens are skipped by serde, like the key).
+    #[serde(default)]
+    pub mcp_servers: Vec<McpServer>,
     /// The prompts in force (built-in unless edited).
     #[serde(default)]
     pub prompts: PromptSet,
@@ -164,6 +168,7 @@ impl Default for ProviderSettings {
             user_tools: String::new(),
             tool_hosts: String::new(),
             tool_any_host: false,
+            mcp_servers: Vec::new(),
             prompts: PromptSet::default(),
             demo: DemoConfig::default(),
         }
@@ -205,13 +210,15 @@ impl ProviderSettings {
         Ok(PriceTable::parse_table(&self.price_table)?)
     }
 
-    /// The tool registry: built-in tools plus the user's, or what is wrong with the user's.
+    /// The tool registry: built-in tools plus the user's and the MCP servers', or what is wrong
+    /// with the user's.
     pub fn tools(&self) -> Result<ToolRegistry, SettingsError> {
-        let user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
+        let mut user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
             Vec::new()
         } else {
             serde_json::from_str(&self.user_tools).map_err(|e| SettingsError::UserToolsNotJson(e.to_string()))?
         };
+        user.extend(mcp_tool_defs(&self.mcp_servers));
         Ok(ToolRegistry::with_user_tools(user)?)
     }
 
