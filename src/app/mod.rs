@@ -6,6 +6,7 @@ pub mod download;
 pub mod editing;
 pub mod egress_prompts;
 pub mod history;
+pub mod mcp_servers;
 pub mod preview;
 pub mod settings_storage;
 pub mod share;

@@ -11,6 +11,7 @@ pub mod graph_toolbar;
 pub mod history_sidebar;
 pub mod import_panel;
 pub mod key_host_confirm;
+pub mod mcp_settings;
 pub mod notice_banner;
 pub mod plan_graph;
 pub mod plan_preview;

@@ -13,6 +13,7 @@ mod expand_and_stream;
 mod graph_view;
 mod history;
 mod hostile_links;
+mod mcp;
 mod provider_ui;
 mod providers;
 mod resume;
