@@ -291,7 +291,7 @@ fn provider_for(rt: &SimRuntime, call: &'static str, arguments: Value) -> (HttpP
     let info = |name: &str| McpToolInfo {
         name: name.into(),
         description: format!("{name} tool"),
-        input_schema: json!({"type": "object"}),
+        input_schema: r#"{"type": "object"}"#.into(),
     };
     let settings = ProviderSettings {
         kind: ProviderKind::OpenAiCompatible,

@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
-use super::mcp::{mcp_tool_defs, McpServer};
+use super::mcp::{mcp_tool_defs, read_servers, McpServer};
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
 
@@ -128,7 +128,7 @@ pub struct ProviderSettings {
     #[serde(default)]
     pub tool_any_host: bool,
     /// MCP servers whose tools the model may call (their tokens are skipped by serde, like the key).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read_servers")]
     pub mcp_servers: Vec<McpServer>,
     /// The prompts in force (built-in unless edited).
     #[serde(default)]
@@ -249,6 +249,19 @@ mod tests {
         assert!(!json.contains("sk-secret"), "{json}");
         let back: ProviderSettings = serde_json::from_str(&json).unwrap();
         assert_eq!(back.api_key, "");
+    }
+
+    #[test]
+    fn mcp_servers_round_trip_without_their_tokens() {
+        let server =
+            McpServer { for_types: vec!["research".into()], ..McpServer::new("https://m.example/mcp", "mcp-tok-7") };
+        let settings = ProviderSettings { mcp_servers: vec![server.clone()], ..ProviderSettings::default() };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(!json.contains("mcp-tok-7"), "{json}");
+        let back: ProviderSettings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.mcp_servers, [McpServer { token: String::new(), ..server }]);
+        let old: ProviderSettings = serde_json::from_str(&json.replace(r#""mcp_servers""#, r#""other""#)).unwrap();
+        assert!(old.mcp_servers.is_empty(), "settings saved before MCP still load");
     }
 
     #[test]

@@ -1,115 +1,141 @@
 //! The MCP servers section of the settings: add a server by URL (and an optional bearer token),
 //! see each server's status and tools, choose the task types its tools are offered to.
+//!
+//! The server list is drawn with plain DOM calls (text goes in as `textContent`, never as markup)
+//! and its controls are handled by two delegated listeners: the same list as Leptos views cost
+//! several KB more of Wasm.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement};
 
 use crate::app::mcp_servers::{add_mcp_server, connect_mcp_server, offer_mcp_tools, remove_mcp_server, McpStatus};
 use crate::app::state::AppState;
-use crate::llm::mcp::mcp_tool_defs;
-use crate::llm::tools::ToolKind;
+use crate::llm::mcp::{mcp_tool_defs, McpServer};
+use crate::llm::tools::{ToolDef, ToolKind};
 use crate::plan::task_type::TaskType;
+
+/// The input with id `id` (the form's inputs are read when the button is pressed).
+fn input(id: &str) -> Option<HtmlInputElement> {
+    web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into().ok()
+}
 
 /// The list of MCP servers and the form that adds one.
 #[component]
 pub fn McpSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let url = RwSignal::new(String::new());
-    let token = RwSignal::new(String::new());
+    let list = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let statuses = state.mcp_status.get();
+        let Some(container) = list.get() else { return };
+        state.settings.with(|s| draw_servers(&container, &s.mcp_servers, &statuses));
+    });
     let add = move |_| {
-        if add_mcp_server(state, url.get_untracked(), token.get_untracked()) {
-            url.set(String::new());
-            token.set(String::new());
+        let (Some(url), Some(token)) = (input("mcp-url"), input("mcp-token")) else { return };
+        if add_mcp_server(state, url.value(), token.value()) {
+            url.set_value("");
+            token.set_value("");
         }
     };
-    let servers = move || state.settings.with(|s| s.mcp_servers.iter().map(|m| m.url.clone()).collect::<Vec<_>>());
+    // Delegated: the buttons and checkboxes of every entry carry `data-url` (and `data-kind`).
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let (Some(action), Some(url)) = (target.get_attribute("data-action"), target.get_attribute("data-url")) else {
+            return;
+        };
+        match action.as_str() {
+            "connect" => connect_mcp_server(state, url),
+            "remove" => remove_mcp_server(state, &url),
+            _ => {}
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        if let (Some(url), Some(kind)) = (input.get_attribute("data-url"), input.get_attribute("data-kind")) {
+            offer_mcp_tools(state, &url, &kind, input.checked());
+        }
+    };
     view! {
         <details class="mcp" open=true>
             <summary>"MCP servers (tools)"</summary>
             <p class="hint">"Tools of MCP servers (Streamable HTTP) can be offered to the model. The server must allow this page's origin (CORS). Adding a server allows its host for its own tool calls."</p>
             <label for="mcp-url">"Server URL"</label>
-            <input id="mcp-url" data-testid="mcp-url-input" type="url" placeholder="https://mcp.example.com/mcp"
-                prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
+            <input id="mcp-url" data-testid="mcp-url-input" type="url" placeholder="https://mcp.example.com/mcp"/>
             <label for="mcp-token">"Bearer token (optional; kept like the API key)"</label>
-            <input id="mcp-token" data-testid="mcp-token-input" type="password" autocomplete="off"
-                prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev))/>
+            <input id="mcp-token" data-testid="mcp-token-input" type="password" autocomplete="off"/>
             <div class="row"><button data-testid="mcp-add-button" on:click=add>"Add and connect"</button></div>
-            {move || servers().into_iter().map(|url| view! { <McpServerEntry url/> }).collect_view()}
+            <div node_ref=list on:click=on_click on:change=on_change></div>
         </details>
     }
 }
 
-/// One server: URL, status, tools, task types, reconnect and remove.
-#[component]
-fn McpServerEntry(url: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let status = {
-        let url = url.clone();
-        move || state.mcp_status.with(|all| all.iter().find(|(u, _)| *u == url).map(|(_, s)| s.clone()))
-    };
-    let tools = {
-        let url = url.clone();
-        move || {
-            state.settings.with(|s| {
-                mcp_tool_defs(&s.mcp_servers)
-                    .into_iter()
-                    .filter(|d| matches!(&d.kind, ToolKind::Mcp { server, .. } if *server == url))
-                    .map(|d| (d.name, d.description))
-                    .collect::<Vec<_>>()
-            })
+/// Replaces the children of `container` with one entry per server: URL and status, the error,
+/// the tools as the model sees them, the task-type checkboxes, Reconnect and Remove.
+fn draw_servers(container: &Element, servers: &[McpServer], statuses: &[(String, McpStatus)]) {
+    let Some(doc) = container.owner_document() else { return };
+    container.set_text_content(None);
+    let defs = mcp_tool_defs(servers);
+    for server in servers {
+        let url = server.url.as_str();
+        let tools: Vec<String> = defs
+            .iter()
+            .filter(|d| matches!(&d.kind, ToolKind::Mcp { server, .. } if server == url))
+            .map(|d: &ToolDef| format!("{} — {}", d.name, d.description))
+            .collect();
+        let status = statuses.iter().find(|(u, _)| u == url).map(|(_, s)| s);
+        let (label, text) = match status {
+            Some(McpStatus::Connecting) => ("connecting", "connecting…".to_string()),
+            Some(McpStatus::Connected) => ("connected", format!("connected: {} tools", tools.len())),
+            Some(McpStatus::Failed(_)) => ("error", "connection failed".to_string()),
+            None => ("saved", format!("{} tools from the last connection", tools.len())),
+        };
+        let entry = child(
+            &doc,
+            container,
+            "div",
+            &[("class", "mcp-server"), ("data-testid", "mcp-server"), ("data-status", label)],
+            "",
+        );
+        child(&doc, &entry, "p", &[], &format!("{url} — {text}"));
+        if let Some(McpStatus::Failed(why)) = status {
+            child(&doc, &entry, "p", &[("class", "warning"), ("role", "alert"), ("data-testid", "mcp-error")], why);
         }
-    };
-    let status_text = {
-        let (status, tools) = (status.clone(), tools.clone());
-        move || match status() {
-            Some(McpStatus::Connecting) => "connecting…".to_string(),
-            Some(McpStatus::Connected) => format!("connected: {} tools", tools().len()),
-            Some(McpStatus::Failed(_)) => "connection failed".to_string(),
-            None => format!("{} tools from the last connection", tools().len()),
-        }
-    };
-    let label = {
-        let status = status.clone();
-        move || status().map_or("saved", |s| s.label())
-    };
-    let error = move || match status() {
-        Some(McpStatus::Failed(why)) => {
-            Some(view! { <p class="warning" role="alert" data-testid="mcp-error">{why}</p> })
-        }
-        _ => None,
-    };
-    let types = TaskType::ALL
-        .into_iter()
-        .map(|kind| {
-            let key = kind.key();
-            let (url_checked, url_changed) = (url.clone(), url.clone());
-            let checked = move || {
-                state.settings.with(|s| {
-                    s.mcp_servers.iter().any(|m| m.url == url_checked && m.for_types.iter().any(|k| k == key))
-                })
-            };
-            view! {
-                <label class="checkbox">
-                    <input type="checkbox" data-testid=format!("mcp-type-{key}") prop:checked=checked
-                        on:change=move |ev| offer_mcp_tools(state, &url_changed, key, event_target_checked(&ev))/>
-                    {key}
-                </label>
+        child(&doc, &entry, "pre", &[("data-testid", "mcp-tools")], &tools.join("\n"));
+        let types = child(&doc, &entry, "div", &[("class", "row")], "Offer these tools to tasks of type: ");
+        for kind in TaskType::ALL.map(TaskType::key) {
+            let label = child(&doc, &types, "label", &[("class", "checkbox")], "");
+            let test_id = format!("mcp-type-{kind}");
+            let attributes = [("type", "checkbox"), ("data-testid", &test_id), ("data-url", url), ("data-kind", kind)];
+            let checkbox = child(&doc, &label, "input", &attributes, "");
+            if let Ok(checkbox) = checkbox.dyn_into::<HtmlInputElement>() {
+                checkbox.set_checked(server.for_types.iter().any(|k| k == kind));
             }
-        })
-        .collect_view();
-    let (url_connect, url_remove, url_shown) = (url.clone(), url.clone(), url.clone());
-    view! {
-        <div class="mcp-server" data-testid="mcp-server" data-url=url data-status=label>
-            <p><code>{url_shown}</code>" — "<span data-testid="mcp-status">{status_text}</span></p>
-            {error}
-            <ul data-testid="mcp-tools">
-                {move || tools().into_iter().map(|(name, description)| view! { <li><code>{name}</code>" — "{description}</li> }).collect_view()}
-            </ul>
-            <p class="hint">"Offer these tools to tasks of type:"</p>
-            <div class="row">{types}</div>
-            <div class="row">
-                <button data-testid="mcp-connect-button" on:click=move |_| connect_mcp_server(state, url_connect.clone())>"Reconnect"</button>
-                <button data-testid="mcp-remove-button" on:click=move |_| remove_mcp_server(state, &url_remove)>"Remove"</button>
-            </div>
-        </div>
+            let _ = label.append_with_str_1(kind);
+        }
+        let buttons = child(&doc, &entry, "div", &[("class", "row")], "");
+        for (action, test_id, caption) in
+            [("connect", "mcp-connect-button", "Reconnect"), ("remove", "mcp-remove-button", "Remove")]
+        {
+            child(
+                &doc,
+                &buttons,
+                "button",
+                &[("data-testid", test_id), ("data-action", action), ("data-url", url)],
+                caption,
+            );
+        }
     }
+}
+
+/// Appends a `tag` element with `attributes` and `text` (as text, never markup) to `parent`.
+fn child(doc: &Document, parent: &Element, tag: &str, attributes: &[(&str, &str)], text: &str) -> Element {
+    let Ok(element) = doc.create_element(tag) else { return parent.clone() };
+    for (name, value) in attributes {
+        let _ = element.set_attribute(name, value);
+    }
+    if !text.is_empty() {
+        element.set_text_content(Some(text));
+    }
+    let _ = parent.append_child(&element);
+    element
 }

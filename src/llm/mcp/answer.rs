@@ -5,39 +5,26 @@ use serde_json::Value;
 
 use super::error::McpError;
 use crate::io::transport::{HttpResponse, TransportError};
-use crate::io::utf8_decoder::Utf8Decoder;
 use crate::llm::sse::SseParser;
 
-/// The `result` of the response with `id` in `response`'s body (read up to `cap` bytes; an SSE
-/// stream is read only until that response arrives). A JSON-RPC error becomes [`McpError::Rpc`].
+/// The `result` of the response with `id` in `response`'s body (read up to `cap` bytes): the
+/// body itself, or one of the messages of an SSE stream (which the server ends after the
+/// response). A JSON-RPC error becomes [`McpError::Rpc`].
 pub async fn rpc_result(response: &mut HttpResponse, id: u64, cap: usize) -> Result<Value, McpError> {
     let sse = response.header("content-type").is_some_and(|t| t.contains("text/event-stream"));
-    let mut decoder = Utf8Decoder::new();
-    let mut parser = SseParser::new();
-    let (mut text, mut read) = (String::new(), 0usize);
-    while read < cap {
-        let Some(chunk) = response.body.next_chunk().await.map_err(broken)? else { break };
-        let kept = &chunk[..chunk.len().min(cap - read)];
-        read += kept.len();
-        let piece = decoder.push(kept);
-        if !sse {
-            text.push_str(&piece);
-            continue;
-        }
-        for event in parser.push(&piece) {
-            if let Some(found) = matching(&event.data, id) {
-                return found;
-            }
-        }
-    }
-    if sse {
-        let found = parser.finish().iter().find_map(|event| matching(&event.data, id));
-        return found
-            .unwrap_or_else(|| Err(McpError::BadAnswer(format!("the stream ended without the response {id}"))));
-    }
-    text.push_str(&decoder.finish());
-    matching(&text, id)
-        .unwrap_or_else(|| Err(McpError::BadAnswer(format!("no JSON-RPC response with id {id} in {}", start(&text)))))
+    let text = response.text(cap).await.map_err(|error| match error {
+        TransportError::Aborted => McpError::Aborted,
+        other => McpError::Broken(other.to_string()),
+    })?;
+    let found = if sse {
+        let mut parser = SseParser::new();
+        let mut events = parser.push(&text);
+        events.extend(parser.finish());
+        events.iter().find_map(|event| matching(&event.data, id))
+    } else {
+        matching(&text, id)
+    };
+    found.unwrap_or_else(|| Err(McpError::BadAnswer(format!("no JSON-RPC response with id {id} in {}", start(&text)))))
 }
 
 /// The outcome of the response with `id` in the JSON-RPC message (or batch) `text`, if it holds one.
@@ -64,12 +51,5 @@ pub fn start(text: &str) -> String {
         format!("{cut}…")
     } else {
         cut
-    }
-}
-
-fn broken(error: TransportError) -> McpError {
-    match error {
-        TransportError::Aborted => McpError::Aborted,
-        other => McpError::Broken(other.to_string()),
     }
 }

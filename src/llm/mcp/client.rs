@@ -6,7 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::answer::{rpc_result, start};
 use super::content::{tool_output, ToolOutput};
@@ -15,8 +15,8 @@ use super::server::McpToolInfo;
 use crate::io::cancel::CancelToken;
 use crate::io::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
-/// The protocol version this client asks for.
-pub const PROTOCOL_VERSION: &str = "2025-06-18";
+/// The protocol version this client asks for (also written out in `initialize`'s parameters).
+const PROTOCOL_VERSION: &str = "2025-06-18";
 /// The protocol versions this client accepts from a server.
 const SUPPORTED_VERSIONS: [&str; 2] = [PROTOCOL_VERSION, "2025-03-26"];
 /// Most bytes read of an answer to `initialize` or `tools/list`.
@@ -64,8 +64,8 @@ impl McpClient {
         let mut tools = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let params = cursor.map_or_else(|| json!({}), |c| json!({ "cursor": c }));
-            let page = self.request("tools/list", params, LIST_CAP_BYTES, cancel).await?;
+            let params = cursor.map_or_else(|| "{}".to_string(), |c| format!(r#"{{"cursor":{}}}"#, json_text(&c)));
+            let page = self.request("tools/list", &params, LIST_CAP_BYTES, cancel).await?;
             let listed =
                 page["tools"].as_array().ok_or_else(|| McpError::BadAnswer("`tools/list` has no `tools`".into()))?;
             for tool in listed {
@@ -73,7 +73,7 @@ impl McpClient {
                     tools.push(McpToolInfo {
                         name: name.to_string(),
                         description: tool["description"].as_str().unwrap_or_default().to_string(),
-                        input_schema: tool.get("inputSchema").cloned().unwrap_or_else(|| json!({"type": "object"})),
+                        input_schema: tool.get("inputSchema").map(Value::to_string).unwrap_or_default(),
                     });
                 }
             }
@@ -93,13 +93,14 @@ impl McpClient {
         cap: usize,
         cancel: &CancelToken,
     ) -> Result<ToolOutput, McpError> {
-        let result = self.request("tools/call", json!({"name": name, "arguments": arguments}), cap, cancel).await?;
+        let params = format!(r#"{{"name":{},"arguments":{arguments}}}"#, json_text(name));
+        let result = self.request("tools/call", &params, cap, cancel).await?;
         Ok(tool_output(&result))
     }
 
     /// The `result` of request `method`, in a session (started if needed, and started again once
     /// if the server says it expired).
-    async fn request(&self, method: &str, params: Value, cap: usize, cancel: &CancelToken) -> Result<Value, McpError> {
+    async fn request(&self, method: &str, params: &str, cap: usize, cancel: &CancelToken) -> Result<Value, McpError> {
         let mut restarted = false;
         loop {
             let current = self.session.borrow().clone();
@@ -108,7 +109,7 @@ impl McpClient {
                 None => self.start_session(cancel).await?,
             };
             let id = self.next_id();
-            let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+            let body = rpc_message(Some(id), method, params);
             let mut response = self.post(&body, Some(&session), cancel).await?;
             if response.status == 404 && session.id.is_some() && !restarted {
                 restarted = true;
@@ -123,11 +124,12 @@ impl McpClient {
     /// `initialize`, then `notifications/initialized`: the new session, kept for later requests.
     async fn start_session(&self, cancel: &CancelToken) -> Result<Session, McpError> {
         let id = self.next_id();
-        let body = json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {
-            "protocolVersion": PROTOCOL_VERSION,
-            "capabilities": {},
-            "clientInfo": {"name": "planwright", "version": env!("CARGO_PKG_VERSION")}
-        }});
+        let params = concat!(
+            r#"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"planwright","version":""#,
+            env!("CARGO_PKG_VERSION"),
+            r#""}}"#
+        );
+        let body = rpc_message(Some(id), "initialize", params);
         let mut response = self.post(&body, None, cancel).await?;
         check_status(&mut response).await?;
         let session_id = response.header("mcp-session-id").map(str::to_string);
@@ -137,7 +139,7 @@ impl McpClient {
             return Err(McpError::UnsupportedVersion { version });
         }
         let session = Session { id: session_id, version };
-        let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+        let initialized = rpc_message(None, "notifications/initialized", "{}");
         let mut response = self.post(&initialized, Some(&session), cancel).await?;
         check_status(&mut response).await?;
         self.session.replace(Some(session.clone()));
@@ -147,7 +149,7 @@ impl McpClient {
     /// POSTs one JSON-RPC message, with the session's headers when there is one.
     async fn post(
         &self,
-        body: &Value,
+        body: &str,
         session: Option<&Session>,
         cancel: &CancelToken,
     ) -> Result<HttpResponse, McpError> {
@@ -175,6 +177,17 @@ impl McpClient {
         self.next_id.set(id + 1);
         id
     }
+}
+
+/// `text` as a JSON string.
+fn json_text(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A JSON-RPC request (with an `id`) or notification, `params` being JSON text.
+fn rpc_message(id: Option<u64>, method: &str, params: &str) -> String {
+    let id = id.map_or_else(String::new, |id| format!(r#""id":{id},"#));
+    format!(r#"{{"jsonrpc":"2.0",{id}"method":"{method}","params":{params}}}"#)
 }
 
 /// Fails on an error status, with the start of the body.

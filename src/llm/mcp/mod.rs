@@ -7,7 +7,7 @@ mod content;
 mod error;
 mod server;
 
-pub use client::{McpClient, PROTOCOL_VERSION};
+pub use client::McpClient;
 pub use content::ToolOutput;
 pub use error::McpError;
-pub use server::{mcp_tool_defs, server_prefix, McpServer, McpToolInfo};
+pub use server::{mcp_tool_defs, read_servers, server_prefix, McpServer, McpToolInfo};

@@ -4,25 +4,25 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::llm::tools::{host_key, ToolDef, ToolKind};
 
 /// A tool an MCP server lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolInfo {
     /// The tool's name on the server.
     pub name: String,
     /// What it does.
-    #[serde(default)]
     pub description: String,
-    /// JSON Schema of its arguments.
-    pub input_schema: Value,
+    /// JSON Schema of its arguments, as JSON text (kept as text: a `Value` here would add its
+    /// serialiser to the Wasm bundle).
+    pub input_schema: String,
 }
 
-/// An MCP server the user added.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+/// An MCP server the user added. Written by serde; read back by [`read_servers`].
+#[derive(Clone, PartialEq, Serialize)]
 pub struct McpServer {
     /// The Streamable HTTP endpoint, e.g. `https://mcp.example.com/mcp`.
     pub url: String,
@@ -31,10 +31,8 @@ pub struct McpServer {
     #[serde(skip)]
     pub token: String,
     /// Task types its tools are offered to (an empty list offers them to no task).
-    #[serde(default)]
     pub for_types: Vec<String>,
     /// The tools it listed when last connected.
-    #[serde(default)]
     pub tools: Vec<McpToolInfo>,
 }
 
@@ -64,6 +62,33 @@ impl McpServer {
     pub fn host(&self) -> Option<String> {
         host_key(&self.url)
     }
+}
+
+/// Reads the servers as [`McpServer`]'s `Serialize` writes them (for `#[serde(deserialize_with)]`),
+/// through a [`Value`]: a derived `Deserialize` would add several KB to the Wasm bundle. Entries
+/// without a URL are dropped, missing fields are empty.
+pub fn read_servers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<McpServer>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    Ok(list(&value)
+        .iter()
+        .filter(|server| server["url"].is_string())
+        .map(|server| McpServer {
+            url: text(server, "url"),
+            token: String::new(),
+            for_types: list(&server["for_types"]).iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            tools: list(&server["tools"])
+                .iter()
+                .filter(|tool| tool["name"].is_string())
+                .map(|tool| McpToolInfo {
+                    name: text(tool, "name"),
+                    description: text(tool, "description"),
+                    input_schema: text(tool, "input_schema"),
+                })
+                .collect(),
+        })
+        .collect())
 }
 
 /// The prefix of the tool names of a server at `url`: its host's first label (the whole host for
@@ -104,7 +129,10 @@ pub fn mcp_tool_defs(servers: &[McpServer]) -> Vec<ToolDef> {
             defs.push(ToolDef {
                 name,
                 description: format!("{} (MCP server {})", tool.description.trim(), server.url),
-                parameters: tool.input_schema.clone(),
+                parameters: serde_json::from_str::<Value>(&tool.input_schema)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| serde_json::from_str(r#"{"type": "object"}"#).unwrap_or_default()),
                 kind: ToolKind::Mcp { server: server.url.clone(), tool: tool.name.clone() },
                 for_types: server.for_types.clone(),
             });
@@ -120,8 +148,6 @@ fn sanitize(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
     fn server(url: &str, tools: &[&str]) -> McpServer {
@@ -132,7 +158,7 @@ mod tests {
                 .map(|t| McpToolInfo {
                     name: t.to_string(),
                     description: "d".into(),
-                    input_schema: json!({"type": "object"}),
+                    input_schema: r#"{"type": "object"}"#.into(),
                 })
                 .collect(),
             ..McpServer::new(url, "s3cret-tkn")
@@ -161,6 +187,16 @@ mod tests {
         assert_eq!(defs[1].kind, ToolKind::Mcp { server: "https://a.example/mcp".into(), tool: "look up!".into() });
         assert_eq!(defs[0].for_types, ["research"]);
         assert!(defs[0].description.contains("(MCP server https://a.example/mcp)"));
+        assert_eq!(defs[0].parameters, serde_json::json!({"type": "object"}));
+        let mut odd = server("https://o.example/mcp", &["t"]);
+        odd.tools[0].input_schema = r#"{"type": "object", "properties": {"q": {"type": "string"}}}"#.into();
+        assert_eq!(mcp_tool_defs(&[odd.clone()])[0].parameters["properties"]["q"]["type"], "string");
+        odd.tools[0].input_schema = "not json".into();
+        assert_eq!(
+            mcp_tool_defs(&[odd])[0].parameters,
+            serde_json::json!({"type": "object"}),
+            "a bad schema: any object"
+        );
     }
 
     #[test]
@@ -169,7 +205,17 @@ mod tests {
         let text = serde_json::to_string(&entry).unwrap();
         assert!(!text.contains("s3cret"), "{text}");
         assert!(!format!("{entry:?}").contains("s3cret"));
-        let back: McpServer = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, McpServer { token: String::new(), ..entry });
+        let mut reader = serde_json::Deserializer::from_str(&text);
+        assert_eq!(read_servers(&mut reader).unwrap(), [], "one server is not a list: nothing is read");
+        let list = serde_json::to_string(&[&entry, &McpServer::new("https://b.example/mcp", "")]).unwrap();
+        let back = read_servers(&mut serde_json::Deserializer::from_str(&list)).unwrap();
+        assert_eq!(back, [McpServer { token: String::new(), ..entry }, McpServer::new("https://b.example/mcp", "")]);
+        let odd = r#"[{"url": "https://c.example"}, {"tools": []}, {"url": "https://d", "tools": [{"x": 1}, {"name": "t"}]}]"#;
+        let back = read_servers(&mut serde_json::Deserializer::from_str(odd)).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(
+            back[1].tools,
+            [McpToolInfo { name: "t".into(), description: String::new(), input_schema: String::new() }]
+        );
     }
 }
