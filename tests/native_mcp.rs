@@ -347,7 +347,7 @@ fn tool_errors_reach_the_model_as_errors_not_crashes() {
     );
     let (provider, _) = provider_for(&rt, "127_0_0_1__picture", json!({}));
     let outcome = run(&rt, provider, "research");
-    assert_eq!(outcome.result.as_deref(), Ok("[image content: image/png, 4 bytes of base64, not shown]"));
+    assert_eq!(outcome.result.as_deref(), Ok("[image content, not shown: image/png]"));
 }
 
 #[test]

@@ -11,30 +11,8 @@ use super::settings_storage::save_settings;
 use super::state::AppState;
 use crate::io::cancel::CancelToken;
 use crate::io::fetch_transport::FetchTransport;
-use crate::llm::mcp::{McpClient, McpServer};
+use crate::llm::mcp::{McpClient, McpServer, McpStatus};
 use crate::llm::tools::host_key;
-
-/// Where the page stands with one server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum McpStatus {
-    /// Listing its tools.
-    Connecting,
-    /// Its tools were listed just now.
-    Connected,
-    /// The last connection failed: why.
-    Failed(String),
-}
-
-impl McpStatus {
-    /// The word shown for the server (`data-status`).
-    pub fn label(&self) -> &'static str {
-        match self {
-            McpStatus::Connecting => "connecting",
-            McpStatus::Connected => "connected",
-            McpStatus::Failed(_) => "error",
-        }
-    }
-}
 
 /// Adds the server at `url` with `token` and connects to it; a URL that is not http(s), or is
 /// already added, is refused with a message (and `false`).
@@ -67,13 +45,13 @@ pub fn connect_mcp_server(state: AppState, url: String) {
         let client = McpClient::new(Rc::new(FetchTransport), &url, &token);
         match client.list_tools(&CancelToken::new()).await {
             Ok(tools) => {
-                state.settings.update(|s| {
+                let _ = state.settings.try_update(|s| {
                     if let Some(server) = s.mcp_servers.iter_mut().find(|m| m.url == url) {
                         server.tools = tools;
+                        server.status = McpStatus::Connected;
                     }
                 });
                 save_settings(&state);
-                set_status(state, &url, McpStatus::Connected);
             }
             Err(error) => set_status(state, &url, McpStatus::Failed(error.to_string())),
         }
@@ -96,13 +74,14 @@ pub fn offer_mcp_tools(state: AppState, url: &str, kind: &str, offered: bool) {
 /// Removes the server at `url` (its token goes with it).
 pub fn remove_mcp_server(state: AppState, url: &str) {
     state.settings.update(|s| s.mcp_servers.retain(|m| m.url != url));
-    state.mcp_status.update(|all| all.retain(|(u, _)| u != url));
     save_settings(&state);
 }
 
+/// Sets the status of the server at `url` (if it is still there, and the page still is).
 fn set_status(state: AppState, url: &str, status: McpStatus) {
-    let _ = state.mcp_status.try_update(|all| {
-        all.retain(|(u, _)| u != url);
-        all.push((url.to_string(), status));
+    let _ = state.settings.try_update(|s| {
+        if let Some(server) = s.mcp_servers.iter_mut().find(|m| m.url == url) {
+            server.status = status;
+        }
     });
 }

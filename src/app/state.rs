@@ -6,7 +6,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::egress_prompts::PageGate;
-use super::mcp_servers::McpStatus;
 use super::task_board::TaskBoard;
 use crate::driver::run_loop::Driver;
 use crate::driver::tab_lock::TabLock;
@@ -109,8 +108,6 @@ pub struct AppState {
     pub template: RwSignal<Option<Template>>,
     /// Provider settings (the API key stays in memory).
     pub settings: RwSignal<ProviderSettings>,
-    /// How the connection to each MCP server (by URL) went this session.
-    pub mcp_status: RwSignal<Vec<(String, McpStatus)>>,
     /// Credentials held back because the base URL moved to another server (the page asks).
     pub held_credentials: RwSignal<Option<HeldCredentials>>,
     /// Run settings.
@@ -193,7 +190,6 @@ impl AppState {
             template: RwSignal::new(None),
             settings: RwSignal::new(env.initial_settings.clone().unwrap_or_default()),
             held_credentials: RwSignal::new(None),
-            mcp_status: RwSignal::new(Vec::new()),
             // The page asks before applying a re-plan unless the user turns that off.
             run_config: RwSignal::new(
                 env.initial_run_config.clone().unwrap_or(RunConfig { approve_replans: true, ..RunConfig::default() }),

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
 
-use crate::app::mcp_servers::{add_mcp_server, connect_mcp_server, offer_mcp_tools, remove_mcp_server, McpStatus};
+use crate::app::mcp_servers::{add_mcp_server, connect_mcp_server, offer_mcp_tools, remove_mcp_server};
 use crate::app::state::AppState;
-use crate::llm::mcp::{mcp_tool_defs, McpServer};
+use crate::llm::mcp::{mcp_tool_defs, McpServer, McpStatus};
 use crate::llm::tools::{ToolDef, ToolKind};
 use crate::plan::task_type::TaskType;
 
@@ -26,9 +26,8 @@ pub fn McpSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let list = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
-        let statuses = state.mcp_status.get();
         let Some(container) = list.get() else { return };
-        state.settings.with(|s| draw_servers(&container, &s.mcp_servers, &statuses));
+        state.settings.with(|s| draw_servers(&container, &s.mcp_servers));
     });
     let add = move |_| {
         let (Some(url), Some(token)) = (input("mcp-url"), input("mcp-token")) else { return };
@@ -56,22 +55,19 @@ pub fn McpSettings() -> impl IntoView {
         }
     };
     view! {
-        <details class="mcp" open=true>
-            <summary>"MCP servers (tools)"</summary>
-            <p class="hint">"Tools of MCP servers (Streamable HTTP) can be offered to the model. The server must allow this page's origin (CORS). Adding a server allows its host for its own tool calls."</p>
-            <label for="mcp-url">"Server URL"</label>
-            <input id="mcp-url" data-testid="mcp-url-input" type="url" placeholder="https://mcp.example.com/mcp"/>
-            <label for="mcp-token">"Bearer token (optional; kept like the API key)"</label>
-            <input id="mcp-token" data-testid="mcp-token-input" type="password" autocomplete="off"/>
-            <div class="row"><button data-testid="mcp-add-button" on:click=add>"Add and connect"</button></div>
-            <div node_ref=list on:click=on_click on:change=on_change></div>
-        </details>
+        <h3 class="subhead">"MCP servers (tools)"</h3>
+        <input id="mcp-url" data-testid="mcp-url-input" type="url" aria-label="MCP server URL"
+            placeholder="MCP server URL, e.g. https://mcp.example.com/mcp"/>
+        <input id="mcp-token" data-testid="mcp-token-input" type="password" autocomplete="off"
+            aria-label="MCP bearer token" placeholder="Bearer token (optional; kept like the API key)"/>
+        <button data-testid="mcp-add-button" on:click=add>"Add and connect"</button>
+        <div class="mcp" node_ref=list on:click=on_click on:change=on_change></div>
     }
 }
 
 /// Replaces the children of `container` with one entry per server: URL and status, the error,
 /// the tools as the model sees them, the task-type checkboxes, Reconnect and Remove.
-fn draw_servers(container: &Element, servers: &[McpServer], statuses: &[(String, McpStatus)]) {
+fn draw_servers(container: &Element, servers: &[McpServer]) {
     let Some(doc) = container.owner_document() else { return };
     container.set_text_content(None);
     let defs = mcp_tool_defs(servers);
@@ -82,12 +78,11 @@ fn draw_servers(container: &Element, servers: &[McpServer], statuses: &[(String,
             .filter(|d| matches!(&d.kind, ToolKind::Mcp { server, .. } if server == url))
             .map(|d: &ToolDef| format!("{} — {}", d.name, d.description))
             .collect();
-        let status = statuses.iter().find(|(u, _)| u == url).map(|(_, s)| s);
-        let (label, text) = match status {
-            Some(McpStatus::Connecting) => ("connecting", "connecting…".to_string()),
-            Some(McpStatus::Connected) => ("connected", format!("connected: {} tools", tools.len())),
-            Some(McpStatus::Failed(_)) => ("error", "connection failed".to_string()),
-            None => ("saved", format!("{} tools from the last connection", tools.len())),
+        let (label, text) = match &server.status {
+            McpStatus::Connecting => ("connecting", "connecting…".to_string()),
+            McpStatus::Connected => ("connected", format!("connected: {} tools", tools.len())),
+            McpStatus::Failed(_) => ("error", "connection failed".to_string()),
+            McpStatus::Saved => ("saved", format!("{} tools from the last connection", tools.len())),
         };
         let entry = child(
             &doc,
@@ -97,7 +92,7 @@ fn draw_servers(container: &Element, servers: &[McpServer], statuses: &[(String,
             "",
         );
         child(&doc, &entry, "p", &[], &format!("{url} — {text}"));
-        if let Some(McpStatus::Failed(why)) = status {
+        if let McpStatus::Failed(why) = &server.status {
             child(&doc, &entry, "p", &[("class", "warning"), ("role", "alert"), ("data-testid", "mcp-error")], why);
         }
         child(&doc, &entry, "pre", &[("data-testid", "mcp-tools")], &tools.join("\n"));

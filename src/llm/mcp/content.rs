@@ -26,26 +26,15 @@ pub fn tool_output(result: &Value) -> ToolOutput {
     ToolOutput { text, is_error: result["isError"].as_bool().unwrap_or(false) }
 }
 
-/// One content part: its text, or a summary of what it is.
+/// One content part: its text (a text resource's too), or one line saying what it is.
 fn describe_part(part: &Value) -> String {
-    let field = |name: &str| part[name].as_str().unwrap_or("");
-    let size = |name: &str| part[name].as_str().map_or(0, str::len);
-    match field("type") {
-        "text" => field("text").to_string(),
-        kind @ ("image" | "audio") => {
-            format!("[{kind} content: {}, {} bytes of base64, not shown]", field("mimeType"), size("data"))
-        }
-        "resource" => {
-            let resource = &part["resource"];
-            let uri = resource["uri"].as_str().unwrap_or("");
-            match resource["text"].as_str() {
-                Some(text) => format!("[resource {uri}]\n{text}"),
-                None => format!("[binary resource {uri}, not shown]"),
-            }
-        }
-        "resource_link" => format!("[resource link: {} {}]", field("uri"), field("name")).trim_end().to_string(),
-        other => format!("[{other} content, not shown]"),
+    let resource = &part["resource"];
+    if let Some(text) = part["text"].as_str().or(resource["text"].as_str()) {
+        return text.to_string();
     }
+    let field = |name: &str| part[name].as_str().or(resource[name].as_str());
+    let about: Vec<&str> = ["mimeType", "uri", "name"].into_iter().filter_map(field).collect();
+    format!("[{} content, not shown: {}]", field("type").unwrap_or("unknown"), about.join(" "))
 }
 
 #[cfg(test)]
@@ -61,18 +50,17 @@ mod tests {
             {"type": "image", "mimeType": "image/png", "data": "AAAA"},
             {"type": "audio", "mimeType": "audio/wav", "data": "AA"},
             {"type": "resource", "resource": {"uri": "file:///a.txt", "text": "hello"}},
-            {"type": "resource", "resource": {"uri": "file:///b.bin", "blob": "AA"}},
+            {"type": "resource", "resource": {"uri": "file:///b.bin", "mimeType": "application/zip", "blob": "AA"}},
             {"type": "resource_link", "uri": "file:///c", "name": "c"},
             {"type": "hologram"}
         ]});
         assert_eq!(
             tool_output(&result),
             ToolOutput {
-                text:
-                    "42\n[image content: image/png, 4 bytes of base64, not shown]\n[audio content: audio/wav, 2 bytes \
-                       of base64, not shown]\n[resource file:///a.txt]\nhello\n[binary resource file:///b.bin, not \
-                       shown]\n[resource link: file:///c c]\n[hologram content, not shown]"
-                        .to_string(),
+                text: "42\n[image content, not shown: image/png]\n[audio content, not shown: audio/wav]\nhello\n\
+                       [resource content, not shown: application/zip file:///b.bin]\n[resource_link content, not \
+                       shown: file:///c c]\n[hologram content, not shown: ]"
+                    .to_string(),
                 is_error: false
             }
         );

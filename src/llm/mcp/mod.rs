@@ -10,4 +10,4 @@ mod server;
 pub use client::McpClient;
 pub use content::ToolOutput;
 pub use error::McpError;
-pub use server::{mcp_tool_defs, read_servers, server_prefix, McpServer, McpToolInfo};
+pub use server::{mcp_tool_defs, read_servers, server_prefix, McpServer, McpStatus, McpToolInfo};

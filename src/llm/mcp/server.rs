@@ -21,6 +21,20 @@ pub struct McpToolInfo {
     pub input_schema: String,
 }
 
+/// Where the page stands with a server this session (never saved).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum McpStatus {
+    /// Not connected this session: its tools are those listed at the last connection.
+    #[default]
+    Saved,
+    /// Listing its tools.
+    Connecting,
+    /// Its tools were listed just now.
+    Connected,
+    /// The last connection failed: why.
+    Failed(String),
+}
+
 /// An MCP server the user added. Written by serde; read back by [`read_servers`].
 #[derive(Clone, PartialEq, Serialize)]
 pub struct McpServer {
@@ -34,6 +48,9 @@ pub struct McpServer {
     pub for_types: Vec<String>,
     /// The tools it listed when last connected.
     pub tools: Vec<McpToolInfo>,
+    /// How the connection went this session (skipped by serde).
+    #[serde(skip)]
+    pub status: McpStatus,
 }
 
 impl fmt::Debug for McpServer {
@@ -43,6 +60,7 @@ impl fmt::Debug for McpServer {
             .field("token", &if self.token.is_empty() { "" } else { "…" })
             .field("for_types", &self.for_types)
             .field("tools", &self.tools)
+            .field("status", &self.status)
             .finish()
     }
 }
@@ -55,6 +73,7 @@ impl McpServer {
             token: token.trim().to_string(),
             for_types: Vec::new(),
             tools: Vec::new(),
+            status: McpStatus::Saved,
         }
     }
 
@@ -70,25 +89,20 @@ impl McpServer {
 pub fn read_servers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<McpServer>, D::Error> {
     let value = Value::deserialize(deserializer)?;
     let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
-    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
-    Ok(list(&value)
-        .iter()
-        .filter(|server| server["url"].is_string())
-        .map(|server| McpServer {
-            url: text(server, "url"),
-            token: String::new(),
-            for_types: list(&server["for_types"]).iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
-            tools: list(&server["tools"])
-                .iter()
-                .filter(|tool| tool["name"].is_string())
-                .map(|tool| McpToolInfo {
-                    name: text(tool, "name"),
-                    description: text(tool, "description"),
-                    input_schema: text(tool, "input_schema"),
-                })
-                .collect(),
-        })
-        .collect())
+    let mut servers = Vec::new();
+    for entry in value.as_array().into_iter().flatten().filter(|e| e["url"].is_string()) {
+        let mut server = McpServer::new(&text(entry, "url"), "");
+        for kind in entry["for_types"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            server.for_types.push(kind.to_string());
+        }
+        for tool in entry["tools"].as_array().into_iter().flatten().filter(|t| t["name"].is_string()) {
+            let (name, description, input_schema) =
+                (text(tool, "name"), text(tool, "description"), text(tool, "input_schema"));
+            server.tools.push(McpToolInfo { name, description, input_schema });
+        }
+        servers.push(server);
+    }
+    Ok(servers)
 }
 
 /// The prefix of the tool names of a server at `url`: its host's first label (the whole host for
