@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use super::editing::forget_edits;
 use super::preview::{preview_plan, run_needs_confirmation};
 use super::settings_storage::save_settings;
-use super::share::plan_from_location;
+use super::share::{plan_from_fragment, shared_fragment};
 use super::state::{AppState, Phase};
 use crate::driver::broadcast::{Broadcaster, Change, TabMessage};
 use crate::driver::restore::{load_workflow, StoredWorkflow};
@@ -251,11 +251,16 @@ pub(super) fn show_plan(state: AppState, goal: &str, plan: Plan) {
     save_workflow(state, record);
 }
 
+/// A fresh workflow id made at `now` (ms since the epoch).
+pub(super) fn new_workflow_id(now: f64) -> String {
+    format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64)
+}
+
 /// A new, never-run workflow record for `plan` with the current run settings.
 pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
     WorkflowRecord {
-        id: format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64),
+        id: new_workflow_id(now),
         schema_version: SCHEMA_VERSION,
         goal: goal.to_string(),
         plan,
@@ -266,6 +271,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         replans: Vec::new(),
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 
@@ -573,20 +579,20 @@ pub fn restore_on_load(state: AppState) {
     });
 }
 
-/// Imports the plan of a share link the page was opened with; true if there was one.
+/// Imports the plan of a share link the page was opened with (in a task of its own: the browser
+/// inflates it); true if there was one.
 fn open_shared_plan(state: AppState) -> bool {
-    match plan_from_location() {
-        None => false,
-        Some(Ok(plan)) => {
-            preview_plan(state, "a share link", plan);
-            true
+    let Some(fragment) = shared_fragment() else { return false };
+    spawn_local(async move {
+        match plan_from_fragment(&fragment).await {
+            Ok(plan) => preview_plan(state, "a share link", plan),
+            Err(error) => {
+                state.phase.set(Phase::Ready);
+                state.error(format!("The share link could not be opened: {error}"));
+            }
         }
-        Some(Err(error)) => {
-            state.phase.set(Phase::Ready);
-            state.error(format!("The share link could not be opened: {error}"));
-            true
-        }
-    }
+    });
+    true
 }
 
 /// Shows saved workflow `id` as after a reload: its plan and task states, resuming it if it was running.

@@ -16,6 +16,7 @@ pub mod presets;
 pub mod prompt;
 pub mod provider;
 pub mod request_retry;
+pub mod served_proxies;
 pub mod settings;
 pub mod settings_debug;
 pub mod sse;
