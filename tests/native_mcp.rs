@@ -252,6 +252,7 @@ fn failures_are_typed_and_say_what_to_do() {
 
 fn research(kind: &str) -> TaskRequest {
     TaskRequest {
+        model: None,
         goal: "g".into(),
         task_id: "T1".into(),
         name: "Add".into(),
