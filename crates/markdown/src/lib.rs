@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "parse")]
 mod parse;
 #[cfg(feature = "parse")]
-pub use parse::{is_safe_link, to_tree, MAX_DEPTH};
+pub use parse::{to_tree, MAX_DEPTH};
 
 /// What an element is; each kind is drawn as one fixed HTML element ([`Tag::html_name`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,10 +85,11 @@ impl Tag {
     }
 
     /// The element's attributes: a link opens in a new tab without access to this page; an
-    /// ordered list keeps its first number.
+    /// ordered list keeps its first number. A link's URL is checked again here, where the page
+    /// draws it, so a tree from anywhere (the worker's message) cannot carry a `javascript:` link.
     pub fn attributes(&self) -> Vec<(&'static str, String)> {
         match self {
-            Tag::Link(href) => {
+            Tag::Link(href) if is_safe_link(href) => {
                 vec![("href", href.clone()), ("target", "_blank".into()), ("rel", "noopener noreferrer".into())]
             }
             Tag::List(Some(start)) if *start != 1 => vec![("start", start.to_string())],
@@ -104,6 +105,12 @@ pub enum Node {
     Text(String),
     /// An element and its children.
     Element(Tag, Vec<Node>),
+}
+
+/// Whether `url` may become a link: `http:` or `https:` only.
+pub fn is_safe_link(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// The tree as the worker sends it to the page (JSON).

@@ -2,17 +2,11 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag as MdTag, TagEnd};
 
-use crate::{Node, Tag};
+use crate::{is_safe_link, Node, Tag};
 
 /// Deepest nesting of elements kept; deeper structure is flattened into its parent, so a hostile
 /// answer (`>>>>>>…`) cannot build a tree too deep to draw or to drop.
 pub const MAX_DEPTH: usize = 48;
-
-/// Whether `url` may become a link: `http:` or `https:` only.
-pub fn is_safe_link(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
 
 /// An open element while reading: its tag (`None` for a group whose children go to its parent),
 /// its children so far, and for an image the URL whose alt text is being read.
@@ -240,6 +234,8 @@ mod tests {
         let json = encode_tree(&tree);
         assert_eq!(decode_tree(&json).unwrap(), tree);
         assert!(decode_tree("[{\"Element\":[\"Script\",[]]}]").is_err(), "no kind beyond the fixed ones");
+        let forged = decode_tree("[{\"Element\":[{\"Link\":\"javascript:alert(1)\"},[{\"Text\":\"x\"}]]}]").unwrap();
+        assert_eq!(show(&forged), r#"<a>"x"</>"#, "a link the parser would not make has no href");
     }
 
     #[test]
