@@ -23,6 +23,7 @@ mod position;
 mod proper;
 mod route;
 mod sifting;
+mod visible;
 #[cfg(test)]
 mod test_support;
 
@@ -31,6 +32,7 @@ pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
 pub use incremental::relayout;
 pub use navigate::{neighbour, Direction};
+pub use visible::{box_area, boxes_in, drawn_area, edge_area, edges_in, fit_zoom, Area};
 
 use crate::plan::{graph::PlanGraph, Plan};
 
