@@ -1,10 +1,11 @@
 //! One task box of the graph: status colour and caption, keyboard moves, and the port a dependency
 //! is dragged from while the plan is editable.
 
-use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use leptos::prelude::*;
 
+use super::graph_status::shown_state;
 use crate::app::editing::delete_task;
 use crate::app::state::AppState;
 use crate::engine::caption::caption;
@@ -12,49 +13,85 @@ use crate::engine::{is_ready_in_plan, TaskStatus};
 use crate::layout::{Direction, NodeBox};
 use crate::plan::{Task, TaskId};
 
-/// Longest label that fits a box; longer names are cut with an ellipsis (the full name is in the tooltip).
-const MAX_LABEL_CHARS: usize = 24;
+/// Characters of a name on one line of a box (two lines; longer names end with an ellipsis and show in
+/// full in the tooltip and the inspector).
+const LINE_CHARS: usize = 18;
+/// The same beside the fold button.
+const LINE_CHARS_BESIDE_FOLD: usize = 12;
 
-fn short_label(name: &str) -> String {
-    if name.chars().count() <= MAX_LABEL_CHARS {
-        name.to_string()
+/// `name` on at most two lines of about `width` characters, broken between words where possible.
+fn name_lines(name: &str, width: usize) -> (String, String) {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= width {
+        return (name.to_string(), String::new());
+    }
+    let cut = chars[..=width].iter().rposition(|c| c.is_whitespace()).filter(|&k| k > 0).unwrap_or(width);
+    let first: String = chars[..cut].iter().collect();
+    let rest: Vec<char> = chars[cut..].iter().copied().skip_while(|c| c.is_whitespace()).collect();
+    let second = if rest.len() <= LINE_CHARS {
+        rest.into_iter().collect()
     } else {
-        format!("{}…", name.chars().take(MAX_LABEL_CHARS - 1).collect::<String>())
+        format!("{}…", rest[..LINE_CHARS - 1].iter().collect::<String>())
+    };
+    (first, second)
+}
+
+/// What one box draws, apart from its task's state (which the box follows by itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeItem {
+    /// Where the box is.
+    pub node: NodeBox,
+    /// The task drawn.
+    pub task: Task,
+    /// How many subtasks the task has (a fold button when above 0).
+    pub subtasks: usize,
+    /// Whether those subtasks are hidden.
+    pub collapsed: bool,
+    /// On the computed critical path.
+    pub critical: bool,
+    /// With a validation error (cycle, missing or self dependency).
+    pub invalid: bool,
+    /// The plan can be edited (the box has a port to drag dependencies from).
+    pub editable: bool,
+}
+
+impl NodeItem {
+    /// The key of the box in the keyed list: its task id and a digest of what it draws, so a box is
+    /// redrawn only when something it shows (other than its state) changed.
+    pub fn key(&self) -> (TaskId, u64) {
+        let mut h = DefaultHasher::new();
+        let n = &self.node;
+        (n.index, n.x.to_bits(), n.y.to_bits(), n.width.to_bits(), n.height.to_bits()).hash(&mut h);
+        let t = &self.task;
+        (&t.name, &t.description, &t.depends_on, &t.parent).hash(&mut h);
+        (self.subtasks, self.collapsed, self.critical, self.invalid, self.editable).hash(&mut h);
+        (t.id.clone(), h.finish())
     }
 }
 
-/// Sets of task ids the graph marks (read once: the graph is redrawn when the plan changes).
-#[derive(Clone, Copy)]
-pub struct Marks {
-    /// Tasks on the computed critical path.
-    pub critical: Memo<HashSet<TaskId>>,
-    /// Tasks with a validation error (cycle, missing or self dependency).
-    pub invalid: Memo<HashSet<TaskId>>,
-}
-
-/// A task's box at `node`, for `task`. `now` is the page clock (elapsed time of running tasks);
-/// `on_move` is called with an arrow key's direction; `on_port` when a dependency drag starts here
-/// (`editable`: the box has a port). A task with `subtasks` has a button that collapses them. Few signals are watched per box, so 1,000 boxes mount quickly;
-/// the selection is marked by the graph, not by each box.
+/// A task's box for `item`. `selection` tells whether it is the selected task (one box is notified
+/// when the selection moves), `nothing_selected` whether no task is (then the first box is the one in
+/// the Tab order). `now` is the page clock (elapsed time of running tasks); `on_move` is called with an
+/// arrow key's direction; `on_port` when a dependency drag starts here. Few signals are watched per box,
+/// so a status change touches one box.
 #[component]
 pub fn GraphNode(
-    node: NodeBox,
-    task: Task,
-    marks: Marks,
-    editable: bool,
-    subtasks: usize,
+    item: NodeItem,
+    selection: Selector<Option<TaskId>>,
+    nothing_selected: Memo<bool>,
     now: RwSignal<f64>,
     on_move: Callback<(String, Direction)>,
     on_port: Callback<(String, leptos::ev::PointerEvent)>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let NodeItem { node, task, subtasks, collapsed, critical, invalid, editable } = item;
     let id = task.id.clone();
-    let snapshot = state.tasks.cell(&id);
+    let snapshot = shown_state(&state, &id);
     // Readiness is the engine's answer, from the states of this task, its dependencies and its parent.
     let ready = Memo::new({
         let (task, snapshot) = (task.clone(), snapshot.clone());
         move |_| {
-            let status = |other: &TaskId| state.tasks.cell(other).with(|o| o.status);
+            let status = |other: &TaskId| shown_state(&state, other).with(|o| o.status);
             let parent = task.parent.as_ref().map(status);
             snapshot.with(|s| is_ready_in_plan(s, task.depends_on.iter().map(status), parent))
         }
@@ -73,13 +110,14 @@ pub fn GraphNode(
         })
     };
     let title = format!("{} — {}\n{}", task.id, task.name, task.description);
-    let label = short_label(&task.name);
+    let (first_line, second_line) =
+        name_lines(&task.name, if subtasks > 0 { LINE_CHARS_BESIDE_FOLD } else { LINE_CHARS });
     let (id_click, id_key, id_port) = (id.clone(), id.clone(), id.clone());
     let mut marked = String::new();
-    if marks.critical.with_untracked(|c| c.contains(&id)) {
+    if critical {
         marked.push_str(" critical");
     }
-    if marks.invalid.with_untracked(|b| b.contains(&id)) {
+    if invalid {
         marked.push_str(" invalid");
     }
     let aria_name = format!("{} {}", task.id, task.name);
@@ -109,8 +147,10 @@ pub fn GraphNode(
         }
     });
     let fold_id = id.clone();
+    let (selected_id, is_first) = (Some(id.clone()), node.index == 0);
+    let selected = Memo::new(move |_| selection.selected(&selected_id));
+    let is_selected = move || selected.get();
     let fold = (subtasks > 0).then(|| {
-        let collapsed = state.collapsed.with_untracked(|c| c.contains(&fold_id));
         let label = if collapsed {
             format!("Show the {subtasks} subtasks of {fold_id}")
         } else {
@@ -145,8 +185,9 @@ pub fn GraphNode(
             data-task-id=id.clone()
             data-status=status
             transform=format!("translate({},{})", node.x, node.y)
+            data-selected=move || is_selected().then_some("true")
             // One box is in the Tab order (the selected one, else the first); arrows move between them.
-            tabindex=if node.index == 0 { "0" } else { "-1" }
+            tabindex=move || if is_selected() || (is_first && nothing_selected.get()) { "0" } else { "-1" }
             role="button"
             aria-label=move || format!("{aria_name}: {}", status())
             on:click=move |_| state.selected.set(Some(id_click.clone()))
@@ -154,8 +195,9 @@ pub fn GraphNode(
         >
             <title>{title}</title>
             <rect width=node.width height=node.height rx="8"></rect>
-            <text class="node-name" x="10" y="24">{label}</text>
-            <text class="node-status" x="10" y="44">{line}</text>
+            <text class="node-name" x="10" y="20">{first_line}</text>
+            {(!second_line.is_empty()).then(|| view! { <text class="node-name" x="10" y="36">{second_line}</text> })}
+            <text class="node-status" x="10" y=node.height - 10.0>{line}</text>
             {fold}
             {port}
         </g>

@@ -5,7 +5,7 @@
 // and the exit code is 1 when a target is missed.
 const { serve, launch } = require('./harness.cjs');
 
-const dist = process.argv[2] || 'dist';
+const dist = require('node:path').resolve(process.argv[2] || 'dist');
 const TARGETS = {
   mount_ms_1000: 150, mount_ms_10000: 600, status_ms_10000: 16, pan_frame_p95_ms_10000: 16,
   longest_block_ms_10000: 100, resume_ms_10000: 1000,
@@ -114,7 +114,7 @@ async function main() {
   // A quick Demo that never fails, so a 10,000-task run ends in reasonable time.
   await context.addInitScript(() => {
     if (!localStorage.getItem('planwright.settings.bench')) {
-      localStorage.setItem('planwright.settings', JSON.stringify({ kind: 'demo', base_url: '', model: '', demo: { seed: 7, failure_rate: 0, latency_ms: 1 } }));
+      localStorage.setItem('planwright.settings', JSON.stringify({ kind: 'Demo', base_url: '', model: '', demo: { seed: 7, failure_rate: 0, latency_ms: 1 } }));
       localStorage.setItem('planwright.settings.bench', '1');
     }
   });
@@ -147,7 +147,9 @@ async function main() {
         const changed = performance.now() - window.__bench.taskStart;
         window.__bench.painted().then(({ raf, done }) => window.__bench.status.push(changed + (done - raf)));
       });
+      // The boxes in view and the counts above the graph both show every status change.
       observer.observe(document.querySelector('.graph-scroll'), { attributes: true, attributeFilter: ['data-status'], subtree: true });
+      observer.observe(document.querySelector('[data-testid="run-counts"]'), { characterData: true, childList: true, subtree: true });
     });
     await page.click('[data-testid="run-button"]');
     await page.waitForTimeout(300);
