@@ -23,9 +23,9 @@ mod position;
 mod proper;
 mod route;
 mod sifting;
-mod visible;
 #[cfg(test)]
 mod test_support;
+mod visible;
 
 pub use clusters::{clusters, Cluster};
 pub use crossings::count_crossings;

@@ -28,7 +28,9 @@ pub fn GraphLod(
     let paint = {
         let geometry = geometry.clone();
         move || {
-            scheduled.set_value(false);
+            if scheduled.try_update_value(|s| *s = false).is_none() {
+                return; // unmounted
+            }
             let Some(canvas) = canvas.get_untracked() else { return };
             let (v, z) = (viewport.get_untracked(), zoom.get_untracked());
             draw(&canvas, &geometry, &state, v, z);

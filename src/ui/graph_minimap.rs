@@ -74,7 +74,9 @@ pub fn GraphMinimap(
     let painted = StoredValue::new_local(Vec::<u8>::new());
     let boxes_scheduled = StoredValue::new(false);
     let paint_boxes = move || {
-        boxes_scheduled.set_value(false);
+        if boxes_scheduled.try_update_value(|s| *s = false).is_none() {
+            return; // unmounted
+        }
         let Some(canvas) = boxes_canvas.get_untracked() else { return };
         let (Some(context), Some(style)) = (context_2d(&canvas), computed_style(&canvas)) else { return };
         let colours = status_colours(&style);
@@ -99,7 +101,9 @@ pub fn GraphMinimap(
     };
     let frame_scheduled = StoredValue::new(false);
     let paint_frame = move || {
-        frame_scheduled.set_value(false);
+        if frame_scheduled.try_update_value(|s| *s = false).is_none() {
+            return; // unmounted
+        }
         let (v, z) = (viewport.get_untracked(), zoom.get_untracked());
         let Some(canvas) = frame_canvas.get_untracked() else { return };
         let (Some(context), Some(style)) = (context_2d(&canvas), computed_style(&canvas)) else { return };

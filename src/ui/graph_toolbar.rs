@@ -10,15 +10,21 @@ use crate::app::state::AppState;
 /// `whole` is set while the whole graph is drawn for an export (a large graph draws only what is near
 /// the view): the file gets every task, wherever the view is.
 #[component]
-pub fn GraphToolbar(zoom: RwSignal<f64>, zoom_by: Callback<f64>, fit: Callback<()>, whole: RwSignal<bool>) -> impl IntoView {
+pub fn GraphToolbar(
+    zoom: RwSignal<f64>,
+    zoom_by: Callback<f64>,
+    fit: Callback<()>,
+    whole: RwSignal<bool>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let editing = move || can_edit(&state);
     let export = move |save: fn(AppState)| {
         whole.set(true);
         // The whole drawing is in the page by the next frame; the export reads it at once.
         request_animation_frame(move || {
-            save(state);
-            whole.set(false);
+            if whole.try_set(false).is_none() {
+                save(state);
+            }
         });
     };
     view! {
