@@ -91,16 +91,18 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, geometry: &Geometry, state: &AppSta
     context.stroke();
     let colours = status_colours(&style);
     let mut by_status: [Vec<(f64, f64, f64, f64)>; 5] = Default::default();
-    with_shown_states(state, |states| {
-        for node in geometry.nodes.iter().filter(|n| seen.meets(&box_area(n))) {
-            let status = states.get(&node.id).map_or(TaskStatus::Pending, |s| s.status);
-            by_status[colour_slot(status)].push((
-                node.x * z - v.left,
-                node.y * z - v.top,
-                (node.width * z).max(1.0),
-                (node.height * z).max(1.0),
-            ));
-        }
+    untrack(|| {
+        with_shown_states(state, |states| {
+            for node in geometry.nodes.iter().filter(|n| seen.meets(&box_area(n))) {
+                let status = states.get(&node.id).map_or(TaskStatus::Pending, |s| s.status);
+                by_status[colour_slot(status)].push((
+                    node.x * z - v.left,
+                    node.y * z - v.top,
+                    (node.width * z).max(1.0),
+                    (node.height * z).max(1.0),
+                ));
+            }
+        })
     });
     for (colour, boxes) in colours.iter().zip(&by_status) {
         context.set_fill_style_str(colour);

@@ -80,11 +80,13 @@ pub fn GraphMinimap(
         let Some(canvas) = boxes_canvas.get_untracked() else { return };
         let (Some(context), Some(style)) = (context_2d(&canvas), computed_style(&canvas)) else { return };
         let colours = status_colours(&style);
-        let slots: Vec<u8> = with_shown_states(&state, |tasks| {
-            boxes
-                .iter()
-                .map(|(id, ..)| colour_slot(tasks.get(id).map_or(TaskStatus::Pending, |s| s.status)) as u8)
-                .collect()
+        let slots: Vec<u8> = untrack(|| {
+            with_shown_states(&state, |tasks| {
+                boxes
+                    .iter()
+                    .map(|(id, ..)| colour_slot(tasks.get(id).map_or(TaskStatus::Pending, |s| s.status)) as u8)
+                    .collect()
+            })
         });
         painted.update_value(|before| {
             let all = before.len() != slots.len();

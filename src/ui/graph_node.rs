@@ -4,6 +4,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::graph_status::shown_state;
 use crate::app::editing::delete_task;
@@ -51,8 +52,6 @@ pub struct NodeItem {
     pub critical: bool,
     /// With a validation error (cycle, missing or self dependency).
     pub invalid: bool,
-    /// The plan can be edited (the box has a port to drag dependencies from).
-    pub editable: bool,
 }
 
 impl NodeItem {
@@ -64,27 +63,48 @@ impl NodeItem {
         (n.index, n.x.to_bits(), n.y.to_bits(), n.width.to_bits(), n.height.to_bits()).hash(&mut h);
         let t = &self.task;
         (&t.name, &t.description, &t.depends_on, &t.parent).hash(&mut h);
-        (self.subtasks, self.collapsed, self.critical, self.invalid, self.editable).hash(&mut h);
+        (self.subtasks, self.collapsed, self.critical, self.invalid).hash(&mut h);
         (t.id.clone(), h.finish())
     }
 }
 
-/// A task's box for `item`. `selection` tells whether it is the selected task (one box is notified
-/// when the selection moves), `nothing_selected` whether no task is (then the first box is the one in
-/// the Tab order). `now` is the page clock (elapsed time of running tasks); `on_move` is called with an
+/// Calls the element's `focus()` (SVG elements have it too).
+pub fn focus(element: &web_sys::Element) {
+    if let Ok(f) = js_sys::Reflect::get(element, &"focus".into()) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(element);
+        }
+    }
+}
+
+/// What the boxes share: the selection, whether the plan can be edited, the page clock, the box to
+/// focus once it is drawn, and what arrow keys and dependency drags do.
+#[derive(Clone)]
+pub struct Shared {
+    /// Tells a box whether it is the selected task (one box is notified when the selection moves).
+    pub selection: Selector<Option<TaskId>>,
+    /// No task is selected (then the first box is the one in the Tab order).
+    pub nothing_selected: Memo<bool>,
+    /// The plan can be edited (boxes have a port to drag dependencies from).
+    pub editable: Memo<bool>,
+    /// The page clock (elapsed time of running tasks).
+    pub now: RwSignal<f64>,
+    /// A task the keyboard moved to before its box was drawn: the box takes the focus when it is.
+    pub focus_request: StoredValue<Option<TaskId>>,
+    /// Called with an arrow key's direction.
+    pub on_move: Callback<(String, Direction)>,
+    /// Called when a dependency drag starts on a box's port.
+    pub on_port: Callback<(String, leptos::ev::PointerEvent)>,
+}
+
+/// A task's box for `item`, with what the boxes `shared`. The (elapsed time of running tasks); `on_move` is called with an
 /// arrow key's direction; `on_port` when a dependency drag starts here. Few signals are watched per box,
 /// so a status change touches one box.
 #[component]
-pub fn GraphNode(
-    item: NodeItem,
-    selection: Selector<Option<TaskId>>,
-    nothing_selected: Memo<bool>,
-    now: RwSignal<f64>,
-    on_move: Callback<(String, Direction)>,
-    on_port: Callback<(String, leptos::ev::PointerEvent)>,
-) -> impl IntoView {
+pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
+    let Shared { selection, nothing_selected, editable, now, focus_request, on_move, on_port } = shared;
     let state = expect_context::<AppState>();
-    let NodeItem { node, task, subtasks, collapsed, critical, invalid, editable } = item;
+    let NodeItem { node, task, subtasks, collapsed, critical, invalid } = item;
     let id = task.id.clone();
     let snapshot = shown_state(&state, &id);
     // Readiness is the engine's answer, from the states of this task, its dependencies and its parent.
@@ -129,23 +149,26 @@ pub fn GraphNode(
         } else if let Some(direction) = Direction::from_key(&key) {
             ev.prevent_default();
             on_move.run((id_key.clone(), direction));
-        } else if (key == "Delete" || key == "Backspace") && editable {
+        } else if (key == "Delete" || key == "Backspace") && editable.get_untracked() {
             ev.prevent_default();
             delete_task(state, &id_key);
         }
     };
-    let port = editable.then(|| {
-        view! {
-            <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
-                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                    ev.stop_propagation();
-                    ev.prevent_default();
-                    on_port.run((id_port.clone(), ev));
-                }>
-                <title>"Drag to another task to make it depend on this one"</title>
-            </circle>
-        }
-    });
+    let port = move || {
+        let id_port = id_port.clone();
+        editable.get().then(|| {
+            view! {
+                <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
+                    on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                        ev.stop_propagation();
+                        ev.prevent_default();
+                        on_port.run((id_port.clone(), ev));
+                    }>
+                    <title>"Drag to another task to make it depend on this one"</title>
+                </circle>
+            }
+        })
+    };
     let fold_id = id.clone();
     let (selected_id, is_first) = (Some(id.clone()), node.index == 0);
     let selected = Memo::new(move |_| selection.selected(&selected_id));
@@ -176,8 +199,17 @@ pub fn GraphNode(
             </g>
         }
     });
+    let element = NodeRef::<leptos::svg::G>::new();
+    let focus_id = id.clone();
+    element.on_load(move |el| {
+        if focus_request.try_with_value(|r| r.as_deref() == Some(focus_id.as_str())) == Some(true) {
+            focus_request.set_value(None);
+            focus(&el);
+        }
+    });
     view! {
         <g
+            node_ref=element
             class=move || {
                 format!("task-node status-{}{marked}{}", status(), if ready.get() { " ready" } else { "" })
             }

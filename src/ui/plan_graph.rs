@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 
 use super::graph_lod::GraphLod;
 use super::graph_minimap::{GraphMinimap, Viewport};
-use super::graph_node::{GraphNode, NodeItem};
+use super::graph_node::{focus, GraphNode, NodeItem, Shared};
 use super::graph_toolbar::GraphToolbar;
 use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
@@ -89,15 +89,6 @@ fn task_under(ev: &leptos::ev::PointerEvent) -> Option<TaskId> {
 /// The box of task `id` under `root`.
 fn node_element(root: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
     root.query_selector(&format!("[data-task-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""))).ok().flatten()
-}
-
-/// Calls the element's `focus()` (SVG elements have it too).
-fn focus(element: &web_sys::Element) {
-    if let Ok(f) = js_sys::Reflect::get(element, &"focus".into()) {
-        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
-            let _ = f.call0(element);
-        }
-    }
 }
 
 /// How many subtasks (at any depth) each task has.
@@ -359,6 +350,7 @@ pub fn PlanGraph() -> impl IntoView {
         Some(((f64::from(ev.client_x()) - rect.left()) / z, (f64::from(ev.client_y()) - rect.top()) / z))
     };
     let connecting = RwSignal::new(None::<Connecting>);
+    let focus_request = StoredValue::new(None::<TaskId>);
     let on_port = Callback::new(move |(from, ev): (TaskId, leptos::ev::PointerEvent)| {
         let start = geometry.with_untracked(|g| {
             g.as_ref()?.nodes.iter().find(|n| n.id == from).map(|n| (n.x + n.width, n.y + n.height / 2.0))
@@ -391,17 +383,15 @@ pub fn PlanGraph() -> impl IntoView {
             neighbour(nodes, here, direction).map(|k| nodes[k].id.clone())
         });
         let Some(id) = target else { return };
-        state.selected.set(Some(id.clone()));
-        // Focused once it is scrolled into view and drawn.
-        request_animation_frame(move || {
-            if !alive() {
-                return;
-            }
-            if let Some(element) = container.get_untracked().and_then(|c| node_element(&c, &id)) {
-                focus(&element);
-            }
-        });
+        // Focused now if drawn, else when it is drawn (once scrolled into view).
+        match container.get_untracked().and_then(|c| node_element(&c, &id)) {
+            Some(element) => focus(&element),
+            None => focus_request.set_value(Some(id.clone())),
+        }
+        state.selected.set(Some(id));
     });
+    let editable = Memo::new(move |_| can_edit(&state));
+    let shared = Shared { selection, nothing_selected, editable, now, focus_request, on_move, on_port };
     let on_pick = Callback::new(move |point: (f64, f64)| zoom_around(1.0, point));
 
     let drag = StoredValue::new(None::<(i32, i32, i32, i32)>);
@@ -449,7 +439,6 @@ pub fn PlanGraph() -> impl IntoView {
             return Vec::new();
         }
         let area = drawn.get();
-        let editable = can_edit(&state);
         drawing.with(|d| {
             let Some(Drawing { geometry: g, plan, .. }) = d else { return Vec::new() };
             let picked = area.map_or_else(|| (0..g.nodes.len()).collect(), |a| boxes_in(&g.nodes, &a));
@@ -470,7 +459,6 @@ pub fn PlanGraph() -> impl IntoView {
                             collapsed: collapsed.contains(&node.id),
                             critical: critical.contains(&node.id),
                             invalid: invalid.contains(&node.id),
-                            editable,
                             node,
                             task,
                         }
@@ -597,8 +585,7 @@ pub fn PlanGraph() -> impl IntoView {
                 </g>
                 <g class="nodes">
                     <For each=move || node_items.get() key=NodeItem::key let:item>
-                        <GraphNode item=item selection=selection.clone() nothing_selected=nothing_selected now=now
-                            on_move=on_move on_port=on_port/>
+                        <GraphNode item=item shared=shared.clone()/>
                     </For>
                 </g>
                 {line}
