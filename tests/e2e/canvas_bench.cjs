@@ -76,7 +76,8 @@ async function importPlan(page, json, count) {
       if (performance.now() - start > 60000) throw new Error('the graph was not drawn');
     }
     const { done } = await window.__bench.painted();
-    return { ms: done - start, nodes: document.querySelectorAll('[data-testid="task-node"]').length, count };
+    const edges = document.querySelectorAll('path.edge').length;
+    return { ms: done - start, nodes: document.querySelectorAll('[data-testid="task-node"]').length, edges, count };
   }, count);
 }
 
@@ -121,6 +122,7 @@ async function main() {
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   const figures = {};
+  const problems = [];
   try {
     await page.goto(url);
     const m1 = await importPlan(page, seededPlan(1000), 1000);
@@ -129,12 +131,13 @@ async function main() {
 
     await page.evaluate(() => { window.__bench.longtasks.length = 0; });
     const m10 = await importPlan(page, seededPlan(10000), 10000);
-    log(`mount 10,000: ${m10.ms.toFixed(1)} ms (${m10.nodes} boxes in the DOM)`);
+    log(`mount 10,000: ${m10.ms.toFixed(1)} ms (${m10.nodes} boxes and ${m10.edges} edges in the DOM)`);
     figures.mount_ms_10000 = m10.ms;
     const mountBlocks = await page.evaluate(() => window.__bench.longtasks.map((t) => t.ms));
     log(`long tasks during mount: ${JSON.stringify(mountBlocks.map((m) => Math.round(m)))}`);
 
     const frames = await panFrames(page);
+    log(`after panning: ${await page.evaluate(() => `${document.querySelectorAll('[data-testid="task-node"]').length} boxes, ${document.querySelectorAll('path.edge').length} edges`)} in the DOM`);
     figures.pan_frame_p95_ms_10000 = p95(frames);
     log(`pan/zoom frames: ${frames.length}, p95 ${p95(frames).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
     await page.click('[data-testid="zoom-fit"]');
@@ -184,6 +187,23 @@ async function main() {
     });
     figures.resume_ms_10000 = resumed;
     log(`resume after reload: ${resumed.toFixed(1)} ms from navigation start`);
+
+    // The resumed run to its end, the page answering meanwhile.
+    const t1 = Date.now();
+    let slowest = 0;
+    let finished = false;
+    while (Date.now() - t1 < 400000) {
+      const ms = await page.evaluate(() => new Promise((r) => { const s = performance.now(); setTimeout(() => r(performance.now() - s), 0); }));
+      slowest = Math.max(slowest, ms);
+      if (await page.evaluate(() => /finished/.test(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''))) { finished = true; break; }
+      await page.waitForTimeout(500);
+    }
+    const after = await page.evaluate(() => window.__bench.longtasks.map((t) => Math.round(t.ms)));
+    const counts = await page.textContent('[data-testid="run-counts"]').catch(() => '?');
+    log(`Demo run ${finished ? 'finished' : 'NOT finished'} ${((Date.now() - t1) / 1000).toFixed(0)} s after the resume: ${counts}; slowest answer to a queued task ${slowest.toFixed(1)} ms`);
+    log(`long tasks from the reload to the end of the run: ${JSON.stringify(after)}`);
+    figures.longest_block_ms_10000 = Math.max(figures.longest_block_ms_10000, ...after);
+    if (!finished) problems.push('the 10,000-task Demo run did not finish within 400 s');
   } finally {
     await browser.close();
     server.close();
@@ -192,7 +212,8 @@ async function main() {
   console.log(`canvas: ${names.map((k) => `${k}=${(figures[k] ?? NaN).toFixed(1)}`).join(' ')}`);
   const missed = names.filter((k) => !(figures[k] < TARGETS[k]));
   for (const k of missed) log(`target missed: ${k}=${(figures[k] ?? NaN).toFixed(1)} (target < ${TARGETS[k]})`);
-  process.exit(missed.length ? 1 : 0);
+  for (const p of problems) log(p);
+  process.exit(missed.length || problems.length ? 1 : 0);
 }
 
 main().catch((e) => { log(e.stack || String(e)); process.exit(2); });
