@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use super::editing::forget_edits;
 use super::preview::{preview_plan, run_needs_confirmation};
 use super::settings_storage::save_settings;
-use super::share::plan_from_location;
+use super::share::{plan_from_fragment, shared_fragment};
 use super::state::{AppState, Phase};
 use crate::driver::broadcast::{Broadcaster, Change, TabMessage};
 use crate::driver::restore::{load_workflow, StoredWorkflow};
@@ -573,20 +573,20 @@ pub fn restore_on_load(state: AppState) {
     });
 }
 
-/// Imports the plan of a share link the page was opened with; true if there was one.
+/// Imports the plan of a share link the page was opened with (in a task of its own: the browser
+/// inflates it); true if there was one.
 fn open_shared_plan(state: AppState) -> bool {
-    match plan_from_location() {
-        None => false,
-        Some(Ok(plan)) => {
-            preview_plan(state, "a share link", plan);
-            true
+    let Some(fragment) = shared_fragment() else { return false };
+    spawn_local(async move {
+        match plan_from_fragment(&fragment).await {
+            Ok(plan) => preview_plan(state, "a share link", plan),
+            Err(error) => {
+                state.phase.set(Phase::Ready);
+                state.error(format!("The share link could not be opened: {error}"));
+            }
         }
-        Some(Err(error)) => {
-            state.phase.set(Phase::Ready);
-            state.error(format!("The share link could not be opened: {error}"));
-            true
-        }
-    }
+    });
+    true
 }
 
 /// Shows saved workflow `id` as after a reload: its plan and task states, resuming it if it was running.

@@ -8,6 +8,7 @@ pub mod egress_prompts;
 pub mod history;
 pub mod preview;
 pub mod settings_storage;
+pub mod served_proxies;
 pub mod share;
 pub mod state;
 pub mod task_board;

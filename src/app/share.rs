@@ -6,7 +6,9 @@ use wasm_bindgen::JsCast;
 
 use super::download::{download, download_url, DownloadError};
 use super::state::AppState;
-use crate::plan::share::{decode_fragment, encode_plan, ShareError};
+use crate::io::deflate_raw::{deflate, inflate, DeflateError};
+use crate::plan::limits::MAX_PLAN_TEXT_BYTES;
+use crate::plan::share::{fragment_for, plan_from_text, read_fragment, Payload, ShareError};
 use crate::plan::Plan;
 
 /// Why the graph could not be exported as a file.
@@ -62,9 +64,38 @@ pub fn share_link(state: AppState) {
     let Some(plan) = state.plan.get_untracked() else { return };
     let Some(location) = web_sys::window().map(|w| w.location()) else { return };
     let base = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
-    let link = format!("{base}#{}", encode_plan(&plan));
-    state.import_text.set(link.clone());
-    copy_to_clipboard(state, link, "share link");
+    leptos::task::spawn_local(async move {
+        let json = serde_json::to_string(&plan).expect("a plan always serialises");
+        match fragment_for_text(&json).await {
+            Ok(fragment) => {
+                let link = format!("{base}#{fragment}");
+                state.import_text.set(link.clone());
+                copy_to_clipboard(state, link, "share link");
+            }
+            Err(e) => state.error(format!("The share link could not be made: {e}")),
+        }
+    });
+}
+
+/// The fragment (without `#`) of a share link that carries `text` as the plan's JSON, whatever it
+/// holds: `plan=v2.` and the text compressed by the browser (raw DEFLATE) in base64url.
+pub async fn fragment_for_text(text: &str) -> Result<String, ShareError> {
+    let deflated = deflate(text.as_bytes()).await.map_err(|e| ShareError::Codec(format!("compress the link ({e})")))?;
+    Ok(fragment_for(&deflated))
+}
+
+/// The plan a share-link fragment carries (`v2`, inflated by the browser up to
+/// [`MAX_PLAN_TEXT_BYTES`], or `v1`).
+pub async fn plan_from_fragment(fragment: &str) -> Result<Plan, ShareError> {
+    let text = match read_fragment(fragment)? {
+        Payload::Text(text) => text,
+        Payload::Deflated(bytes) => inflate(&bytes, MAX_PLAN_TEXT_BYTES).await.map_err(|e| match e {
+            DeflateError::TooLarge(_) => ShareError::InflatesTooLarge,
+            DeflateError::Invalid => ShareError::Damaged(e.to_string()),
+            DeflateError::Unsupported(_) => ShareError::Codec(format!("open the link ({e})")),
+        })?,
+    };
+    plan_from_text(text)
 }
 
 /// Copies the current plan's JSON to the clipboard (and shows it in the box).
@@ -83,9 +114,9 @@ pub fn download_plan(state: AppState) {
     }
 }
 
-/// The plan in the page's URL fragment, if the page was opened from a share link; the fragment is
-/// removed so a reload does not import it again.
-pub fn plan_from_location() -> Option<Result<Plan, ShareError>> {
+/// The URL fragment of the share link the page was opened with, if any; it is removed from the
+/// address so a reload does not import it again.
+pub fn shared_fragment() -> Option<String> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok()?;
     if !hash.contains("plan=") {
@@ -95,7 +126,7 @@ pub fn plan_from_location() -> Option<Result<Plan, ShareError>> {
         let path = window.location().pathname().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(decode_fragment(&hash))
+    Some(hash)
 }
 
 /// Fixed colours for an exported SVG (the page's theme variables do not travel with the file).

@@ -42,7 +42,7 @@ impl Transport for FetchTransport {
                 return Err(TransportError::Aborted);
             }
             let response: Response = answer
-                .map_err(|e| TransportError::Network(js_text(&e)))?
+                .map_err(|e| unanswered(&request.url(), js_text(&e)))?
                 .dyn_into()
                 .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
             let mut headers = Vec::new();
@@ -54,6 +54,18 @@ impl Transport for FetchTransport {
             let reader = response.body().map(|body| body.get_reader().unchecked_into::<ReadableStreamDefaultReader>());
             Ok(HttpResponse { status: response.status(), headers, body: Box::new(FetchBody { reader, cancel }) })
         })
+    }
+}
+
+/// The error of a request to `url` that got no HTTP answer: [`TransportError::CrossOrigin`] when
+/// `url` is on another origin than the page (a CORS block shows exactly so), else `Network`.
+fn unanswered(url: &str, detail: String) -> TransportError {
+    let origin = web_sys::Url::new(url).map(|u| u.origin()).unwrap_or_default();
+    let page = js_sys::Reflect::get(&js_sys::global(), &"origin".into()).ok().and_then(|o| o.as_string());
+    if origin.starts_with("http") && page.as_deref() != Some(origin.as_str()) {
+        TransportError::CrossOrigin { origin, detail }
+    } else {
+        TransportError::Network(detail)
     }
 }
 

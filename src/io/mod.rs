@@ -9,6 +9,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod browser_runtime;
 pub mod cancel;
+#[cfg(target_arch = "wasm32")]
+pub mod deflate_raw;
 pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;

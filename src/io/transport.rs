@@ -51,6 +51,15 @@ pub enum TransportError {
     /// No HTTP answer: refused connection, DNS failure, or a CORS block (browsers do not say which).
     #[error("network error or CORS block: {0}")]
     Network(String),
+    /// No HTTP answer from a server on another origin than the page's: refused, or a CORS block.
+    /// A server that sends no CORS headers fails exactly like this (browsers do not say which).
+    #[error("network error or CORS block from {origin}: {detail}")]
+    CrossOrigin {
+        /// The server's origin (`scheme://host:port`).
+        origin: String,
+        /// What the browser said.
+        detail: String,
+    },
     /// The request was cancelled.
     #[error("aborted")]
     Aborted,

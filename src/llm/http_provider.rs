@@ -290,7 +290,7 @@ impl HttpProvider {
         if self.settings.kind == ProviderKind::OpenAiCompatible {
             let url = format!("{}/models", self.settings.base_url.trim().trim_end_matches('/'));
             let request = self.with_auth(HttpRequest::new("GET", &url));
-            let mut response = self.transport.send(request, &never).await.map_err(|_| network_error(&url))?;
+            let mut response = self.transport.send(request, &never).await.map_err(|e| network_error(&url, &e))?;
             let body = response.text(ERROR_BODY_CAP_BYTES * 16).await.unwrap_or_default();
             if response.ok() {
                 let body: Value = serde_json::from_str(&body).unwrap_or_default();
@@ -362,7 +362,7 @@ impl HttpProvider {
         let mut response = self.transport.send(request, cancel).await.map_err(|e| match e {
             TransportError::Aborted => TaskError::retryable("aborted"),
             TransportError::InvalidRequest(why) => TaskError::permanent(format!("could not build the request: {why}")),
-            _ => network_error(&url),
+            e => network_error(&url, &e),
         })?;
         // A stalled answer is cut by the read timeout, long before the task's own timeout.
         let idle_ms = u64::from(self.settings.read_timeout_secs.max(1)) * 1000;

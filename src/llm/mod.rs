@@ -14,6 +14,7 @@ pub mod openai_stream;
 pub mod presets;
 pub mod prompt;
 pub mod provider;
+pub mod served_proxies;
 pub mod request_retry;
 pub mod settings;
 pub mod settings_debug;

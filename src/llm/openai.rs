@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::chat::{ChatOutcome, ToolCall, Usage};
 use super::prompt::ChatMessage;
 use crate::engine::TaskError;
+use crate::io::transport::TransportError;
 
 /// The `/chat/completions` URL under `base_url` (e.g. `http://localhost:11434/v1`).
 pub fn chat_url(base_url: &str) -> String {
@@ -156,13 +157,22 @@ pub fn classify_http(status: u16, detail: &str, retry_after: Option<&str>) -> Ta
     }
 }
 
-/// The message for a request that never got an HTTP answer (CORS, refused connection, DNS).
-pub fn network_error(url: &str) -> TaskError {
-    TaskError::retryable(format!(
+/// The message for a request to `url` that never got an HTTP answer (CORS, refused connection,
+/// DNS). When the server is on another origin than the page, it names the command that serves the
+/// page with a same-origin proxy to it.
+pub fn network_error(url: &str, error: &TransportError) -> TaskError {
+    let mut message = format!(
         "could not reach {url}: the connection was refused or blocked by CORS. Is the server running? A local \
          server must allow this page's origin: Ollama needs OLLAMA_ORIGINS set to this origin (or *), \
          llama.cpp server and LM Studio need CORS enabled."
-    ))
+    );
+    if let TransportError::CrossOrigin { origin, .. } = error {
+        message.push_str(&format!(
+            " If it sends no CORS headers, serve this page with a proxy to it: scripts/serve --proxy {origin} \
+             (then pick \"via proxy\" under the base URL)."
+        ));
+    }
+    TaskError::retryable(message)
 }
 
 #[cfg(test)]
@@ -247,6 +257,14 @@ mod tests {
         assert_eq!(e.retry_after_ms, Some(500));
         let e = classify_http(529, "Overloaded", None);
         assert!(e.retryable && !e.rate_limited && e.message.contains("overloaded"));
-        assert!(network_error("http://x").message.contains("OLLAMA_ORIGINS"));
+        let refused = TransportError::Network("TypeError: Failed to fetch".into());
+        assert!(network_error("http://x", &refused).message.contains("OLLAMA_ORIGINS"));
+        assert!(!network_error("http://x", &refused).message.contains("scripts/serve"));
+        let blocked = TransportError::CrossOrigin {
+            origin: "http://127.0.0.1:9".into(),
+            detail: "TypeError: Failed to fetch".into(),
+        };
+        let message = network_error("http://127.0.0.1:9/v1/chat/completions", &blocked).message;
+        assert!(message.contains("scripts/serve --proxy http://127.0.0.1:9 "), "{message}");
     }
 }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod parse;
 pub mod schema;
 pub mod share;
+pub mod share_v1;
 pub mod stream;
 pub mod task_type;
 pub mod undo;

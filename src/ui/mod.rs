@@ -17,6 +17,7 @@ pub mod notice_banner;
 pub mod plan_graph;
 pub mod plan_preview;
 pub mod provider_fields;
+pub mod proxy_offer;
 pub mod replan_approval;
 pub mod replan_history;
 pub mod run_bar;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::advanced_settings::AdvancedSettings;
 use super::key_host_confirm::KeyHostConfirm;
+use super::proxy_offer::ProxyOffer;
 use crate::app::actions::test_connection;
 use crate::app::credentials::{change_base_url, enter_api_key, enter_extra_headers};
 use crate::app::settings_storage::set_remember_key;
@@ -76,6 +77,7 @@ pub fn ProviderFields() -> impl IntoView {
             </select>
             <TextField id="base-url" test_id="base-url-input" label="Base URL" kind="url"
                 placeholder="http://localhost:11434/v1" get=|s| s.base_url.clone() set=change_base_url/>
+            <ProxyOffer/>
             <TextField id="model" test_id="model-input" label="Model" placeholder="gpt-4o-mini, llama3.2, …"
                 get=|s| s.model.clone() set=|state, v| state.settings.update(|s| s.model = v)/>
             <TextField id="api-key" test_id="api-key-input" label="API key" kind="password"

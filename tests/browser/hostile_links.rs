@@ -1,7 +1,7 @@
 //! Share links built to hang the tab: each opens to a preview or a clear message within 2 s, and the
 //! page answers input right after.
 
-use planwright::plan::share::encode_text;
+use planwright::app::share::fragment_for_text;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::call_log::CallLog;
@@ -23,6 +23,8 @@ fn shapes() -> Vec<(&'static str, String)> {
     vec![
         ("unterminated fences", "```\n{\n```\n".repeat(40_000)),
         ("nested brackets", "[".repeat(200_000)),
+        // A decompression bomb: 64 MiB of spaces in a link of about 90 KB; inflating stops at 1 MiB.
+        ("decompression bomb", " ".repeat(64 << 20)),
         ("chain with a hub", plan_json(1_000, |i| if i < 2 { (0..i).collect() } else { vec![0, i - 1] })),
         (
             "fan-out with one fan-in",
@@ -43,7 +45,9 @@ fn shapes() -> Vec<(&'static str, String)> {
 #[wasm_bindgen_test]
 async fn every_hostile_link_opens_to_a_preview_or_a_message_within_two_seconds() {
     for (name, text) in shapes() {
-        web_sys::window().unwrap().location().set_hash(&encode_text(&text)).unwrap();
+        let fragment = fragment_for_text(&text).await.unwrap();
+        drop(text);
+        web_sys::window().unwrap().location().set_hash(&fragment).unwrap();
         let started = js_sys::Date::now();
         let app = mount_app(&unique_db("hostile"), CallLog::default(), demo_settings(10, 0.0));
         wait_until(name, 2_000.0, || {
@@ -52,6 +56,10 @@ async fn every_hostile_link_opens_to_a_preview_or_a_message_within_two_seconds()
         })
         .await;
         let shown = js_sys::Date::now() - started;
+        if name == "decompression bomb" {
+            let notice = text_of(&app.root, "notice");
+            assert!(notice.contains("over 1 MiB once unpacked"), "{notice}");
+        }
         type_into(&app.root, "goal-input", "still answering");
         let typed = js_sys::Date::now();
         wait_until("the typed goal", 500.0, || {

@@ -15,7 +15,7 @@ async fn a_share_link_opens_the_same_plan_in_a_fresh_app_and_holds_no_key() {
     click(&first.root, "share-link-button");
     let link_box = find(&first.root, "[data-testid='import-input']").unwrap();
     wait_until("the link", 2_000.0, || {
-        js_sys::Reflect::get(&link_box, &"value".into()).unwrap().as_string().unwrap_or_default().contains("#plan=v1.")
+        js_sys::Reflect::get(&link_box, &"value".into()).unwrap().as_string().unwrap_or_default().contains("#plan=v2.")
     })
     .await;
     let link = js_sys::Reflect::get(&link_box, &"value".into()).unwrap().as_string().unwrap();
@@ -32,10 +32,38 @@ async fn a_share_link_opens_the_same_plan_in_a_fresh_app_and_holds_no_key() {
 
     // A damaged link is refused with a message.
     drop(second);
-    web_sys::window().unwrap().location().set_hash("plan=v1.@@@").unwrap();
+    web_sys::window().unwrap().location().set_hash("plan=v2.@@@").unwrap();
     let third = mount_app(&unique_db("share-c"), CallLog::default(), demo_settings(10, 0.0));
     wait_until("the refusal", 5_000.0, || text_of(&third.root, "notice").contains("share link could not be opened"))
         .await;
+}
+
+/// A three-task plan (A → B → C) in a link of the `v1` format, as the encoder the app carried until
+/// links used the browser's `deflate-raw` made it.
+const THREE_TASKS_V1: &str =
+    "plan=v1.kAEAPYkOASZHh1RT5dStfLEgRtsnPS30_XiOEYp49kNOg19iB9Kh05Z1iDJNWhN2BOhiaGcTxCoU_1NV3cLwWc7tEcrq258oLZtq4yos";
+
+#[wasm_bindgen_test]
+async fn a_link_made_before_v2_still_opens() {
+    web_sys::window().unwrap().location().set_hash(THREE_TASKS_V1).unwrap();
+    let app = mount_app(&unique_db("share-v1"), CallLog::default(), demo_settings(10, 0.0));
+    wait_until("the v1 plan", 5_000.0, || find(&app.root, "[data-testid='plan-preview']").is_some()).await;
+    wait_until("its three tasks", 2_000.0, || node_statuses(&app.root).len() == 3).await;
+    assert!(
+        text_of(&app.root, "preview-summary").starts_with("3 tasks, 2 dependencies"),
+        "{}",
+        text_of(&app.root, "preview-summary")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_v2_link_is_refused_with_a_message() {
+    // Valid base64url, but not raw DEFLATE: the browser's DecompressionStream refuses it.
+    web_sys::window().unwrap().location().set_hash("plan=v2.AAAAAAAA").unwrap();
+    let app = mount_app(&unique_db("share-v2-bad"), CallLog::default(), demo_settings(10, 0.0));
+    wait_until("the refusal", 5_000.0, || text_of(&app.root, "notice").contains("share link could not be opened"))
+        .await;
+    assert!(text_of(&app.root, "notice").contains("the link is damaged"), "{}", text_of(&app.root, "notice"));
 }
 
 #[wasm_bindgen_test]

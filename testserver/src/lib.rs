@@ -19,9 +19,19 @@ use tokio::net::TcpListener;
 
 use routing::State;
 
+/// Whether responses carry CORS headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cors {
+    /// Every response allows any origin (the default).
+    Allow,
+    /// No CORS headers at all, like a server that was never set up for browsers (`--no-cors`): a page
+    /// on another origin cannot read its answers, and preflighted requests fail.
+    Omit,
+}
+
 /// Serves HTTP/1.1 on `listener` until no request has arrived for `idle_exit`.
-pub async fn serve(listener: TcpListener, idle_exit: Duration) {
-    let state = Arc::new(State::new());
+pub async fn serve(listener: TcpListener, idle_exit: Duration, cors: Cors) {
+    let state = Arc::new(State::new(cors));
     loop {
         let deadline = state.last_request() + idle_exit;
         tokio::select! {

@@ -1,21 +1,25 @@
-//! `planwright-testserver [--port PORT] [--idle-exit SECS]`: serves on 127.0.0.1 until idle.
+//! `planwright-testserver [--port PORT] [--idle-exit SECS] [--no-cors]`: serves on 127.0.0.1 until idle.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: planwright-testserver [--port PORT] [--idle-exit SECS]
+use planwright_testserver::Cors;
+
+const USAGE: &str = "usage: planwright-testserver [--port PORT] [--idle-exit SECS] [--no-cors]
   --port PORT       port on 127.0.0.1 (default 8787; 0 picks a free one)
-  --idle-exit SECS  exit after SECS without requests (default 600)";
+  --idle-exit SECS  exit after SECS without requests (default 600)
+  --no-cors         send no CORS headers (a server a page on another origin cannot read)";
 
 /// Command-line options.
 struct Options {
     port: u16,
     idle_exit: Duration,
+    cors: Cors,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options { port: 8787, idle_exit: Duration::from_secs(600) };
+    let mut options = Options { port: 8787, idle_exit: Duration::from_secs(600), cors: Cors::Allow };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -23,6 +27,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--idle-exit" => {
                 options.idle_exit = Duration::from_secs(value()?.parse().map_err(|e| format!("--idle-exit: {e}"))?)
             }
+            "--no-cors" => options.cors = Cors::Omit,
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
@@ -53,7 +58,7 @@ async fn main() -> ExitCode {
     let port = listener.local_addr().map_or(options.port, |addr| addr.port());
     println!("listening on http://127.0.0.1:{port}");
     let _ = std::io::stdout().flush();
-    planwright_testserver::serve(listener, options.idle_exit).await;
+    planwright_testserver::serve(listener, options.idle_exit, options.cors).await;
     eprintln!("no requests for {}s, exiting", options.idle_exit.as_secs());
     ExitCode::SUCCESS
 }

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use crate::scenarios::Counters;
 use crate::sse::{self, ChannelBody, Ending};
-use crate::{anthropic, openai};
+use crate::{anthropic, openai, Cors};
 
 /// A response with either a whole or a streamed body.
 pub type Response = hyper::Response<BoxBody<Bytes, io::Error>>;
@@ -26,12 +26,14 @@ pub struct State {
     pub counters: Counters,
     /// When the last request arrived (for `--idle-exit`).
     last_request: Mutex<Instant>,
+    /// Whether responses carry CORS headers.
+    cors: Cors,
 }
 
 impl State {
     /// Fresh state; the idle clock starts now.
-    pub fn new() -> Self {
-        State { counters: Counters::default(), last_request: Mutex::new(Instant::now()) }
+    pub fn new(cors: Cors) -> Self {
+        State { counters: Counters::default(), last_request: Mutex::new(Instant::now()), cors }
     }
 
     /// When the last request arrived.
@@ -44,11 +46,14 @@ impl State {
     }
 }
 
-/// Answers one request; every response carries the CORS headers.
+/// Answers one request; every response carries the CORS headers, unless they are omitted.
 pub async fn handle(request: Request<Incoming>, state: Arc<State>) -> Result<Response, Infallible> {
     state.touch();
     let requested_headers = request.headers().get("access-control-request-headers").cloned();
     let mut response = route(request, &state).await;
+    if state.cors == Cors::Omit {
+        return Ok(response);
+    }
     let headers = response.headers_mut();
     // A bare `*` does not cover `Authorization`, so preflights get the requested names echoed back.
     let allow_headers = requested_headers.unwrap_or(HeaderValue::from_static("*"));

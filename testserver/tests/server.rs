@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 async fn start() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(planwright_testserver::serve(listener, Duration::from_secs(30)));
+    tokio::spawn(planwright_testserver::serve(listener, Duration::from_secs(30), planwright_testserver::Cors::Allow));
     addr
 }
 
@@ -126,6 +126,19 @@ async fn cors_headers_on_preflight_and_on_errors() {
     assert_eq!(failed.header("access-control-allow-origin"), Some("*"));
     assert_eq!(failed.header("access-control-expose-headers"), Some("retry-after"));
     assert_eq!(failed.json()["error"]["type"], "authentication_error");
+}
+
+#[tokio::test]
+async fn no_cors_sends_no_cors_headers_but_answers() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(planwright_testserver::serve(listener, Duration::from_secs(30), planwright_testserver::Cors::Omit));
+    let preflight = send(addr, "OPTIONS", "/v1/chat/completions", &[("Origin", "http://localhost:8080")], "").await;
+    let answer = chat(addr, json!({"model": "ok", "messages": task_messages("T1")})).await;
+    assert_eq!(answer.status, 200);
+    for reply in [&preflight, &answer] {
+        assert!(reply.headers.iter().all(|(name, _)| !name.to_ascii_lowercase().starts_with("access-control-")));
+    }
 }
 
 #[tokio::test]
@@ -303,6 +316,6 @@ async fn calls_are_counted_per_model_and_reset() {
 #[tokio::test]
 async fn idle_server_stops_by_itself() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let served = planwright_testserver::serve(listener, Duration::from_millis(200));
+    let served = planwright_testserver::serve(listener, Duration::from_millis(200), planwright_testserver::Cors::Allow);
     tokio::time::timeout(Duration::from_secs(2), served).await.expect("serve returns once idle");
 }
