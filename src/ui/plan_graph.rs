@@ -128,6 +128,16 @@ fn continues(previous: &Geometry, plan: &Plan) -> bool {
     shared > 0 && (2 * shared >= drawn.len() || 2 * shared >= plan.tasks.len())
 }
 
+/// Whether two plans have the same tasks with the same dependencies and parents, in the same order
+/// (then they are drawn alike).
+fn same_shape(a: &Plan, b: &Plan) -> bool {
+    a.tasks.len() == b.tasks.len()
+        && a.tasks
+            .iter()
+            .zip(&b.tasks)
+            .all(|(x, y)| x.id == y.id && x.depends_on == y.depends_on && x.parent == y.parent)
+}
+
 /// An edge as drawn: its end tasks (plan indices), its curve and its marks. It is its own key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct EdgeItem {
@@ -186,18 +196,16 @@ pub fn PlanGraph() -> impl IntoView {
             }
             let before = drawing.get_untracked().filter(|d| d.workflow == workflow && continues(&d.geometry, &plan));
             let (geometry, fresh) = match before {
-                Some(d) => (relayout(&d.geometry, &plan, &DRAWING), false),
-                None if plan.tasks.len() > QUICK_LAYOUT_TASKS => (
-                    relayout(
-                        &Geometry { nodes: Vec::new(), edges: Vec::new(), width: 0.0, height: 0.0 },
-                        &plan,
-                        &DRAWING,
-                    ),
-                    true,
-                ),
-                None => (layout(&plan, &DRAWING), true),
+                // Only names or other words changed: the drawing stays as it is.
+                Some(d) if same_shape(&d.plan, &plan) => (d.geometry, false),
+                Some(d) => (Arc::new(relayout(&d.geometry, &plan, &DRAWING)), false),
+                None if plan.tasks.len() > QUICK_LAYOUT_TASKS => {
+                    let nothing = Geometry { nodes: Vec::new(), edges: Vec::new(), width: 0.0, height: 0.0 };
+                    (Arc::new(relayout(&nothing, &plan, &DRAWING)), true)
+                }
+                None => (Arc::new(layout(&plan, &DRAWING)), true),
             };
-            drawing.set(Some(Drawing { geometry: Arc::new(geometry), plan, workflow, fresh }));
+            drawing.set(Some(Drawing { geometry, plan, workflow, fresh }));
         };
         if large {
             leptos::task::spawn_local(async move {
@@ -370,6 +378,8 @@ pub fn PlanGraph() -> impl IntoView {
         if far.get_untracked() {
             return zoom_around(LEGIBLE_ZOOM.max(1.0), centre);
         }
+        // The view as it is now (a scroll may not have been reported yet).
+        measure();
         let (v, z) = (viewport.get_untracked(), zoom.get_untracked());
         let seen = Area { x: v.left / z, y: v.top / z, width: v.width / z, height: v.height / z };
         if v.width > 0.0 && !seen.holds(&target) {
@@ -388,7 +398,17 @@ pub fn PlanGraph() -> impl IntoView {
             Some(element) => focus(&element),
             None => focus_request.set_value(Some(id.clone())),
         }
-        state.selected.set(Some(id));
+        state.selected.set(Some(id.clone()));
+        // Once the view has moved, the box has the focus unless something else took it meanwhile.
+        request_animation_frame(move || {
+            if !alive() || focus_request.with_value(|r| r.as_deref() != Some(id.as_str())) {
+                return;
+            }
+            if let Some(element) = container.get_untracked().and_then(|c| node_element(&c, &id)) {
+                focus_request.set_value(None);
+                focus(&element);
+            }
+        });
     });
     let editable = Memo::new(move |_| can_edit(&state));
     let shared = Shared { selection, nothing_selected, editable, now, focus_request, on_move, on_port };

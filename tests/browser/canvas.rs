@@ -116,7 +116,8 @@ async fn a_large_plan_draws_what_is_near_the_view_moves_tasks_into_view_and_zoom
             "document.querySelector('[data-task-id=\"{here}\"]').dispatchEvent(new KeyboardEvent('keydown', {{key: 'ArrowRight', bubbles: true}}))"
         );
         js_sys::eval(&script).unwrap();
-        wait_until("the next task focused", 2_000.0, || active().is_some_and(|a| a != here)).await;
+        let what = format!("the task right of {here} focused (step {step})");
+        wait_until(&what, 5_000.0, || active().is_some_and(|a| a != here)).await;
         if step == 60 {
             let id = active().unwrap();
             let node = find(&app.root, &format!("[data-task-id='{id}']")).unwrap().get_bounding_client_rect();
