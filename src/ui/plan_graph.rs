@@ -10,7 +10,6 @@
 //! showing its start.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -155,18 +154,6 @@ struct ClusterItem {
     label: String,
     nesting: usize,
     bands: Vec<(f64, f64, f64, f64)>,
-}
-
-impl ClusterItem {
-    fn key(&self) -> (TaskId, u64) {
-        let mut h = DefaultHasher::new();
-        self.label.hash(&mut h);
-        self.nesting.hash(&mut h);
-        for &(x, y, w, z) in &self.bands {
-            (x.to_bits(), y.to_bits(), w.to_bits(), z.to_bits()).hash(&mut h);
-        }
-        (self.parent.clone(), h.finish())
-    }
 }
 
 /// The dependency graph. Click or press Enter on a node to inspect it.
@@ -589,13 +576,14 @@ pub fn PlanGraph() -> impl IntoView {
                         <path d="M 0 0 L 10 5 L 0 10 z"></path>
                     </marker>
                 </defs>
+                // Few and rarely changed: redrawn together when the set near the view changes.
                 <g class="clusters">
-                    <For each=move || cluster_items.get() key=ClusterItem::key let:c>
+                    {move || cluster_items.get().into_iter().map(|c| view! {
                         <g class=format!("cluster nesting-{}", c.nesting) data-testid="cluster" data-parent=c.parent.clone()>
                             {c.bands.iter().map(|&(x, y, w, h)| view! { <rect x=x y=y width=w height=h rx="10"></rect> }).collect_view()}
                             <text class="cluster-label" x=c.bands[0].0 + 10.0 y=c.bands[0].1 + 15.0>{c.label.clone()}</text>
                         </g>
-                    </For>
+                    }).collect_view()}
                 </g>
                 <g class="edges">
                     <For each=move || edge_items.get() key=EdgeItem::clone let:e>
