@@ -132,7 +132,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
     let title = format!("{} — {}\n{}", task.id, task.name, task.description);
     let (first_line, second_line) =
         name_lines(&task.name, if subtasks > 0 { LINE_CHARS_BESIDE_FOLD } else { LINE_CHARS });
-    let (id_click, id_key, id_port) = (id.clone(), id.clone(), id.clone());
+    let (id_click, id_key, id_port, id_differs) = (id.clone(), id.clone(), id.clone(), id.clone());
     let mut marked = String::new();
     if critical {
         marked.push_str(" critical");
@@ -216,6 +216,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
             data-testid="task-node"
             data-task-id=id.clone()
             data-status=status
+            data-differs=move || state.task_differs(&id_differs).then_some("true")
             transform=format!("translate({},{})", node.x, node.y)
             data-selected=move || is_selected().then_some("true")
             // One box is in the Tab order (the selected one, else the first); arrows move between them.
