@@ -6,8 +6,11 @@ use thiserror::Error;
 
 use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
+use super::mcp::{mcp_tool_defs, read_servers, McpServer};
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
+use super::type_models::TypeModels;
+use crate::plan::task_type::TaskType;
 
 /// The kinds of provider the settings panel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -82,8 +85,11 @@ pub struct ProviderSettings {
     pub kind: ProviderKind,
     /// Base URL of the OpenAI-compatible API, e.g. `https://api.openai.com/v1`.
     pub base_url: String,
-    /// Model name.
+    /// Model name: the model of plans and of every task without a model of its own or of its type.
     pub model: String,
+    /// Models per task type: a task of a type with a model uses it.
+    #[serde(default, skip_serializing_if = "TypeModels::is_empty")]
+    pub type_models: TypeModels,
     /// API key: kept in memory only; `#[serde(skip)]` keeps it out of every serialised form
     /// (it reaches localStorage only through an explicit "remember on this device").
     #[serde(skip)]
@@ -126,6 +132,9 @@ pub struct ProviderSettings {
     /// Let tool calls reach any host that is not refused, without asking (not recommended).
     #[serde(default)]
     pub tool_any_host: bool,
+    /// MCP servers whose tools the model may call (their tokens are skipped by serde, like the key).
+    #[serde(default, deserialize_with = "read_servers")]
+    pub mcp_servers: Vec<McpServer>,
     /// The prompts in force (built-in unless edited).
     #[serde(default)]
     pub prompts: PromptSet,
@@ -152,6 +161,7 @@ impl Default for ProviderSettings {
             kind: ProviderKind::Demo,
             base_url: "http://localhost:11434/v1".to_string(),
             model: "llama3.2".to_string(),
+            type_models: TypeModels::default(),
             api_key: String::new(),
             remember_key: false,
             needs_key: false,
@@ -164,6 +174,7 @@ impl Default for ProviderSettings {
             user_tools: String::new(),
             tool_hosts: String::new(),
             tool_any_host: false,
+            mcp_servers: Vec::new(),
             prompts: PromptSet::default(),
             demo: DemoConfig::default(),
         }
@@ -190,6 +201,13 @@ impl ProviderSettings {
         error.map(|e| e.to_string())
     }
 
+    /// The model a task uses: its own (`task_model`, chosen in the inspector), else the model set
+    /// for its type (`kind`, read as [`TaskType::parse`] reads it), else [`ProviderSettings::model`].
+    pub fn model_for<'a>(&'a self, task_model: Option<&'a str>, kind: Option<&str>) -> &'a str {
+        let of_type = kind.and_then(TaskType::parse).map(|t| self.type_models.get(t));
+        [task_model, of_type].into_iter().flatten().map(str::trim).find(|m| !m.is_empty()).unwrap_or(self.model.trim())
+    }
+
     /// Why requests cannot be sent yet for want of a credential (the API key), if so.
     pub fn missing_credentials(&self) -> Option<String> {
         let needed = self.kind == ProviderKind::Anthropic || (self.kind != ProviderKind::Demo && self.needs_key);
@@ -205,13 +223,15 @@ impl ProviderSettings {
         Ok(PriceTable::parse_table(&self.price_table)?)
     }
 
-    /// The tool registry: built-in tools plus the user's, or what is wrong with the user's.
+    /// The tool registry: built-in tools plus the user's and the MCP servers', or what is wrong
+    /// with the user's.
     pub fn tools(&self) -> Result<ToolRegistry, SettingsError> {
-        let user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
+        let mut user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
             Vec::new()
         } else {
             serde_json::from_str(&self.user_tools).map_err(|e| SettingsError::UserToolsNotJson(e.to_string()))?
         };
+        user.extend(mcp_tool_defs(&self.mcp_servers));
         Ok(ToolRegistry::with_user_tools(user)?)
     }
 
@@ -242,6 +262,19 @@ mod tests {
         assert!(!json.contains("sk-secret"), "{json}");
         let back: ProviderSettings = serde_json::from_str(&json).unwrap();
         assert_eq!(back.api_key, "");
+    }
+
+    #[test]
+    fn mcp_servers_round_trip_without_their_tokens() {
+        let server =
+            McpServer { for_types: vec!["research".into()], ..McpServer::new("https://m.example/mcp", "mcp-tok-7") };
+        let settings = ProviderSettings { mcp_servers: vec![server.clone()], ..ProviderSettings::default() };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(!json.contains("mcp-tok-7"), "{json}");
+        let back: ProviderSettings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.mcp_servers, [McpServer { token: String::new(), ..server }]);
+        let old: ProviderSettings = serde_json::from_str(&json.replace(r#""mcp_servers""#, r#""other""#)).unwrap();
+        assert!(old.mcp_servers.is_empty(), "settings saved before MCP still load");
     }
 
     #[test]
@@ -332,6 +365,29 @@ mod tests {
         assert_eq!(s.missing_credentials(), None);
         let demo = ProviderSettings { needs_key: true, ..ProviderSettings::default() };
         assert_eq!(demo.missing_credentials(), None, "the Demo needs no key");
+    }
+
+    #[test]
+    fn a_task_uses_its_own_model_else_its_types_else_the_providers() {
+        let mut s = ProviderSettings { model: "strong".into(), ..ProviderSettings::default() };
+        s.type_models.set(TaskType::Research, " cheap ");
+        s.type_models.set(TaskType::Data, "cheap");
+        s.type_models.set(TaskType::Writing, "");
+        assert_eq!(s.type_models.get(TaskType::Research), "cheap");
+        assert_eq!(s.model_for(None, Some("research")), "cheap");
+        assert_eq!(s.model_for(None, Some(" Pipeline ")), "cheap", "a synonym of data");
+        assert_eq!(s.model_for(None, Some("writing")), "strong", "a blank type model is not set");
+        assert_eq!(s.model_for(None, Some("poetry")), "strong");
+        assert_eq!(s.model_for(None, None), "strong");
+        assert_eq!(s.model_for(Some("mine"), Some("research")), "mine");
+        assert_eq!(s.model_for(Some("  "), Some("research")), "cheap", "a blank task model is not set");
+        s.type_models.set(TaskType::Research, " ");
+        assert_eq!(s.model_for(None, Some("research")), "strong", "cleared");
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains(r#""type_models":{"data":"cheap"}"#), "{json}");
+        let old: ProviderSettings =
+            serde_json::from_str(&json.replace(r#""type_models":{"data":"cheap"},"#, "")).unwrap();
+        assert!(old.type_models.is_empty(), "settings saved before type models still load");
     }
 
     #[test]

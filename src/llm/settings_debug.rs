@@ -34,6 +34,7 @@ impl fmt::Debug for ProviderSettings {
             kind,
             base_url,
             model,
+            type_models,
             api_key,
             remember_key,
             needs_key,
@@ -46,6 +47,7 @@ impl fmt::Debug for ProviderSettings {
             user_tools,
             tool_hosts,
             tool_any_host,
+            mcp_servers,
             prompts,
             demo,
         } = self;
@@ -53,6 +55,7 @@ impl fmt::Debug for ProviderSettings {
             .field("kind", kind)
             .field("base_url", base_url)
             .field("model", model)
+            .field("type_models", type_models)
             .field("api_key", &redacted(api_key))
             .field("remember_key", remember_key)
             .field("needs_key", needs_key)
@@ -65,6 +68,7 @@ impl fmt::Debug for ProviderSettings {
             .field("user_tools", user_tools)
             .field("tool_hosts", tool_hosts)
             .field("tool_any_host", tool_any_host)
+            .field("mcp_servers", mcp_servers)
             .field("prompts", prompts)
             .field("demo", demo)
             .finish()
