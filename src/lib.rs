@@ -12,6 +12,7 @@ pub mod driver;
 pub mod engine;
 pub mod io;
 pub mod layout;
+pub mod line_diff;
 pub mod llm;
 pub mod plan;
 #[cfg(not(target_arch = "wasm32"))]

@@ -244,6 +244,7 @@ fn the_driver_keeps_allowed_hosts_with_the_workflow_and_the_tool_calls_with_the_
         replans: vec![],
         pending_replan: None,
         allowed_hosts: vec![],
+        forked_from: None,
     };
     let store = MemoryStore::new();
     let ports = DriverPorts { provider, store: Some(Rc::new(store.clone()) as Rc<dyn CheckpointStore>), runtime };

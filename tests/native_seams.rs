@@ -51,6 +51,7 @@ fn workflow(plan: &Plan, config: &RunConfig) -> WorkflowRecord {
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 

@@ -251,11 +251,16 @@ pub(super) fn show_plan(state: AppState, goal: &str, plan: Plan) {
     save_workflow(state, record);
 }
 
+/// A fresh workflow id made at `now` (ms since the epoch).
+pub(super) fn new_workflow_id(now: f64) -> String {
+    format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64)
+}
+
 /// A new, never-run workflow record for `plan` with the current run settings.
 pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
     WorkflowRecord {
-        id: format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64),
+        id: new_workflow_id(now),
         schema_version: SCHEMA_VERSION,
         goal: goal.to_string(),
         plan,
@@ -266,6 +271,7 @@ pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> Workflow
         replans: Vec::new(),
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 

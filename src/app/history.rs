@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::actions::{open_saved, stop_driver};
+use super::actions::{new_workflow_id, open_saved, stop_driver};
 use super::download::download;
 use super::state::{AppState, HistoryItem};
 use crate::engine::{Progress, RunStatus};
@@ -44,7 +44,15 @@ pub fn refresh_history(state: AppState) {
         for w in workflows {
             let (tasks, _) = store.tasks(&w.id).await.unwrap_or_default();
             let progress = Progress::count(w.plan.tasks.len(), tasks.iter().map(|t| &t.state));
-            items.push(HistoryItem { id: w.id, goal: w.goal, status: w.status, progress, updated_ms: w.updated_ms });
+            let forked_from = w.forked_from;
+            items.push(HistoryItem {
+                id: w.id,
+                goal: w.goal,
+                status: w.status,
+                progress,
+                updated_ms: w.updated_ms,
+                forked_from,
+            });
         }
         let _ = state.history.try_set(items);
         if !problems.is_empty() {
@@ -64,7 +72,9 @@ pub fn load_calls(state: AppState, task_id: String) {
     });
 }
 
-/// Opens workflow `id` (resuming it if it was running).
+/// Opens workflow `id` (resuming it if it was running). Not inlined: the history, a fork and a
+/// comparison share one copy.
+#[inline(never)]
 pub fn open_workflow(state: AppState, id: String) {
     let Some(store) = store_of(&state) else { return };
     stop_driver(&state);
@@ -84,7 +94,8 @@ pub fn duplicate_workflow(state: AppState, id: String) {
             return state.error("That workflow could not be read.");
         };
         let now = js_sys::Date::now();
-        record.id = format!("wf-{}-{:06}", now as u64, (js_sys::Math::random() * 1e6) as u64);
+        record.id = new_workflow_id(now);
+        record.forked_from = None;
         record.status = RunStatus::Idle;
         record.created_ms = now;
         record.updated_ms = now;

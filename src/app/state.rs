@@ -5,8 +5,10 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::compare::ShownComparison;
 use super::egress_prompts::PageGate;
 use super::task_board::TaskBoard;
+use super::time_travel::TimeTravel;
 use crate::driver::run_loop::Driver;
 use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
@@ -21,6 +23,7 @@ use crate::plan::undo::UndoHistory;
 use crate::plan::validate::Issue;
 use crate::plan::{Plan, TaskId};
 use crate::store::indexed_db::Store;
+use crate::store::record::ForkOrigin;
 
 /// Plan edits that can be undone.
 const UNDO_STEPS: usize = 100;
@@ -53,6 +56,8 @@ pub struct HistoryItem {
     pub progress: Progress,
     /// Last update, ms since the epoch.
     pub updated_ms: f64,
+    /// For a fork: its parent run and the task it was forked at.
+    pub forked_from: Option<ForkOrigin>,
 }
 
 /// A message banner.
@@ -124,8 +129,12 @@ pub struct AppState {
     pub workflow_id: RwSignal<Option<String>>,
     /// Goal the current plan was made for.
     pub plan_goal: RwSignal<String>,
-    /// Task states of the current run.
+    /// Task states of the current run as shown (live, or a past moment while time-travelling).
     pub tasks: TaskBoard,
+    /// The time-travel scrubber over the shown run's recorded changes.
+    pub travel: TimeTravel,
+    /// Two runs compared side by side (the right one is shown).
+    pub comparison: RwSignal<Option<ShownComparison>>,
     /// Run status.
     pub run_status: RwSignal<RunStatus>,
     /// Re-plans of the current run.
@@ -201,6 +210,8 @@ impl AppState {
             workflow_id: RwSignal::new(None),
             plan_goal: RwSignal::new(String::new()),
             tasks: TaskBoard::default(),
+            travel: TimeTravel::default(),
+            comparison: RwSignal::new(None),
             run_status: RwSignal::new(RunStatus::Idle),
             replans: RwSignal::new(Vec::new()),
             proposal: RwSignal::new(None),
@@ -238,6 +249,15 @@ impl AppState {
                 c.insert(id.to_string());
             }
         });
+    }
+
+    /// True when a comparison of the shown run is open and task `id` differs between its two runs
+    /// (the graph marks it).
+    pub fn task_differs(&self, id: &str) -> bool {
+        let shown = self.workflow_id.with(|w| w.clone());
+        self.comparison.with(|c| {
+            c.as_ref().is_some_and(|c| shown.as_ref() == Some(&c.right_id) && c.comparison.differing.contains(id))
+        })
     }
 
     /// Shows an error banner.

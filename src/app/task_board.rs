@@ -1,5 +1,6 @@
 //! Task states as the page sees them: one map for totals, and one signal per task so a change to one
-//! task redraws only that task's node.
+//! task redraws only that task's node. While the user looks at a past moment of the run (time
+//! travel), the board shows that moment and keeps the live states aside until it shows them again.
 
 use std::collections::HashMap;
 
@@ -9,16 +10,24 @@ use crate::engine::TaskState;
 use crate::plan::TaskId;
 
 /// The task states of the shown run, kept twice: a map for views that summarise every task (progress,
-/// totals, timeline) and a signal per task for views of one task (graph nodes).
+/// totals, timeline) and a signal per task for views of one task (graph nodes). Every view reads the
+/// *shown* state of a task here — the live one, or the one of the moment the time-travel scrubber
+/// points at — so it needs no other accessor.
 #[derive(Clone, Copy)]
 pub struct TaskBoard {
     all: RwSignal<HashMap<TaskId, TaskState>>,
     cells: StoredValue<HashMap<TaskId, ArcRwSignal<TaskState>>, LocalStorage>,
+    /// The live states while a past moment is shown (`None`: the live states are shown).
+    live: StoredValue<Option<HashMap<TaskId, TaskState>>, LocalStorage>,
 }
 
 impl Default for TaskBoard {
     fn default() -> Self {
-        TaskBoard { all: RwSignal::new(HashMap::new()), cells: StoredValue::new_local(HashMap::new()) }
+        TaskBoard {
+            all: RwSignal::new(HashMap::new()),
+            cells: StoredValue::new_local(HashMap::new()),
+            live: StoredValue::new_local(None),
+        }
     }
 }
 
@@ -47,9 +56,40 @@ impl TaskBoard {
     }
 
     /// Makes the board hold exactly `states` (a run's tasks), notifying only the tasks whose state
-    /// changed (ignored after unmount).
+    /// changed (ignored after unmount). While a past moment is shown, the live states are replaced.
     pub fn sync<'a>(&self, states: impl IntoIterator<Item = (&'a TaskId, &'a TaskState)>) {
         let states: Vec<_> = states.into_iter().collect();
+        if self.is_showing_past() {
+            let live = states.into_iter().map(|(id, s)| (id.clone(), s.clone())).collect();
+            self.live.set_value(Some(live));
+            return;
+        }
+        self.show(states);
+    }
+
+    /// True while a past moment is shown instead of the live states.
+    pub fn is_showing_past(&self) -> bool {
+        self.live.try_with_value(Option::is_some).unwrap_or(false)
+    }
+
+    /// Shows `states` (a past moment: tasks left out are pending) and keeps the live states aside.
+    pub fn show_past(&self, states: &[(TaskId, TaskState)]) {
+        if !self.is_showing_past() {
+            let Some(live) = self.all.try_get_untracked() else { return };
+            self.live.set_value(Some(live));
+        }
+        self.show(states.iter().map(|(id, s)| (id, s)).collect());
+    }
+
+    /// Shows the live states again (after [`TaskBoard::show_past`]).
+    pub fn show_live(&self) {
+        if let Some(Some(live)) = self.live.try_update_value(Option::take) {
+            self.show(live.iter().collect());
+        }
+    }
+
+    /// Makes the shown states exactly `states`, notifying only the tasks whose state changed.
+    fn show(&self, states: Vec<(&TaskId, &TaskState)>) {
         let Some((changed, removed)) = self.all.try_with_untracked(|all| {
             let changed: Vec<_> = states
                 .iter()
@@ -70,8 +110,14 @@ impl TaskBoard {
         self.apply(changed, removed);
     }
 
-    /// Sets the state of one task.
+    /// Sets the state of one task (its live state, while a past moment is shown).
     pub fn set(&self, id: TaskId, state: TaskState) {
+        if self.is_showing_past() {
+            let _ = self.live.try_update_value(|live| {
+                live.get_or_insert_with(HashMap::new).insert(id, state);
+            });
+            return;
+        }
         if self.all.try_with_untracked(|all| all.get(&id) != Some(&state)) == Some(true) {
             self.apply(vec![(id, state)], Vec::new());
         }
@@ -101,8 +147,9 @@ impl TaskBoard {
         });
     }
 
-    /// Forgets every task state (a new plan or a new run).
+    /// Forgets every task state (a new plan or a new run), and any past moment shown.
     pub fn clear(&self) {
+        let _ = self.live.try_set_value(None);
         if self.all.with_untracked(HashMap::is_empty) {
             return;
         }

@@ -5,6 +5,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod broadcast;
+pub mod fork;
 pub mod restore;
 pub mod run_loop;
 #[cfg(target_arch = "wasm32")]

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use futures::future::LocalBoxFuture;
+
 use crate::engine::{Run, TaskState};
 use crate::plan::TaskId;
 use crate::store::record::WorkflowRecord;
@@ -39,10 +41,16 @@ impl StoredWorkflow {
     }
 }
 
-/// Loads workflow `id` with its task states (`None` if it is not stored).
-pub async fn load_workflow(store: &dyn CheckpointStore, id: &str) -> Result<Option<StoredWorkflow>, StoreError> {
-    let Some(record) = store.workflow(id).await? else { return Ok(None) };
-    let (tasks, problems) = store.tasks(&record.id).await?;
-    let states = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
-    Ok(Some(StoredWorkflow { record, states, problems }))
+/// Loads workflow `id` with its task states (`None` if it is not stored). One boxed future for every
+/// caller, so the load is compiled once (it keeps the Wasm bundle smaller).
+pub fn load_workflow<'a>(
+    store: &'a dyn CheckpointStore,
+    id: &'a str,
+) -> LocalBoxFuture<'a, Result<Option<StoredWorkflow>, StoreError>> {
+    Box::pin(async move {
+        let Some(record) = store.workflow(id).await? else { return Ok(None) };
+        let (tasks, problems) = store.tasks(&record.id).await?;
+        let states = tasks.into_iter().map(|t| (t.task_id, t.state)).collect();
+        Ok(Some(StoredWorkflow { record, states, problems }))
+    })
 }

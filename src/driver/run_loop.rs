@@ -82,6 +82,9 @@ struct Inner {
     events: UnboundedSender<Event>,
     in_flight: RefCell<HashMap<(TaskId, u32), CancelToken>>,
     stopped: Cell<bool>,
+    /// Time of the last event-log entry: each entry gets a later one (by a microsecond when the
+    /// clock has not moved), so the log's keys are unique and sort in the order of the changes.
+    last_logged_ms: Cell<f64>,
 }
 
 /// Drives one [`Run`]. Dropping it does not stop it; call [`Driver::stop`].
@@ -106,6 +109,7 @@ impl Driver {
             events,
             in_flight: RefCell::new(HashMap::new()),
             stopped: Cell::new(false),
+            last_logged_ms: Cell::new(f64::NEG_INFINITY),
         });
         let looped = inner.clone();
         inner.runtime.spawn(Box::pin(async move {
@@ -184,13 +188,9 @@ async fn perform(inner: &Rc<Inner>, command: Command) {
         Command::Checkpoint { task, state } => {
             if let Some(store) = &inner.store {
                 let workflow_id = inner.workflow.borrow().id.clone();
-                let event = EventRecord {
-                    workflow_id: workflow_id.clone(),
-                    task_id: task.clone(),
-                    status: state.status.as_str().to_string(),
-                    attempt: state.attempts,
-                    at_ms: inner.runtime.now_ms(),
-                };
+                let at_ms = inner.runtime.now_ms().max(inner.last_logged_ms.get() + 0.001);
+                inner.last_logged_ms.set(at_ms);
+                let event = EventRecord::of(&workflow_id, &task, &state, at_ms);
                 let record = TaskRecord { workflow_id, task_id: task, state };
                 if let Err(e) = store.checkpoint(&record, &event).await {
                     report_store_error(inner, &e);

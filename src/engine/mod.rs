@@ -4,8 +4,10 @@
 
 pub mod backoff;
 pub mod caption;
+pub mod compare;
 pub mod config;
 pub mod event;
+pub mod fork;
 pub mod progress;
 pub mod readiness;
 pub mod ready_queue;
@@ -22,6 +24,7 @@ pub mod topology;
 
 pub use config::RunConfig;
 pub use event::{Command, DependencyResult, Event, RunStatus, TaskError, TaskRequest, Timer};
+pub use fork::{Fork, ForkSpec};
 pub use progress::{eta_ms, Progress, RunTotals};
 pub use readiness::is_ready_in_plan;
 pub use replan::{ReplanProposal, ReplanRecord, ReplanRequest};

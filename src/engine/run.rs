@@ -101,10 +101,12 @@ impl Run {
         run
     }
 
-    /// Brings back a restored run's paused or cancelled status (its record already holds it, so
-    /// no command follows); other statuses are reached by events.
+    /// Brings back a restored run's paused or cancelled status, or its finished status when every
+    /// task is terminal (its record already holds it, so no command follows); other statuses are
+    /// reached by events.
     pub fn restore_status(&mut self, status: RunStatus) {
-        if matches!(status, RunStatus::Paused | RunStatus::Cancelled) {
+        let finished = status == RunStatus::Finished && self.terminal == self.states.len() && self.running == 0;
+        if matches!(status, RunStatus::Paused | RunStatus::Cancelled) || finished {
             self.status = status;
         }
     }

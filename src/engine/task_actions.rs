@@ -1,4 +1,4 @@
-//! What the user may do with one task (retry, skip, expand into subtasks, edit), decided by one rule
+//! What the user may do with one task (retry, skip, expand into subtasks, edit, fork), decided by one rule
 //! from what the engine knows: for a run ([`Run::task_actions`]) or, before a run exists, for a plan
 //! and the task states a page holds ([`task_actions_in_plan`]). [`Run::handle`] refuses exactly
 //! what the rule refuses.
@@ -38,6 +38,8 @@ pub struct TaskActions {
     pub expand: bool,
     /// The task's name, description, type and dependencies may be edited (only before it runs).
     pub edit: bool,
+    /// A new run may be forked from the task ([`Run::fork`]).
+    pub fork: bool,
     /// Why each refused action is refused.
     pub why_not: WhyNot,
 }
@@ -54,6 +56,8 @@ pub struct WhyNot {
     pub expand: Option<String>,
     /// Why it cannot be edited.
     pub edit: Option<String>,
+    /// Why no run can be forked from it.
+    pub fork: Option<String>,
 }
 
 impl TaskActions {
@@ -63,22 +67,37 @@ impl TaskActions {
     /// - skip: a task not done yet whose subtasks, if any, are all done;
     /// - expand: a pending task (a task with subtasks is pending until it is opened) above the
     ///   deepest level ([`MAX_DEPTH`]);
-    /// - edit: a pending task that never ran, while the run has not started.
+    /// - edit: a pending task that never ran, while the run has not started;
+    /// - fork: a task without subtasks (it is what gets executed), once the run has stopped
+    ///   (finished or cancelled).
     pub fn of(id: &str, facts: &TaskFacts) -> TaskActions {
         let why_not = WhyNot {
             retry: retry_refusal(id, facts.status, facts.subtasks),
             skip: skip_refusal(id, facts.status, facts.open_subtasks),
             expand: expand_refusal(id, facts.status, facts.depth),
             edit: edit_refusal(facts),
+            fork: fork_refusal(id, facts.run_status, facts.subtasks),
         };
         TaskActions {
             retry: why_not.retry.is_none(),
             skip: why_not.skip.is_none(),
             expand: why_not.expand.is_none(),
             edit: why_not.edit.is_none(),
+            fork: why_not.fork.is_none(),
             why_not,
         }
     }
+}
+
+/// Why no run can be forked from task `id` (with `subtasks`) of a run in `run_status`, if none can.
+pub(super) fn fork_refusal(id: &str, run_status: RunStatus, subtasks: usize) -> Option<String> {
+    if !matches!(run_status, RunStatus::Finished | RunStatus::Cancelled) {
+        return Some(format!(
+            "a run can be forked once it has stopped (finished or cancelled); this one is {}",
+            run_status.as_str()
+        ));
+    }
+    (subtasks > 0).then(|| format!("{id} has subtasks: fork from one of them"))
 }
 
 /// Why task `id` (in `status`, with `subtasks`) cannot be retried, if it cannot.
@@ -195,7 +214,10 @@ mod tests {
         let fresh = TaskFacts { run_status: RunStatus::Idle, attempts: 0, ..facts(TaskStatus::Pending) };
         let actions = TaskActions::of("T1", &fresh);
         assert!(actions.expand && actions.edit && actions.skip && !actions.retry);
-        assert_eq!(actions.why_not, WhyNot { retry: actions.why_not.retry.clone(), ..WhyNot::default() });
+        assert_eq!(
+            actions.why_not,
+            WhyNot { retry: actions.why_not.retry.clone(), fork: actions.why_not.fork.clone(), ..WhyNot::default() }
+        );
         let deepest = TaskActions::of("T1", &TaskFacts { depth: MAX_DEPTH, ..fresh });
         assert!(!deepest.expand);
         assert!(deepest.why_not.expand.unwrap().contains("5 levels deep; at most 4"));
@@ -206,6 +228,31 @@ mod tests {
         assert!(!retried.edit && retried.expand, "a pending task waiting for its retry may still be expanded");
         let started = TaskActions::of("T1", &facts(TaskStatus::Running));
         assert_eq!(started.why_not.expand.as_deref(), Some("only a pending task can be expanded; T1 is running"));
+    }
+
+    #[test]
+    fn a_leaf_can_be_forked_only_once_the_run_has_stopped() {
+        for (run_status, allowed) in [
+            (RunStatus::Finished, true),
+            (RunStatus::Cancelled, true),
+            (RunStatus::Running, false),
+            (RunStatus::Paused, false),
+            (RunStatus::Idle, false),
+            (RunStatus::Halted, false),
+        ] {
+            let actions = TaskActions::of("T1", &TaskFacts { run_status, ..facts(TaskStatus::Failed) });
+            assert_eq!(actions.fork, allowed, "{run_status:?}");
+        }
+        let running = TaskActions::of("T1", &facts(TaskStatus::Completed));
+        assert_eq!(
+            running.why_not.fork.as_deref(),
+            Some("a run can be forked once it has stopped (finished or cancelled); this one is running")
+        );
+        let parent = TaskFacts { run_status: RunStatus::Finished, subtasks: 2, ..facts(TaskStatus::Completed) };
+        assert_eq!(
+            TaskActions::of("P", &parent).why_not.fork.as_deref(),
+            Some("P has subtasks: fork from one of them")
+        );
     }
 
     #[test]

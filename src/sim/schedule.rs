@@ -135,6 +135,7 @@ pub fn run_schedule(seed: u64) -> ScheduleReport {
         replans: Vec::new(),
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     };
     let _ = memory.put_workflow(&record).now_or_never();
     let action = match rng.next_below(10) {

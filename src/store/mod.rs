@@ -3,6 +3,8 @@
 
 pub mod checkpoint_store;
 pub mod error;
+pub mod event_log;
+pub mod family;
 #[cfg(target_arch = "wasm32")]
 pub mod indexed_db;
 pub mod memory_store;

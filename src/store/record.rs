@@ -42,6 +42,18 @@ pub struct WorkflowRecord {
     /// Hosts the user allowed tool calls to reach for this workflow ("allow this host"), normalised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_hosts: Vec<String>,
+    /// For a fork: the run it was forked from and the task it was forked at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<ForkOrigin>,
+}
+
+/// Where a forked run came from: its parent run and the task the user forked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForkOrigin {
+    /// The parent workflow's id (its records are never changed by the fork).
+    pub workflow_id: String,
+    /// The task the fork re-runs from (with its transitive dependents).
+    pub task_id: TaskId,
 }
 
 /// The checkpointed state of one task of one workflow.
@@ -68,6 +80,25 @@ pub struct EventRecord {
     pub attempt: u32,
     /// When, ms since the epoch.
     pub at_ms: f64,
+    /// The task's whole state after the change, without its result (a completed task's result is
+    /// final and lives in its task record), so the run can be shown as it stood at this entry.
+    /// Logs written before this field have only the status and attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<TaskState>,
+}
+
+impl EventRecord {
+    /// The log entry of task `task_id` of workflow `workflow_id` reaching `state` at `at_ms`.
+    pub fn of(workflow_id: &str, task_id: &str, state: &TaskState, at_ms: f64) -> Self {
+        EventRecord {
+            workflow_id: workflow_id.into(),
+            task_id: task_id.into(),
+            status: state.status.as_str().to_string(),
+            attempt: state.attempts,
+            at_ms,
+            state: Some(TaskState { result: None, ..state.clone() }),
+        }
+    }
 }
 
 /// One LLM call of a task: what was sent, what came back, what it used. Long texts are capped.
@@ -200,6 +231,7 @@ mod tests {
             replans: vec![],
             pending_replan: None,
             allowed_hosts: Vec::new(),
+            forked_from: None,
         };
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<WorkflowRecord>(&json).unwrap(), record);

@@ -39,6 +39,7 @@ mod tests {
             replans: vec![],
             pending_replan: None,
             allowed_hosts: Vec::new(),
+            forked_from: None,
         }
     }
 

@@ -12,9 +12,11 @@ use super::plan_preview::PlanPreviewPanel;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
 use super::run_bar::RunBar;
+use super::run_comparison::RunComparison;
 use super::settings_panel::SettingsPanel;
 use super::task_inspector::TaskInspector;
 use super::theme_switch::ThemeSwitch;
+use super::time_scrubber::TimeScrubber;
 use super::timeline_chart::TimelineChart;
 use super::validation_list::ValidationList;
 use crate::app::actions::{apply_remote, restore_on_load, settings_changed, stop_driver};
@@ -62,8 +64,10 @@ pub fn App(
                 </section>
                 <section class="center-column">
                     <RunBar/>
+                    <TimeScrubber/>
                     <ValidationList/>
                     <PlanGraph/>
+                    <RunComparison/>
                     <TimelineChart/>
                 </section>
                 <section class="right-column">

@@ -74,7 +74,7 @@ pub fn GraphNode(
     };
     let title = format!("{} — {}\n{}", task.id, task.name, task.description);
     let label = short_label(&task.name);
-    let (id_click, id_key, id_port) = (id.clone(), id.clone(), id.clone());
+    let (id_click, id_key, id_port, id_differs) = (id.clone(), id.clone(), id.clone(), id.clone());
     let mut marked = String::new();
     if marks.critical.with_untracked(|c| c.contains(&id)) {
         marked.push_str(" critical");
@@ -144,6 +144,7 @@ pub fn GraphNode(
             data-testid="task-node"
             data-task-id=id.clone()
             data-status=status
+            data-differs=move || state.task_differs(&id_differs).then_some("true")
             transform=format!("translate({},{})", node.x, node.y)
             // One box is in the Tab order (the selected one, else the first); arrows move between them.
             tabindex=if node.index == 0 { "0" } else { "-1" }

@@ -4,6 +4,7 @@
 pub mod advanced_settings;
 pub mod app;
 pub mod egress_prompt;
+pub mod fork_form;
 pub mod goal_form;
 pub mod graph_minimap;
 pub mod graph_node;
@@ -19,8 +20,10 @@ pub mod proxy_offer;
 pub mod replan_approval;
 pub mod replan_history;
 pub mod run_bar;
+pub mod run_comparison;
 pub mod settings_panel;
 pub mod task_inspector;
 pub mod theme_switch;
+pub mod time_scrubber;
 pub mod timeline_chart;
 pub mod validation_list;

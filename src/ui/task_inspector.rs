@@ -10,6 +10,7 @@ use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
 use crate::plan::task_type::TaskType;
+use crate::ui::fork_form::ForkForm;
 
 /// The inspector panel for the selected task.
 #[component]
@@ -153,7 +154,12 @@ pub fn TaskInspector() -> impl IntoView {
         let (retry_id, skip_id, expand_id) = (task.id.clone(), task.id.clone(), task.id.clone());
         let can_expand = actions.expand && state.expanding.with(Option::is_none);
         // A refused button says why; an allowed one what it does.
-        let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, .. } = actions.why_not;
+        let WhyNot { retry: why_not_retry, skip: why_not_skip, expand: why_not_expand, fork: why_not_fork, .. } =
+            actions.why_not;
+        let past = state.travel.position.get();
+        let frozen = past.is_some();
+        let why_not_fork =
+            if frozen { Some("a past moment is only shown: go back to live".into()) } else { why_not_fork };
         let retry_title = why_not_retry
             .unwrap_or_else(|| "Run this failed task again; the tasks it blocked return to pending".into());
         let skip_title = why_not_skip.unwrap_or_else(|| "Mark done with an empty result so dependents run".into());
@@ -179,15 +185,20 @@ pub fn TaskInspector() -> impl IntoView {
         Some(view! {
             <h2>{format!("{} — {}", task.id, task.name)}</h2>
             {editor}
+            // A past moment is only looked at: acting on it would act on the live run.
+            {past.map(|k| view! {
+                <p class="hint" data-testid="inspector-past">{format!("As it stood after change {k}: go back to live to act on it.")}</p>
+            })}
             <div class="row">
-                <button data-testid="retry-button" disabled=!actions.retry on:click=move |_| control(state, Event::Retry(retry_id.clone()))
+                <button data-testid="retry-button" disabled=!actions.retry || frozen on:click=move |_| control(state, Event::Retry(retry_id.clone()))
                     title=retry_title>"Retry"</button>
-                <button data-testid="skip-button" disabled=!actions.skip on:click=move |_| control(state, Event::Skip(skip_id.clone()))
+                <button data-testid="skip-button" disabled=!actions.skip || frozen on:click=move |_| control(state, Event::Skip(skip_id.clone()))
                     title=skip_title>"Skip"</button>
-                <button data-testid="expand-button" disabled=!can_expand on:click=move |_| expand_task(state, expand_id.clone())
+                <button data-testid="expand-button" disabled=!can_expand || frozen on:click=move |_| expand_task(state, expand_id.clone())
                     title=expand_title>
                     {move || if state.expanding.get().is_some() { "Expanding…" } else { "Expand" }}
                 </button>
+                <ForkForm task=task.clone() refused=why_not_fork/>
             </div>
             // While editing, the description is in its text box above.
             {(!editable).then(|| view! { <p class="description">{task.description.clone()}</p> })}

@@ -36,7 +36,9 @@ pub fn TimelineChart() -> impl IntoView {
                 .into_any(),
             );
         }
-        let t = state.tasks.with(|tasks| timeline(tasks.iter(), now.get()));
+        // A past moment is drawn at its own time.
+        let at = state.travel.shown_time().unwrap_or_else(|| now.get());
+        let t = state.tasks.with(|tasks| timeline(tasks.iter(), at));
         if t.bars.is_empty() {
             return None;
         }

@@ -127,6 +127,7 @@ fn sample_workflow(id: &str, schema_version: u32) -> WorkflowRecord {
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 
@@ -193,6 +194,7 @@ async fn a_schema_1_database_migrates_and_corrupted_records_are_skipped_with_a_m
         status: "running".into(),
         attempt: 1,
         at_ms: 5.0,
+        state: None,
     };
     let t2 = TaskRecord { workflow_id: "wf-old".into(), task_id: "T2".into(), state: TaskState::default() };
     store.checkpoint(&t2, &event).await.unwrap();

@@ -46,6 +46,7 @@ async fn the_history_lists_opens_duplicates_deletes_and_clears_workflows() {
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     };
     store.put_workflow(&old).await.unwrap();
     let app = mount_app(&db, CallLog::default(), demo_settings(10, 0.0));

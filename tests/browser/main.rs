@@ -21,5 +21,6 @@ mod secrets;
 mod share;
 mod store_round_trip;
 mod tab_lock;
+mod time_travel;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -28,6 +28,7 @@ async fn workflow_and_task_records_round_trip() {
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     };
     store.put_workflow(&workflow).await.unwrap();
     let done = TaskState {
@@ -87,6 +88,7 @@ async fn a_task_id_from_u_e000_to_u_ffff_is_checkpointed_restored_and_deleted() 
         replans: vec![],
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     };
     store.put_workflow(&workflow).await.unwrap();
     let task = TaskRecord {
@@ -105,6 +107,7 @@ async fn a_task_id_from_u_e000_to_u_ffff_is_checkpointed_restored_and_deleted() 
         status: "completed".into(),
         attempt: 1,
         at_ms: 5.0,
+        state: None,
     };
     store.checkpoint(&task, &event).await.unwrap();
     let call = CallRecord::capped("wf-fw", "Ｔ1", 1, 5.0, "prompt", "answer");

@@ -97,6 +97,7 @@ fn workflow(id: &str, status: RunStatus) -> WorkflowRecord {
         replans: Vec::new(),
         pending_replan: None,
         allowed_hosts: Vec::new(),
+        forked_from: None,
     }
 }
 
@@ -106,13 +107,7 @@ fn unique(prefix: &str) -> String {
 
 /// Writes one checkpoint exactly as the driver does (event stamped with `Date.now()`).
 async fn checkpoint(store: &Store, workflow_id: &str, task: String, state: TaskState) -> f64 {
-    let event = EventRecord {
-        workflow_id: workflow_id.to_string(),
-        task_id: task.clone(),
-        status: state.status.as_str().to_string(),
-        attempt: state.attempts,
-        at_ms: js_sys::Date::now(),
-    };
+    let event = EventRecord::of(workflow_id, &task, &state, js_sys::Date::now());
     let record = TaskRecord { workflow_id: workflow_id.to_string(), task_id: task, state };
     let start = perf_now();
     store.checkpoint(&record, &event).await.expect("checkpoint write");

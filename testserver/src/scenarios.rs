@@ -75,16 +75,20 @@ impl Conversation {
         self.turns.iter().rev().find(|t| t.role == "tool").map(|t| t.text.as_str())
     }
 
+    /// The task id of a task request (`Your task (T3): …` in the last user message that has one).
+    fn task_id(&self) -> Option<&str> {
+        self.turns.iter().rev().filter(|t| t.role == "user").find_map(|t| {
+            let rest = &t.text[t.text.find("Your task (")? + "Your task (".len()..];
+            Some(&rest[..rest.find(')')?])
+        })
+    }
+
     /// The normal answer: a valid plan for plan requests, else `Result of <task id> from testserver`.
     fn normal_answer(&self) -> String {
         if self.is_plan_request() {
             return plan(false).to_string();
         }
-        let task = self.turns.iter().rev().filter(|t| t.role == "user").find_map(|t| {
-            let rest = &t.text[t.text.find("Your task (")? + "Your task (".len()..];
-            Some(&rest[..rest.find(')')?])
-        });
-        match task {
+        match self.task_id() {
             Some(id) => format!("Result of {id} from testserver"),
             None => "Hello from testserver".to_string(),
         }
@@ -167,6 +171,11 @@ pub fn decide(conversation: &Conversation, counters: &Counters) -> Decision {
             }
             None => answer(),
         },
+        failing
+            if failing.strip_prefix("fail-").is_some_and(|rest| rest.split('-').next() == conversation.task_id()) =>
+        {
+            fail(400, None)
+        }
         "json-schema-check" if !conversation.structured => Outcome::Fail {
             status: 400,
             message: "testserver scenario json-schema-check: structured output (json_schema) is required".into(),
@@ -297,6 +306,20 @@ mod tests {
     fn task_answers_name_the_task() {
         let c = conversation("ok", "worker", &[("user", "Overall goal: g\n\nYour task (T3): Draft\nDraft it")]);
         assert_eq!(text(decide(&c, &Counters::default())), "Result of T3 from testserver");
+    }
+
+    #[test]
+    fn a_fail_model_fails_only_its_task() {
+        let task = |id: &str| format!("Overall goal: g\n\nYour task ({id}): Draft");
+        let counters = Counters::default();
+        let t3 = conversation("fail-T3-run1", "worker", &[("user", &task("T3"))]);
+        assert!(matches!(decide(&t3, &counters).outcome, Outcome::Fail { status: 400, .. }));
+        let t2 = conversation("fail-T3-run1", "worker", &[("user", &task("T2"))]);
+        assert_eq!(text(decide(&t2, &counters)), "Result of T2 from testserver");
+        let plan = conversation("fail-T3", "You are a planning engine.", &[("user", "Goal: x")]);
+        assert!(matches!(decide(&plan, &counters).outcome, Outcome::Answer { .. }));
+        let other = conversation("ok", "worker", &[("user", "hi")]);
+        assert_eq!(text(decide(&other, &counters)), "Hello from testserver");
     }
 
     #[test]
