@@ -14,7 +14,10 @@ pub mod io;
 pub mod layout;
 pub mod line_diff;
 pub mod llm;
+pub mod markdown;
+pub mod otlp;
 pub mod plan;
+pub mod report;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim;
 pub mod sort;

@@ -397,6 +397,7 @@ fn usage_reports_accumulate_over_attempts_and_reach_the_checkpoint() {
         estimated: false,
         latency_ms: 5.0,
         cost_usd: Some(0.01),
+        ..TaskUsage::default()
     };
     run.handle(Event::UsageReported { task: "A".into(), usage: used.clone() }, 1.0);
     run.handle(Event::UsageReported { task: "A".into(), usage: used }, 2.0);

@@ -77,6 +77,7 @@ fn transport(rt: &SimRuntime, rounds: Vec<Vec<&'static str>>) -> ScriptedTranspo
 
 fn research(task_id: &str) -> TaskRequest {
     TaskRequest {
+        model: None,
         goal: "secret goal".into(),
         task_id: task_id.into(),
         name: "Look it up".into(),

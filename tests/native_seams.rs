@@ -77,6 +77,7 @@ fn json_answer(content: &str) -> ScriptedAnswer {
 /// An attempt of task T1 of type `kind`.
 fn task_request(kind: Option<&str>) -> TaskRequest {
     TaskRequest {
+        model: None,
         goal: "g".into(),
         task_id: "T1".into(),
         name: "Step".into(),
@@ -346,6 +347,7 @@ fn failed_tool_calls_reach_the_model_as_errors_it_can_read() {
     let settings = ProviderSettings { tool_hosts: "tools.test".into(), ..endpoint(KEY) };
     let provider = HttpProvider::new(settings, transport.clone(), runtime);
     let request = TaskRequest {
+        model: None,
         goal: "g".into(),
         task_id: "T1".into(),
         name: "Look it up".into(),

@@ -15,3 +15,4 @@ pub mod share;
 pub mod state;
 pub mod task_board;
 pub mod time_travel;
+pub mod trace_export;

@@ -286,6 +286,7 @@ fn dispatch(inner: &Rc<Inner>, request: TaskRequest) {
             let now = task.runtime.now_ms();
             let mut call = CallRecord::capped(&workflow_id, &request.task_id, request.attempt, now, &prompt, &response);
             call.tool_calls.clone_from(&outcome.tool_calls);
+            call.usage = Some(outcome.usage.clone());
             if let Err(e) = store.put_call(&call).await {
                 report_store_error(&task, &e);
             }

@@ -153,6 +153,9 @@ pub struct TaskRequest {
     /// Task type, which selects its tools.
     #[serde(default)]
     pub kind: Option<String>,
+    /// The model the user chose for this task (`None`: its type's model or the provider's).
+    #[serde(default)]
+    pub model: Option<String>,
     /// Results of the tasks this one depends on, in plan order.
     pub dependency_results: Vec<DependencyResult>,
     /// Attempt number (1-based).

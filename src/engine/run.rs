@@ -574,6 +574,7 @@ impl Run {
             name: task.name.clone(),
             description: task.description.clone(),
             kind: task.kind.clone(),
+            model: task.model.clone(),
             dependency_results,
             attempt,
             timeout_ms: self.config.timeout_ms,

@@ -85,6 +85,12 @@ pub struct TaskUsage {
     pub latency_ms: f64,
     /// Cost in US dollars, when the model's price is known.
     pub cost_usd: Option<f64>,
+    /// The model the calls used (the last one, when attempts used several).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The provider that answered (`openai`, `anthropic`, `planwright.demo`), like the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 impl TaskUsage {
@@ -99,6 +105,10 @@ impl TaskUsage {
             (Some(a), Some(b)) => Some(a + b),
             (a, b) => a.or(b),
         };
+        if other.model.is_some() {
+            self.model.clone_from(&other.model);
+            self.provider.clone_from(&other.provider);
+        }
     }
 }
 
@@ -169,6 +179,18 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_without_a_model_reads_as_none_and_one_with_it_keeps_it() {
+        let old = r#"{"status":"completed","attempts":1,"usage":{"calls":1,"prompt_tokens":3,"completion_tokens":4,"estimated":false,"latency_ms":1.0,"cost_usd":null}}"#;
+        let state: TaskState = serde_json::from_str(old).unwrap();
+        assert_eq!((&state.usage.model, &state.usage.provider), (&None, &None));
+        let mut state = state;
+        state.usage.model = Some("gpt-4o-mini".into());
+        let json = serde_json::to_string(&state).unwrap();
+        assert!(json.contains(r#""model":"gpt-4o-mini""#), "{json}");
+        assert_eq!(serde_json::from_str::<TaskState>(&json).unwrap(), state);
+    }
+
+    #[test]
     fn usage_adds_up_and_keeps_estimates_and_unknown_costs_honest() {
         let mut total = TaskUsage::default();
         total.add(&TaskUsage {
@@ -178,6 +200,8 @@ mod tests {
             estimated: false,
             latency_ms: 100.0,
             cost_usd: Some(0.5),
+            model: Some("cheap".into()),
+            provider: Some("openai".into()),
         });
         total.add(&TaskUsage {
             calls: 1,
@@ -186,10 +210,14 @@ mod tests {
             estimated: true,
             latency_ms: 50.0,
             cost_usd: None,
+            ..TaskUsage::default()
         });
         assert_eq!((total.calls, total.prompt_tokens, total.completion_tokens), (2, 11, 7));
         assert!(total.estimated);
         assert_eq!(total.latency_ms, 150.0);
         assert_eq!(total.cost_usd, Some(0.5));
+        assert_eq!(total.model.as_deref(), Some("cheap"), "a call without a model keeps the one recorded");
+        total.add(&TaskUsage { model: Some("strong".into()), ..TaskUsage::default() });
+        assert_eq!(total.model.as_deref(), Some("strong"));
     }
 }

@@ -53,6 +53,7 @@ pub fn demo_plan(goal: &str, template: Template, seed: u64) -> Plan {
             can_parallelize: true,
             kind: Some(kind_for(name).key().to_string()),
             parent: None,
+            model: None,
         })
         .collect();
     let mut plan = Plan { tasks, critical_path: Vec::new() };
@@ -107,6 +108,7 @@ pub fn demo_replan(request: &ReplanRequest) -> Plan {
             can_parallelize: t.can_parallelize,
             kind: t.kind.clone(),
             parent: t.parent.as_ref().map(|p| if remaining.contains(&p.as_str()) { renamed(p) } else { p.clone() }),
+            model: t.model.clone(),
         })
         .collect();
     Plan { tasks, critical_path: Vec::new() }
@@ -351,6 +353,7 @@ mod tests {
         let mut failures = 0;
         for i in 0..1000 {
             let request = TaskRequest {
+                model: None,
                 goal: "g".into(),
                 task_id: format!("T{i}"),
                 name: "n".into(),

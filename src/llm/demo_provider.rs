@@ -97,6 +97,8 @@ impl Provider for DemoProvider {
                     prompt_tokens: used.prompt_tokens,
                     completion_tokens: used.completion_tokens,
                     estimated: used.estimated,
+                    model: Some("demo".into()),
+                    provider: Some("planwright.demo".into()),
                 });
             }
             AttemptOutcome { result, usage, tool_calls: Vec::new() }

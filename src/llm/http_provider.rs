@@ -64,6 +64,8 @@ pub struct HttpProvider {
 struct CallShape {
     plan_schema: bool,
     tools: Vec<Value>,
+    /// The model to ask (`None`: the settings' model).
+    model: Option<String>,
 }
 
 impl HttpProvider {
@@ -90,6 +92,15 @@ impl HttpProvider {
         self.settings.kind == ProviderKind::Anthropic
     }
 
+    /// The provider's name in traces (`gen_ai.provider.name`).
+    fn provider_name(&self) -> &'static str {
+        if self.anthropic() {
+            "anthropic"
+        } else {
+            "openai"
+        }
+    }
+
     /// One plan-shaped call, retried as [`RequestRetry`] says. Text streamed by a failed try is
     /// not taken back: `on_delta` sees every try.
     async fn call_with_retry(
@@ -101,7 +112,7 @@ impl HttpProvider {
         let never = CancelToken::new();
         let mut retry = RequestRetry::default();
         loop {
-            let shape = CallShape { plan_schema: self.settings.structured, tools: Vec::new() };
+            let shape = CallShape { plan_schema: self.settings.structured, ..CallShape::default() };
             match self.call(messages, shape, &never, on_delta, usage).await {
                 Ok(outcome) => return Ok(outcome),
                 Err(error) => match retry.after(&error) {
@@ -164,8 +175,12 @@ impl HttpProvider {
         let defs = registry.for_task_type(request.kind.as_deref());
         let tools = if self.anthropic() { anthropic_tools(&defs) } else { openai_tools(&defs) };
         let mut messages = task_messages(&self.settings.prompts, request);
+        let model = self.settings.model_for(request.model.as_deref(), request.kind.as_deref()).to_string();
+        // The attempt records its model even when no call answers.
+        usage.model = Some(model.clone());
+        usage.provider = Some(self.provider_name().to_string());
         for _ in 0..=MAX_TOOL_ROUNDS {
-            let shape = CallShape { plan_schema: false, tools: tools.clone() };
+            let shape = CallShape { plan_schema: false, tools: tools.clone(), model: Some(model.clone()) };
             let outcome = self.call(&messages, shape, cancel, on_delta, usage).await?;
             if outcome.tool_calls.is_empty() {
                 return Ok(outcome.text);
@@ -354,7 +369,8 @@ impl HttpProvider {
             return Err(TaskError::permanent(format!("provider settings: {problem}")));
         }
         let started = self.runtime.now_ms();
-        let (url, body) = self.request_body(messages, &shape);
+        let model = shape.model.clone().unwrap_or_else(|| self.settings.model.clone());
+        let (url, body) = self.request_body(messages, &shape, &model);
         let request = self
             .with_auth(HttpRequest::new("POST", &url))
             .header("Content-Type", "application/json")
@@ -371,11 +387,9 @@ impl HttpProvider {
         let outcome = self.read_response(response, on_delta).await?;
         let prompt_text: String = messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n");
         let used = outcome.usage.unwrap_or_else(|| Usage::estimate(&prompt_text, &outcome.text));
-        let cost = self
-            .settings
-            .prices()
-            .ok()
-            .and_then(|p| p.cost_usd(&self.settings.model, used.prompt_tokens, used.completion_tokens));
+        let cost =
+            self.settings.prices().ok().and_then(|p| p.cost_usd(&model, used.prompt_tokens, used.completion_tokens));
+        let provider = self.provider_name();
         usage.add(&TaskUsage {
             calls: 1,
             latency_ms: self.runtime.now_ms() - started,
@@ -383,11 +397,13 @@ impl HttpProvider {
             prompt_tokens: used.prompt_tokens,
             completion_tokens: used.completion_tokens,
             estimated: used.estimated,
+            model: Some(model),
+            provider: Some(provider.to_string()),
         });
         Ok(outcome)
     }
 
-    fn request_body(&self, messages: &[ChatMessage], shape: &CallShape) -> (String, Value) {
+    fn request_body(&self, messages: &[ChatMessage], shape: &CallShape, model: &str) -> (String, Value) {
         let schema = shape.plan_schema.then(plan_json_schema);
         let stream = self.settings.stream;
         if self.anthropic() {
@@ -399,7 +415,7 @@ impl HttpProvider {
             };
             return (
                 anthropic::messages_url(&self.settings.base_url),
-                anthropic::messages_body(&self.settings.model, messages, &options),
+                anthropic::messages_body(model, messages, &options),
             );
         }
         let ollama = self.settings.schema_style == SchemaStyle::OllamaFormat;
@@ -409,7 +425,7 @@ impl HttpProvider {
             ollama_format: if ollama { schema } else { None },
             tools: shape.tools.clone(),
         };
-        (chat_url(&self.settings.base_url), chat_body_with(&self.settings.model, messages, &options))
+        (chat_url(&self.settings.base_url), chat_body_with(model, messages, &options))
     }
 
     async fn read_response(

@@ -21,4 +21,5 @@ pub mod settings_debug;
 pub mod sse;
 pub mod template;
 pub mod tools;
+pub mod type_models;
 pub mod watched_provider;

@@ -228,6 +228,7 @@ mod tests {
         let prompts = PromptSet { dependency_budget: 100, ..PromptSet::default() };
         let dep = |id: &str| DependencyResult { id: id.into(), name: "n".into(), result: "x".repeat(500) };
         let request = TaskRequest {
+            model: None,
             goal: "g".into(),
             task_id: "T3".into(),
             name: "t".into(),
@@ -246,6 +247,7 @@ mod tests {
     #[test]
     fn task_prompt_carries_goal_description_and_dependency_results() {
         let request = TaskRequest {
+            model: None,
             goal: "Write a report".into(),
             task_id: "T3".into(),
             name: "Draft".into(),

@@ -8,6 +8,8 @@ use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
+use super::type_models::TypeModels;
+use crate::plan::task_type::TaskType;
 
 /// The kinds of provider the settings panel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -102,8 +104,11 @@ pub struct ProviderSettings {
     pub kind: ProviderKind,
     /// Base URL of the OpenAI-compatible API, e.g. `https://api.openai.com/v1`.
     pub base_url: String,
-    /// Model name.
+    /// Model name: the model of plans and of every task without a model of its own or of its type.
     pub model: String,
+    /// Models per task type: a task of a type with a model uses it.
+    #[serde(default, skip_serializing_if = "TypeModels::is_empty")]
+    pub type_models: TypeModels,
     /// API key: kept in memory only; `#[serde(skip)]` keeps it out of every serialised form
     /// (it reaches localStorage only through an explicit "remember on this device").
     #[serde(skip)]
@@ -172,6 +177,7 @@ impl Default for ProviderSettings {
             kind: ProviderKind::Demo,
             base_url: "http://localhost:11434/v1".to_string(),
             model: "llama3.2".to_string(),
+            type_models: TypeModels::default(),
             api_key: String::new(),
             remember_key: false,
             needs_key: false,
@@ -208,6 +214,13 @@ impl ProviderSettings {
         }
         let error = self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err());
         error.map(|e| e.to_string())
+    }
+
+    /// The model a task uses: its own (`task_model`, chosen in the inspector), else the model set
+    /// for its type (`kind`, read as [`TaskType::parse`] reads it), else [`ProviderSettings::model`].
+    pub fn model_for<'a>(&'a self, task_model: Option<&'a str>, kind: Option<&str>) -> &'a str {
+        let of_type = kind.and_then(TaskType::parse).map(|t| self.type_models.get(t));
+        [task_model, of_type].into_iter().flatten().map(str::trim).find(|m| !m.is_empty()).unwrap_or(self.model.trim())
     }
 
     /// Why requests cannot be sent yet for want of a credential (the API key), if so.
@@ -352,6 +365,29 @@ mod tests {
         assert_eq!(s.missing_credentials(), None);
         let demo = ProviderSettings { needs_key: true, ..ProviderSettings::default() };
         assert_eq!(demo.missing_credentials(), None, "the Demo needs no key");
+    }
+
+    #[test]
+    fn a_task_uses_its_own_model_else_its_types_else_the_providers() {
+        let mut s = ProviderSettings { model: "strong".into(), ..ProviderSettings::default() };
+        s.type_models.set(TaskType::Research, " cheap ");
+        s.type_models.set(TaskType::Data, "cheap");
+        s.type_models.set(TaskType::Writing, "");
+        assert_eq!(s.type_models.get(TaskType::Research), "cheap");
+        assert_eq!(s.model_for(None, Some("research")), "cheap");
+        assert_eq!(s.model_for(None, Some(" Pipeline ")), "cheap", "a synonym of data");
+        assert_eq!(s.model_for(None, Some("writing")), "strong", "a blank type model is not set");
+        assert_eq!(s.model_for(None, Some("poetry")), "strong");
+        assert_eq!(s.model_for(None, None), "strong");
+        assert_eq!(s.model_for(Some("mine"), Some("research")), "mine");
+        assert_eq!(s.model_for(Some("  "), Some("research")), "cheap", "a blank task model is not set");
+        s.type_models.set(TaskType::Research, " ");
+        assert_eq!(s.model_for(None, Some("research")), "strong", "cleared");
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains(r#""type_models":{"data":"cheap"}"#), "{json}");
+        let old: ProviderSettings =
+            serde_json::from_str(&json.replace(r#""type_models":{"data":"cheap"},"#, "")).unwrap();
+        assert!(old.type_models.is_empty(), "settings saved before type models still load");
     }
 
     #[test]

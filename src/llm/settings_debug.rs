@@ -34,6 +34,7 @@ impl fmt::Debug for ProviderSettings {
             kind,
             base_url,
             model,
+            type_models,
             api_key,
             remember_key,
             needs_key,
@@ -53,6 +54,7 @@ impl fmt::Debug for ProviderSettings {
             .field("kind", kind)
             .field("base_url", base_url)
             .field("model", model)
+            .field("type_models", type_models)
             .field("api_key", &redacted(api_key))
             .field("remember_key", remember_key)
             .field("needs_key", needs_key)

@@ -77,6 +77,8 @@ pub enum TaskField {
     Description(String),
     /// The task type (`None`: untyped), which selects its tools.
     Kind(Option<String>),
+    /// The task's own model (`None`: its type's model or the provider's).
+    Model(Option<String>),
 }
 
 /// `plan` with one field of task `id` changed.
@@ -89,6 +91,7 @@ pub fn with_field(plan: &Plan, id: &str, field: TaskField) -> Result<Plan, EditE
         TaskField::Name(name) => task.name = name.trim().to_string(),
         TaskField::Description(text) => task.description = text,
         TaskField::Kind(kind) => task.kind = kind.filter(|k| !k.trim().is_empty()),
+        TaskField::Model(model) => task.model = model.map(|m| m.trim().to_string()).filter(|m| !m.is_empty()),
     }
     Ok(edited)
 }

@@ -28,6 +28,11 @@ pub struct Task {
     /// Parent task id when this task is a subtask of an expanded task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<TaskId>,
+    /// The model this task uses, chosen by the user before the run (`None`: its type's model or
+    /// the provider's). Kept in checkpoints; plans read from outside (answers, imports, links)
+    /// never set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 fn default_true() -> bool {
@@ -45,6 +50,7 @@ impl Task {
             can_parallelize: true,
             kind: None,
             parent: None,
+            model: None,
         }
     }
 

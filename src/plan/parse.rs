@@ -220,7 +220,8 @@ pub(crate) fn task_from_value(number: usize, item: &Value) -> Result<Task, Parse
         None => None,
         Some((key, value)) => Some(id_text(value).ok_or_else(|| wrong(key, "a task id", value))?),
     };
-    Ok(Task { id, name, description, depends_on, can_parallelize, kind, parent })
+    // A task's model is the user's choice (and their cost): a plan from outside never sets it.
+    Ok(Task { id, name, description, depends_on, can_parallelize, kind, parent, model: None })
 }
 
 /// Maps the `critical_path` value: an array of ids or one string like `"T1 -> T2 -> T3"`.
@@ -513,6 +514,15 @@ mod tests {
         let long = format!("{}{}", " ".repeat(MAX_PLAN_TEXT_BYTES), plan(1, 0));
         assert_eq!(err(&long), "This plan text is 1,048,632 bytes; Planwright reads at most 1,048,576 bytes (1 MiB).");
         assert_eq!(ids(&parse_plan_unbounded(&long).unwrap()), ["T0"]);
+    }
+
+    #[test]
+    fn a_plan_from_outside_never_sets_a_tasks_model_but_a_checkpoint_keeps_it() {
+        let plan = parse_plan(r#"{"tasks":[{"id":"T1","name":"a","model":"very-expensive"}]}"#).unwrap();
+        assert_eq!(plan.tasks[0].model, None);
+        let chosen = Plan { tasks: vec![Task { model: Some("cheap".into()), ..plan.tasks[0].clone() }], ..plan };
+        let stored: Plan = serde_json::from_str(&serde_json::to_string(&chosen).unwrap()).unwrap();
+        assert_eq!(stored.tasks[0].model.as_deref(), Some("cheap"));
     }
 
     #[test]

@@ -500,6 +500,7 @@ mod properties {
             can_parallelize,
             kind,
             parent,
+            model: None,
         })
     }
 

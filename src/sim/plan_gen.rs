@@ -29,6 +29,7 @@ fn task(id: String, depends_on: Vec<String>) -> Task {
         can_parallelize: true,
         kind: None,
         parent: None,
+        model: None,
     }
 }
 

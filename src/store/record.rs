@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{ReplanProposal, ReplanRecord, RunConfig, RunStatus, TaskState};
+use crate::engine::{ReplanProposal, ReplanRecord, RunConfig, RunStatus, TaskState, TaskUsage};
 use crate::llm::tools::ToolCallLog;
 use crate::plan::{Plan, TaskId};
 
@@ -121,6 +121,9 @@ pub struct CallRecord {
     /// The attempt's tool calls, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<ToolCallLog>,
+    /// What the attempt's LLM calls used, with the model and provider (absent in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<TaskUsage>,
 }
 
 impl CallRecord {
@@ -146,6 +149,7 @@ impl CallRecord {
             response,
             trimmed: p || r,
             tool_calls: Vec::new(),
+            usage: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::plan_graph::PlanGraph;
 use super::plan_preview::PlanPreviewPanel;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
+use super::report_view::ReportView;
 use super::run_bar::RunBar;
 use super::run_comparison::RunComparison;
 use super::settings_panel::SettingsPanel;
@@ -65,6 +66,7 @@ pub fn App(
                 <section class="center-column">
                     <RunBar/>
                     <TimeScrubber/>
+                    <ReportView/>
                     <ValidationList/>
                     <PlanGraph/>
                     <RunComparison/>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::provider_fields::ProviderFields;
+use super::type_models::TypeModels;
 use crate::app::state::AppState;
 use crate::engine::RunConfig;
 
@@ -51,6 +52,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     on:change=move |ev| state.stream_dispatch.set(event_target_checked(&ev))/>
                 "Start tasks while the plan streams in (no review before running)"
             </label>
+            <TypeModels/>
         </details>
     }
 }

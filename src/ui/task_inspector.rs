@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::result_text::ResultText;
 use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
@@ -169,7 +170,12 @@ pub fn TaskInspector() -> impl IntoView {
             let target = p.clone();
             view! { <dt>"Subtask of"</dt><dd><button class="link" on:click=move |_| state.selected.set(Some(target.clone()))>{p}</button></dd> }
         });
-        let (name_id, description_id, delete_id) = (task.id.clone(), task.id.clone(), task.id.clone());
+        let (name_id, description_id, delete_id, model_id) =
+            (task.id.clone(), task.id.clone(), task.id.clone(), task.id.clone());
+        // The model this task will use (its own, its type's or the provider's), or the one it used.
+        let model_planned =
+            state.settings.with(|s| s.model_for(task.model.as_deref(), task.kind.as_deref()).to_string());
+        let model_line = task_state.usage.model.clone().unwrap_or(model_planned.clone());
         let editor = editable.then(|| view! {
             <div class="task-editor" data-testid="task-editor">
                 <label for="edit-name">"Name"</label>
@@ -178,6 +184,10 @@ pub fn TaskInspector() -> impl IntoView {
                 <label for="edit-description">"Description"</label>
                 <textarea id="edit-description" data-testid="edit-description" rows="3" prop:value=task.description.clone()
                     on:change=move |ev| set_field(state, &description_id, TaskField::Description(event_target_value(&ev)))></textarea>
+                <label for="edit-model">"Model"</label>
+                <input id="edit-model" data-testid="edit-model" placeholder=model_planned prop:value=task.model.clone().unwrap_or_default()
+                    title="This task's own model; blank: its type's model or the provider's"
+                    on:change=move |ev| set_field(state, &model_id, TaskField::Model(Some(event_target_value(&ev))))/>
                 <button data-testid="delete-task" class="danger" on:click=move |_| delete_task(state, &delete_id)
                     title="Delete this task, its subtasks and every dependency on them (Delete key on the node)">"Delete task"</button>
             </div>
@@ -206,6 +216,7 @@ pub fn TaskInspector() -> impl IntoView {
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Type"</dt><dd>{type_select}</dd>
                 <dt>"Tools"</dt><dd data-testid="inspector-tools">{tools}</dd>
+                <dt>"Model"</dt><dd data-testid="inspector-model">{model_line}</dd>
                 <dt>"Depends on"</dt><dd data-testid="inspector-dependencies">{deps}{add_dependency_select}</dd>
                 {parent}
                 <dt>"Attempts"</dt><dd data-testid="inspector-attempts">{attempts}</dd>
@@ -213,7 +224,7 @@ pub fn TaskInspector() -> impl IntoView {
             </dl>
             {live}
             {task_state.error.map(|e| view! { <h3>"Error"</h3><pre class="error-text">{e}</pre> })}
-            {task_state.result.map(|r| view! { <h3>"Result"</h3><pre class="result-text" data-testid="inspector-result">{r}</pre> })}
+            {task_state.result.map(|r| view! { <h3>"Result"</h3><ResultText text=r/> })}
         })
     };
     view! {

@@ -72,6 +72,7 @@ fn nonce() -> String {
 /// A request for task T1 of a fresh goal; `kind` selects the task's tools.
 fn request(kind: Option<&str>) -> TaskRequest {
     TaskRequest {
+        model: None,
         goal: format!("Provider test {}", nonce()),
         task_id: "T1".into(),
         name: "Collect inputs".into(),
