@@ -8,6 +8,7 @@ pub mod editing;
 pub mod egress_prompts;
 pub mod fork;
 pub mod history;
+pub mod mcp_servers;
 pub mod preview;
 pub mod served_proxies;
 pub mod settings_storage;

@@ -1,5 +1,6 @@
-//! Settings in localStorage. The secrets — the API key and the extra headers, which serde skips —
-//! are stored, each under its own key, only when "remember on this device" is ticked.
+//! Settings in localStorage. The secrets — the API key, the extra headers and the MCP servers'
+//! tokens, which serde skips — are stored, each under its own key, only when "remember on this
+//! device" is ticked.
 
 use leptos::prelude::*;
 
@@ -16,6 +17,10 @@ const API_KEY_SUFFIX: &str = ".api_key";
 /// Suffix of the localStorage key holding the extra headers when the user asked to remember them.
 const EXTRA_HEADERS_SUFFIX: &str = ".extra_headers";
 
+/// Suffix of the localStorage key holding the MCP servers' tokens (one line per server, in order)
+/// when the user asked to remember them.
+const MCP_TOKENS_SUFFIX: &str = ".mcp_tokens";
+
 /// The secrets of `settings`, each with the suffix of its localStorage key.
 fn secrets(settings: &mut ProviderSettings) -> [(&'static str, &mut String); 2] {
     [(API_KEY_SUFFIX, &mut settings.api_key), (EXTRA_HEADERS_SUFFIX, &mut settings.extra_headers)]
@@ -30,7 +35,12 @@ pub fn save_settings(state: &AppState) {
         let _ = storage.set_item(&key, &json);
     }
     let remember = settings.remember_key;
-    for (suffix, secret) in secrets(&mut settings) {
+    let mut tokens: String = settings.mcp_servers.iter().map(|m| m.token.as_str()).collect::<Vec<_>>().join("\n");
+    if tokens.trim().is_empty() {
+        tokens.clear();
+    }
+    let secrets = secrets(&mut settings).into_iter().chain([(MCP_TOKENS_SUFFIX, &mut tokens)]);
+    for (suffix, secret) in secrets {
         let slot = format!("{key}{suffix}");
         if remember && !secret.is_empty() {
             let _ = storage.set_item(&slot, secret);
@@ -68,9 +78,14 @@ pub fn load_settings(state: &AppState) {
     let saved = local_storage().and_then(|s| s.get_item(&key).ok().flatten());
     if let Some(mut settings) = saved.and_then(|json| serde_json::from_str::<ProviderSettings>(&json).ok()) {
         if settings.remember_key {
+            let read = |suffix: &str| {
+                local_storage().and_then(|s| s.get_item(&format!("{key}{suffix}")).ok().flatten()).unwrap_or_default()
+            };
             for (suffix, secret) in secrets(&mut settings) {
-                let slot = format!("{key}{suffix}");
-                *secret = local_storage().and_then(|s| s.get_item(&slot).ok().flatten()).unwrap_or_default();
+                *secret = read(suffix);
+            }
+            for (server, token) in settings.mcp_servers.iter_mut().zip(read(MCP_TOKENS_SUFFIX).lines()) {
+                server.token = token.to_string();
             }
         }
         state.settings.set(settings);

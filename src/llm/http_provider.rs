@@ -3,6 +3,7 @@
 //! plan-shaped requests and usage accounting. Plain Rust: it runs in the page over `fetch` and
 //! natively over the scripted transport.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -14,6 +15,7 @@ use super::anthropic::{self, AnthropicOptions, AnthropicStream};
 use super::chat::{ChatOutcome, StreamDecoder, Usage};
 use super::conversation::{check_plan_answer, push_tool_calls, push_tool_result, repair_messages, PlanAnswerError};
 use super::egress::Egress;
+use super::mcp::{McpClient, McpServer};
 use super::openai::{self, chat_body_with, chat_url, network_error, ChatOptions};
 use super::openai_stream::ChatStream;
 use super::prompt::{decompose_messages, expand_messages, replan_messages, task_messages, ChatMessage};
@@ -23,8 +25,8 @@ use super::settings::{ProviderKind, ProviderSettings, SchemaStyle};
 use super::sse::{SseEvent, SseParser};
 use super::template::Template;
 use super::tools::{
-    anthropic_tools, host_key, http_call_for, openai_tools, run_local_tool, EgressPolicy, EgressVerdict, ToolAccess,
-    ToolCallLog, ToolDef, ToolError, MAX_TOOL_ROUNDS,
+    anthropic_tools, host_key, http_call_for, openai_tools, parse_arguments, run_local_tool, EgressPolicy,
+    EgressVerdict, ToolAccess, ToolCallLog, ToolDef, ToolError, ToolKind, MAX_TOOL_ROUNDS,
 };
 use crate::engine::{ReplanRequest, TaskError, TaskRequest, TaskUsage};
 use crate::io::cancel::CancelToken;
@@ -57,6 +59,8 @@ pub struct HttpProvider {
     transport: Rc<dyn Transport>,
     runtime: Rc<dyn Runtime>,
     egress: Egress,
+    /// A client per MCP server called so far, keeping its session between calls.
+    mcp_clients: RefCell<Vec<Rc<McpClient>>>,
 }
 
 /// What one call asks of the endpoint besides the messages.
@@ -72,7 +76,7 @@ impl HttpProvider {
     /// A provider for the endpoint in `settings`, reached through `transport`. Its tool calls
     /// reach only the hosts the settings pre-approve (see [`HttpProvider::with_egress`]).
     pub fn new(settings: ProviderSettings, transport: Rc<dyn Transport>, runtime: Rc<dyn Runtime>) -> Self {
-        HttpProvider { settings, transport, runtime, egress: Egress::default() }
+        HttpProvider { settings, transport, runtime, egress: Egress::default(), mcp_clients: RefCell::default() }
     }
 
     /// The same provider deciding its tool calls' requests with `egress`: the workflow's
@@ -81,10 +85,10 @@ impl HttpProvider {
         HttpProvider { egress, ..self }
     }
 
-    /// The egress policy in force now: the workflow's allowlist and the pre-approved hosts.
-    fn egress_policy(&self) -> EgressPolicy {
+    /// The egress policy in force now: the workflow's allowlist, the pre-approved hosts and `also`.
+    fn egress_policy(&self, also: Option<&str>) -> EgressPolicy {
         let hosts = self.egress.hosts.borrow();
-        let listed = hosts.iter().map(String::as_str).chain(self.settings.tool_hosts.lines());
+        let listed = hosts.iter().map(String::as_str).chain(self.settings.tool_hosts.lines()).chain(also);
         EgressPolicy::new(listed, self.settings.tool_any_host, self.egress.page_origin.as_deref())
     }
 
@@ -206,7 +210,13 @@ impl HttpProvider {
                             entry.bytes = result.as_ref().map_or(0, |text| text.len() as u64);
                             result
                         }
-                        None => self.run_http_tool(def, &call.arguments, &request.task_id, cancel, &mut entry).await,
+                        None => match &def.kind {
+                            ToolKind::Mcp { server, tool } => {
+                                let target = McpTarget { server, tool, task_id: &request.task_id };
+                                self.run_mcp_tool(def, target, &call.arguments, cancel, &mut entry).await
+                            }
+                            _ => self.run_http_tool(def, &call.arguments, &request.task_id, cancel, &mut entry).await,
+                        },
                     },
                 };
                 log.push(entry);
@@ -230,47 +240,7 @@ impl HttpProvider {
         let call = http_call_for(def, arguments)?;
         entry.method.clone_from(&call.method);
         entry.url.clone_from(&call.url);
-        let host = host_key(&call.url).unwrap_or_else(|| call.url.clone());
-        entry.access = match self.egress_policy().verdict(&call.url) {
-            EgressVerdict::Allowed => ToolAccess::Allowed,
-            EgressVerdict::Refused(reason) => return Err(ToolError::Refused { url: call.url.clone(), reason }),
-            EgressVerdict::MustAsk => {
-                let question = EgressQuestion {
-                    task_id: task_id.to_string(),
-                    tool: def.name.clone(),
-                    method: call.method.clone(),
-                    url: call.url.clone(),
-                    host: host.clone(),
-                };
-                let decision = match &self.egress.gate {
-                    None => EgressDecision::Deny,
-                    Some(gate) => match select(gate.ask(question), cancel.cancelled().boxed_local()).await {
-                        Either::Left((decision, _)) => decision,
-                        Either::Right(_) => {
-                            entry.access = ToolAccess::Denied;
-                            return Err(ToolError::Unreachable {
-                                url: call.url.clone(),
-                                error: TransportError::Aborted,
-                            });
-                        }
-                    },
-                };
-                match decision {
-                    EgressDecision::Deny => {
-                        entry.access = ToolAccess::Denied;
-                        return Err(ToolError::Denied { host });
-                    }
-                    EgressDecision::AllowOnce => ToolAccess::AskedAllowedOnce,
-                    EgressDecision::AllowHost => {
-                        let mut hosts = self.egress.hosts.borrow_mut();
-                        if !hosts.contains(&host) {
-                            hosts.push(host.clone());
-                        }
-                        ToolAccess::AskedAllowedHost
-                    }
-                }
-            }
-        };
+        self.approve(&self.egress_policy(None), def, task_id, cancel, entry).await?;
         let started = self.runtime.now_ms();
         let mut request = HttpRequest::new(method_of(&call.method), &call.url);
         if let Some(body) = call.body {
@@ -295,6 +265,108 @@ impl HttpProvider {
         } else {
             Err(ToolError::HttpStatus { status: response.status, body: text })
         }
+    }
+
+    /// Decides whether the request `entry` describes may be sent: by `policy`, or by asking the
+    /// user through the gate. `entry.access` records how it went.
+    async fn approve(
+        &self,
+        policy: &EgressPolicy,
+        def: &ToolDef,
+        task_id: &str,
+        cancel: &CancelToken,
+        entry: &mut ToolCallLog,
+    ) -> Result<(), ToolError> {
+        let host = host_key(&entry.url).unwrap_or_else(|| entry.url.clone());
+        entry.access = match policy.verdict(&entry.url) {
+            EgressVerdict::Allowed => ToolAccess::Allowed,
+            EgressVerdict::Refused(reason) => return Err(ToolError::Refused { url: entry.url.clone(), reason }),
+            EgressVerdict::MustAsk => {
+                let question = EgressQuestion {
+                    task_id: task_id.to_string(),
+                    tool: def.name.clone(),
+                    method: entry.method.clone(),
+                    url: entry.url.clone(),
+                    host: host.clone(),
+                };
+                let decision = match &self.egress.gate {
+                    None => EgressDecision::Deny,
+                    Some(gate) => match select(gate.ask(question), cancel.cancelled().boxed_local()).await {
+                        Either::Left((decision, _)) => decision,
+                        Either::Right(_) => {
+                            entry.access = ToolAccess::Denied;
+                            return Err(ToolError::Unreachable {
+                                url: entry.url.clone(),
+                                error: TransportError::Aborted,
+                            });
+                        }
+                    },
+                };
+                match decision {
+                    EgressDecision::Deny => {
+                        entry.access = ToolAccess::Denied;
+                        return Err(ToolError::Denied { host });
+                    }
+                    EgressDecision::AllowOnce => ToolAccess::AskedAllowedOnce,
+                    EgressDecision::AllowHost => {
+                        let mut hosts = self.egress.hosts.borrow_mut();
+                        if !hosts.contains(&host) {
+                            hosts.push(host.clone());
+                        }
+                        ToolAccess::AskedAllowedHost
+                    }
+                }
+            }
+        };
+        Ok(())
+    }
+
+    /// Calls an MCP server's tool through `tools/call`, under the same egress rules as an HTTP
+    /// tool, except that the server's own host counts as allowed: the user added the server.
+    /// `entry` records the call (`POST` to the server's URL).
+    async fn run_mcp_tool(
+        &self,
+        def: &ToolDef,
+        target: McpTarget<'_>,
+        arguments: &str,
+        cancel: &CancelToken,
+        entry: &mut ToolCallLog,
+    ) -> Result<String, ToolError> {
+        entry.access = ToolAccess::Refused;
+        entry.method = "POST".to_string();
+        entry.url = target.server.to_string();
+        let arguments = parse_arguments(&def.name, arguments)?;
+        let server = self.settings.mcp_servers.iter().find(|s| s.url == target.server);
+        let token = server.map_or("", |s| s.token.as_str());
+        let policy = self.egress_policy(server.and_then(McpServer::host).as_deref());
+        self.approve(&policy, def, target.task_id, cancel, entry).await?;
+        let client = self.mcp_client(target.server, token);
+        let started = self.runtime.now_ms();
+        let called = client.call_tool(target.tool, Value::Object(arguments), TOOL_RESPONSE_CAP_BYTES, cancel).await;
+        entry.ms = self.runtime.now_ms() - started;
+        let output = called.map_err(|error| ToolError::Mcp { tool: def.name.clone(), error })?;
+        entry.status = Some(200);
+        entry.bytes = output.text.len() as u64;
+        let mut text: String = output.text.chars().take(TOOL_RESULT_CHARS).collect();
+        if text.len() < output.text.len() {
+            text.push_str(&format!("\n[cut: the result was longer than {TOOL_RESULT_CHARS} characters]"));
+        }
+        if output.is_error {
+            Err(ToolError::McpToolFailed { tool: def.name.clone(), text })
+        } else {
+            Ok(text)
+        }
+    }
+
+    /// The client of the MCP server at `url`, made on first use.
+    fn mcp_client(&self, url: &str, token: &str) -> Rc<McpClient> {
+        let mut clients = self.mcp_clients.borrow_mut();
+        if let Some(client) = clients.iter().find(|c| c.url() == url) {
+            return client.clone();
+        }
+        let client = Rc::new(McpClient::new(self.transport.clone(), url, token));
+        clients.push(client.clone());
+        client
     }
 
     async fn test_connection_inner(&self) -> Result<String, TaskError> {
@@ -531,6 +603,16 @@ impl Provider for HttpProvider {
     fn missing_credentials(&self) -> Option<String> {
         self.settings.missing_credentials()
     }
+}
+
+/// Which MCP tool a call goes to, and for which task.
+struct McpTarget<'a> {
+    /// The server's URL.
+    server: &'a str,
+    /// The tool's name on the server.
+    tool: &'a str,
+    /// The task calling it (for the egress question).
+    task_id: &'a str,
 }
 
 fn method_of(method: &str) -> &'static str {

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_provider;
 pub mod egress;
 pub mod http_provider;
+pub mod mcp;
 pub mod openai;
 pub mod openai_stream;
 pub mod presets;

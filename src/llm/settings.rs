@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::cost::{PriceTable, PriceTableError};
 use super::demo::DemoConfig;
+use super::mcp::{mcp_tool_defs, read_servers, McpServer};
 use super::prompt::PromptSet;
 use super::tools::{ToolDef, ToolError, ToolRegistry};
 use super::type_models::TypeModels;
@@ -151,6 +152,9 @@ pub struct ProviderSettings {
     /// Let tool calls reach any host that is not refused, without asking (not recommended).
     #[serde(default)]
     pub tool_any_host: bool,
+    /// MCP servers whose tools the model may call (their tokens are skipped by serde, like the key).
+    #[serde(default, deserialize_with = "read_servers")]
+    pub mcp_servers: Vec<McpServer>,
     /// The prompts in force (built-in unless edited).
     #[serde(default)]
     pub prompts: PromptSet,
@@ -190,6 +194,7 @@ impl Default for ProviderSettings {
             user_tools: String::new(),
             tool_hosts: String::new(),
             tool_any_host: false,
+            mcp_servers: Vec::new(),
             prompts: PromptSet::default(),
             demo: DemoConfig::default(),
         }
@@ -238,13 +243,15 @@ impl ProviderSettings {
         Ok(PriceTable::parse_table(&self.price_table)?)
     }
 
-    /// The tool registry: built-in tools plus the user's, or what is wrong with the user's.
+    /// The tool registry: built-in tools plus the user's and the MCP servers', or what is wrong
+    /// with the user's.
     pub fn tools(&self) -> Result<ToolRegistry, SettingsError> {
-        let user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
+        let mut user: Vec<ToolDef> = if self.user_tools.trim().is_empty() {
             Vec::new()
         } else {
             serde_json::from_str(&self.user_tools).map_err(|e| SettingsError::UserToolsNotJson(e.to_string()))?
         };
+        user.extend(mcp_tool_defs(&self.mcp_servers));
         Ok(ToolRegistry::with_user_tools(user)?)
     }
 
@@ -275,6 +282,19 @@ mod tests {
         assert!(!json.contains("sk-secret"), "{json}");
         let back: ProviderSettings = serde_json::from_str(&json).unwrap();
         assert_eq!(back.api_key, "");
+    }
+
+    #[test]
+    fn mcp_servers_round_trip_without_their_tokens() {
+        let server =
+            McpServer { for_types: vec!["research".into()], ..McpServer::new("https://m.example/mcp", "mcp-tok-7") };
+        let settings = ProviderSettings { mcp_servers: vec![server.clone()], ..ProviderSettings::default() };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(!json.contains("mcp-tok-7"), "{json}");
+        let back: ProviderSettings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.mcp_servers, [McpServer { token: String::new(), ..server }]);
+        let old: ProviderSettings = serde_json::from_str(&json.replace(r#""mcp_servers""#, r#""other""#)).unwrap();
+        assert!(old.mcp_servers.is_empty(), "settings saved before MCP still load");
     }
 
     #[test]

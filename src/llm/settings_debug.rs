@@ -47,6 +47,7 @@ impl fmt::Debug for ProviderSettings {
             user_tools,
             tool_hosts,
             tool_any_host,
+            mcp_servers,
             prompts,
             demo,
         } = self;
@@ -67,6 +68,7 @@ impl fmt::Debug for ProviderSettings {
             .field("user_tools", user_tools)
             .field("tool_hosts", tool_hosts)
             .field("tool_any_host", tool_any_host)
+            .field("mcp_servers", mcp_servers)
             .field("prompts", prompts)
             .field("demo", demo)
             .finish()

@@ -13,6 +13,7 @@ pub mod history_sidebar;
 pub mod import_panel;
 pub mod key_host_confirm;
 pub mod markdown_view;
+pub mod mcp_settings;
 pub mod notice_banner;
 pub mod plan_graph;
 pub mod plan_preview;

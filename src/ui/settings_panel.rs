@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
+use super::mcp_settings::McpSettings;
 use super::provider_fields::ProviderFields;
 use super::type_models::TypeModels;
 use crate::app::state::AppState;
 use crate::engine::RunConfig;
 
-/// Provider settings, then run settings (concurrency, attempts, timeouts, 429 wait budget, rate cap,
+/// Provider settings, MCP servers, then run settings (concurrency, attempts, timeouts, 429 wait budget, rate cap,
 /// re-planning).
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -16,6 +17,7 @@ pub fn SettingsPanel() -> impl IntoView {
         <details class="panel settings" open=true>
             <summary>"Provider & run settings"</summary>
             <ProviderFields/>
+            <McpSettings/>
             <h3 class="subhead">"Run"</h3>
             <div class="grid-2">
                 <NumberField id="concurrency" test_id="concurrency-input" label="Tasks at once" min=1 max=32

@@ -14,6 +14,7 @@ mod graph_view;
 mod history;
 mod hostile_links;
 mod models;
+mod mcp;
 mod provider_ui;
 mod providers;
 mod results;

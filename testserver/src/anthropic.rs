@@ -57,7 +57,7 @@ pub async fn messages(headers: &HeaderMap, body: &[u8], state: &State) -> Respon
         Outcome::Answer { text, usage } => {
             let plan = forces_plan_tool(&request).then(|| serde_json::from_str::<Value>(&text).ok()).flatten();
             let block = match plan {
-                Some(plan) if plan.is_object() => Block::ToolUse { name: PLAN_TOOL, input: plan },
+                Some(plan) if plan.is_object() => Block::ToolUse { name: PLAN_TOOL.to_string(), input: plan },
                 _ => Block::Text(text),
             };
             (block, usage)
@@ -128,7 +128,7 @@ fn error(status: u16, message: &str, retry_after: Option<u32>) -> Response {
 /// One content block of the answer.
 enum Block {
     Text(String),
-    ToolUse { name: &'static str, input: Value },
+    ToolUse { name: String, input: Value },
 }
 
 impl Block {

@@ -115,7 +115,7 @@ pub enum Outcome {
     /// A call of tool `name` with `arguments` (a JSON object as a string).
     ToolCall {
         /// The tool called.
-        name: &'static str,
+        name: String,
         /// Its arguments.
         arguments: String,
     },
@@ -160,14 +160,28 @@ pub fn decide(conversation: &Conversation, counters: &Counters) -> Decision {
         }
         "tools" => match conversation.last_tool_result() {
             Some(result) => Outcome::Answer { text: format!("Tool said: {result}"), usage: true },
-            None if conversation.has_tools => Outcome::ToolCall { name: TOOL_NAME, arguments: TOOL_ARGUMENTS.into() },
+            None if conversation.has_tools => {
+                Outcome::ToolCall { name: TOOL_NAME.into(), arguments: TOOL_ARGUMENTS.into() }
+            }
             None => answer(),
         },
         fetch if fetch.starts_with("fetch-") => match conversation.last_tool_result() {
             Some(result) => Outcome::Answer { text: format!("Tool said: {result}"), usage: true },
             None if conversation.has_tools => {
                 let url = crate::routing::percent_decode(&fetch["fetch-".len()..]);
-                Outcome::ToolCall { name: "http_get", arguments: json!({ "url": url }).to_string() }
+                Outcome::ToolCall { name: "http_get".into(), arguments: json!({ "url": url }).to_string() }
+            }
+            None => answer(),
+        },
+        call if call.starts_with("call-") => match conversation.last_tool_result() {
+            Some(result) => Outcome::Answer { text: format!("Tool said: {result}"), usage: true },
+            None if conversation.has_tools => {
+                let (name, arguments) = call["call-".len()..].split_once('.').unwrap_or((&call["call-".len()..], ""));
+                let arguments = crate::routing::percent_decode(arguments);
+                Outcome::ToolCall {
+                    name: name.to_string(),
+                    arguments: if arguments.is_empty() { "{}".into() } else { arguments },
+                }
             }
             None => answer(),
         },
@@ -347,5 +361,24 @@ mod tests {
         assert!(matches!(decide(&b, &counters).outcome, Outcome::Fail { status: 500, .. }));
         assert!(matches!(decide(&a, &counters).outcome, Outcome::Answer { .. }));
         assert_eq!(tokens(9), 3);
+    }
+
+    #[test]
+    fn call_models_call_the_named_tool_then_repeat_its_result() {
+        let counters = Counters::default();
+        let mut first = conversation("call-srv__add.%7B%22a%22%3A2%7D", "", &[("user", "t")]);
+        first.has_tools = true;
+        match decide(&first, &counters).outcome {
+            Outcome::ToolCall { name, arguments } => {
+                assert_eq!((name.as_str(), arguments.as_str()), ("srv__add", r#"{"a":2}"#))
+            }
+            _ => panic!("expected a tool call"),
+        }
+        let mut bare = conversation("call-srv__list", "", &[("user", "t")]);
+        bare.has_tools = true;
+        assert!(matches!(decide(&bare, &counters).outcome, Outcome::ToolCall { arguments, .. } if arguments == "{}"));
+        let mut done = conversation("call-srv__add", "", &[("user", "t"), ("tool", "42")]);
+        done.has_tools = true;
+        assert_eq!(text(decide(&done, &counters)), "Tool said: 42");
     }
 }

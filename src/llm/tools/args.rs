@@ -7,7 +7,7 @@ pub(super) use crate::plan::parse::describe;
 
 /// The arguments object of a call to `tool`. Blank arguments count as `{}`; a JSON string that
 /// itself holds an object (double-encoded arguments) is unwrapped.
-pub(super) fn parse_arguments(tool: &str, arguments_json: &str) -> Result<Map<String, Value>, ToolError> {
+pub(crate) fn parse_arguments(tool: &str, arguments_json: &str) -> Result<Map<String, Value>, ToolError> {
     if arguments_json.trim().is_empty() {
         return Ok(Map::new());
     }

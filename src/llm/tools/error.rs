@@ -171,6 +171,22 @@ pub enum ToolError {
         /// The response body (cut to what the model is shown).
         body: String,
     },
+    /// An MCP tool's call got no result from its server.
+    #[error("tool `{tool}`: {error}")]
+    Mcp {
+        /// The tool called.
+        tool: String,
+        /// What went wrong.
+        error: crate::llm::mcp::McpError,
+    },
+    /// An MCP tool ran and reported an error (`isError: true`).
+    #[error("tool `{tool}` reported an error: {text}")]
+    McpToolFailed {
+        /// The tool called.
+        tool: String,
+        /// The error text the server gave.
+        text: String,
+    },
     /// A user tool has an empty name.
     #[error("a user tool has an empty name: use 1 to {MAX_NAME_LEN} letters, digits, `_` or `-`")]
     EmptyName,

@@ -50,7 +50,9 @@ pub fn http_call_for(def: &ToolDef, arguments_json: &str) -> Result<HttpToolCall
             };
             Ok(HttpToolCall { method, url, body })
         }
-        ToolKind::Calculate | ToolKind::ExtractJson => Err(ToolError::NotHttp { tool: def.name.clone() }),
+        ToolKind::Calculate | ToolKind::ExtractJson | ToolKind::Mcp { .. } => {
+            Err(ToolError::NotHttp { tool: def.name.clone() })
+        }
     }
 }
 

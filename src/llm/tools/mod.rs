@@ -18,6 +18,7 @@ mod url_host;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub(crate) use args::parse_arguments;
 pub use builtin::{builtin_tools, CALCULATE, EXTRACT_JSON, HTTP_GET};
 pub use calculate::calculate;
 pub use call_log::{ToolAccess, ToolCallLog};
@@ -67,6 +68,14 @@ pub enum ToolKind {
         url: String,
         /// HTTP method: GET, POST, PUT, PATCH or DELETE.
         method: String,
+    },
+    /// A tool of an MCP server the user added (called with `tools/call`). Built from the
+    /// settings' servers, never read from a user tool definition.
+    Mcp {
+        /// The server's URL.
+        server: String,
+        /// The tool's name on the server.
+        tool: String,
     },
 }
 

@@ -7,8 +7,8 @@ use super::error::ToolError;
 use super::{calculate, extract_json, ToolDef, ToolKind};
 
 /// Runs `def` locally with the model's `arguments_json`: `Some` with the result as text for
-/// [`ToolKind::Calculate`] and [`ToolKind::ExtractJson`], `None` for the HTTP tools (the browser
-/// adapter performs those, see [`super::http_call_for`]). Arguments that are not a JSON object or
+/// [`ToolKind::Calculate`] and [`ToolKind::ExtractJson`], `None` for the HTTP and MCP tools (the
+/// provider performs those, see [`super::http_call_for`]). Arguments that are not a JSON object or
 /// lack a field give `Some(Err(…))` with a message for the model.
 ///
 /// A `calculate` result is the number in plain decimal; an `extract_json` result is the string
@@ -18,7 +18,7 @@ pub fn run_local_tool(def: &ToolDef, arguments_json: &str) -> Option<Result<Stri
     match def.kind {
         ToolKind::Calculate => Some(run_calculate(def, arguments_json)),
         ToolKind::ExtractJson => Some(run_extract(def, arguments_json)),
-        ToolKind::HttpGet | ToolKind::UserHttp { .. } => None,
+        ToolKind::HttpGet | ToolKind::UserHttp { .. } | ToolKind::Mcp { .. } => None,
     }
 }
 
