@@ -25,12 +25,14 @@ mod route;
 mod sifting;
 #[cfg(test)]
 mod test_support;
+mod visible;
 
 pub use clusters::{clusters, Cluster};
 pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
 pub use incremental::relayout;
 pub use navigate::{neighbour, Direction};
+pub use visible::{box_area, boxes_in, drawn_area, edge_area, edges_in, fit_zoom, Area};
 
 use crate::plan::{graph::PlanGraph, Plan};
 

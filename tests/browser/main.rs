@@ -4,6 +4,7 @@
 mod boundary_defects;
 #[path = "../support/call_log.rs"]
 mod call_log;
+mod canvas;
 mod checkpoints;
 mod controls;
 mod dom;
