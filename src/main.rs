@@ -1,10 +1,5 @@
 //! Entry point: mounts the app on the page (Wasm); natively there is nothing to run.
 
-/// The app's allocator: talc instead of the standard library's dlmalloc, for a smaller .wasm.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 #[cfg(target_arch = "wasm32")]
 fn main() {
     // Panic messages in the console (release bundles keep them: stable flags, `panic = "abort"`).
