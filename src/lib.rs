@@ -23,3 +23,4 @@ pub mod sort;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod unit_key;

@@ -165,7 +165,7 @@ pub struct TaskRequest {
 }
 
 /// Overall state of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     /// Built but not started.
@@ -180,6 +180,23 @@ pub enum RunStatus {
     Halted,
     /// Every task is completed, skipped, failed or blocked.
     Finished,
+}
+
+// Read through the shared key reader (`crate::unit_key`); written by the derived `Serialize`, whose
+// names these are (the round-trip test holds them together).
+impl<'de> serde::Deserialize<'de> for RunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const KEYS: &[&str] = &["idle", "running", "paused", "cancelled", "halted", "finished"];
+        const ALL: [RunStatus; 6] = [
+            RunStatus::Idle,
+            RunStatus::Running,
+            RunStatus::Paused,
+            RunStatus::Cancelled,
+            RunStatus::Halted,
+            RunStatus::Finished,
+        ];
+        crate::unit_key::read_key(deserializer, KEYS).map(|i| ALL[i])
+    }
 }
 
 impl RunStatus {

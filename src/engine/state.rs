@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::TaskId;
 
 /// Where a task is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskStatus {
     /// Not started yet (or waiting for a retry).
@@ -21,6 +21,23 @@ pub enum TaskStatus {
     Blocked,
     /// Marked done by the user without running; dependents run with an empty result.
     Skipped,
+}
+
+// Read through the shared key reader (`crate::unit_key`); written by the derived `Serialize`, whose
+// names these are (the round-trip test holds them together).
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const KEYS: &[&str] = &["pending", "running", "completed", "failed", "blocked", "skipped"];
+        const ALL: [TaskStatus; 6] = [
+            TaskStatus::Pending,
+            TaskStatus::Running,
+            TaskStatus::Completed,
+            TaskStatus::Failed,
+            TaskStatus::Blocked,
+            TaskStatus::Skipped,
+        ];
+        crate::unit_key::read_key(deserializer, KEYS).map(|i| ALL[i])
+    }
 }
 
 impl TaskStatus {

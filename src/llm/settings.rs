@@ -13,7 +13,7 @@ use super::type_models::TypeModels;
 use crate::plan::task_type::TaskType;
 
 /// The kinds of provider the settings panel offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum ProviderKind {
     /// The in-page simulated provider (no network, no key).
     #[default]
@@ -22,6 +22,16 @@ pub enum ProviderKind {
     OpenAiCompatible,
     /// Anthropic's Messages API.
     Anthropic,
+}
+
+// Read through the shared key reader (`crate::unit_key`); written by the derived `Serialize`, whose
+// names these are (the round-trip test holds them together).
+impl<'de> serde::Deserialize<'de> for ProviderKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const KEYS: &[&str] = &["Demo", "OpenAiCompatible", "Anthropic"];
+        const ALL: [ProviderKind; 3] = [ProviderKind::Demo, ProviderKind::OpenAiCompatible, ProviderKind::Anthropic];
+        crate::unit_key::read_key(deserializer, KEYS).map(|i| ALL[i])
+    }
 }
 
 impl ProviderKind {
@@ -45,7 +55,7 @@ impl ProviderKind {
 }
 
 /// Where an OpenAI-compatible endpoint takes the plan's JSON Schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SchemaStyle {
     /// OpenAI's `response_format: {type: json_schema}` (OpenAI, vLLM, llama.cpp, LM Studio, OpenRouter).
@@ -53,6 +63,16 @@ pub enum SchemaStyle {
     ResponseFormat,
     /// Ollama's `format` field.
     OllamaFormat,
+}
+
+// Read through the shared key reader (`crate::unit_key`); written by the derived `Serialize`, whose
+// names these are (the round-trip test holds them together).
+impl<'de> serde::Deserialize<'de> for SchemaStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const KEYS: &[&str] = &["response_format", "ollama_format"];
+        const ALL: [SchemaStyle; 2] = [SchemaStyle::ResponseFormat, SchemaStyle::OllamaFormat];
+        crate::unit_key::read_key(deserializer, KEYS).map(|i| ALL[i])
+    }
 }
 
 /// What is wrong with a setting written as text: the extra headers, the price table or the user

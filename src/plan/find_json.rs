@@ -23,15 +23,23 @@ pub(crate) fn find_in_answer<T>(text: &str, accept: impl Fn(Value) -> Result<T, 
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
+    // `scan` is not generic (one copy in the .wasm): the value `accept` makes waits in `found`.
+    let mut found = None;
+    let mut keep = |value: Value| accept(value).map(|value| found = Some(value));
+    let mut outcome = Err(None);
     for range in fenced_blocks(text) {
-        if let Ok(found) = scan(text, range, &accept) {
-            return Ok(found);
+        if scan(text, range, &mut keep).is_ok() {
+            outcome = Ok(());
+            break;
         }
     }
-    match scan(text, 0..text.len(), &accept) {
-        Ok(found) => Ok(found),
-        Err(Some(failure)) => Err(failure.into_error(text)),
-        Err(None) => Err(ParseError::NoJson { excerpt: excerpt(text) }),
+    if outcome.is_err() {
+        outcome = scan(text, 0..text.len(), &mut keep);
+    }
+    match (outcome, found) {
+        (Ok(()), Some(found)) => Ok(found),
+        (Err(Some(failure)), _) => Err(failure.into_error(text)),
+        _ => Err(ParseError::NoJson { excerpt: excerpt(text) }),
     }
 }
 
@@ -86,11 +94,11 @@ impl Failure {
 /// round (its strings are the first one's structure), so no third candidate reads there. The
 /// bracket matcher reads a byte about as often as the JSON parser, plus at most [`READ_BUDGET`]
 /// times overall.
-fn scan<T>(
+fn scan(
     text: &str,
     range: Range<usize>,
-    accept: &impl Fn(Value) -> Result<T, ParseError>,
-) -> Result<T, Option<Failure>> {
+    accept: &mut dyn FnMut(Value) -> Result<(), ParseError>,
+) -> Result<(), Option<Failure>> {
     let bytes = text.as_bytes();
     let mut brackets = Brackets::new(&range);
     // The failure of the longest candidate so far, with its length.
@@ -119,7 +127,7 @@ fn scan<T>(
         let error = match parsed {
             Ok((value, end)) => {
                 match accept(value) {
-                    Ok(found) => return Ok(found),
+                    Ok(()) => return Ok(()),
                     Err(error) if end - start > longest(&best) => best = Some((end - start, Failure::Refused(error))),
                     Err(_) => {}
                 }
