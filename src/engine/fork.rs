@@ -23,6 +23,8 @@ pub struct ForkSpec {
     pub description: String,
     /// Its type in the fork (selects its tools).
     pub kind: Option<String>,
+    /// Its own model in the fork (`None`: its type's model, else the provider's).
+    pub model: Option<String>,
     /// A result typed by hand: the task is completed with it and sends no request.
     pub pinned_output: Option<String>,
 }
@@ -52,6 +54,7 @@ impl Run {
         let mut plan = self.plan();
         plan.tasks[at].description.clone_from(&spec.description);
         plan.tasks[at].kind.clone_from(&spec.kind);
+        plan.tasks[at].model.clone_from(&spec.model);
         let mut seeded = Vec::new();
         let mut rerun = Vec::new();
         for (i, task) in self.topo.tasks.iter().enumerate() {
@@ -132,7 +135,7 @@ mod tests {
 
     fn spec(run: &Run, task: &str) -> ForkSpec {
         let t = run.plan().task(task).cloned().unwrap();
-        ForkSpec { task: t.id, description: t.description, kind: t.kind, pinned_output: None }
+        ForkSpec { task: t.id, description: t.description, kind: t.kind, model: t.model, pinned_output: None }
     }
 
     fn dispatched(commands: &[Command]) -> Vec<&str> {
@@ -157,6 +160,7 @@ mod tests {
         let mut edited = spec(&parent, "T3");
         edited.description = "Analyse B, carefully".into();
         edited.kind = Some("analysis".into());
+        edited.model = Some("strong-model".into());
         let mut fork = parent.fork(&edited, 10.0).unwrap();
         assert_eq!(fork.rerun, ["T3", "T4"]);
         assert_eq!(ids(&fork.seeded), ["T1", "T2", "T5"]);
@@ -168,6 +172,8 @@ mod tests {
         assert_eq!(fork.run.state("T4").unwrap(), &TaskState::default());
         let t3 = fork.plan.task("T3").unwrap();
         assert_eq!((t3.description.as_str(), t3.kind.as_deref()), ("Analyse B, carefully", Some("analysis")));
+        assert_eq!(t3.model.as_deref(), Some("strong-model"), "the fork gives the task its own model");
+        assert_eq!(parent.plan().task("T3").unwrap().model, None, "the parent's task keeps its model");
         let after: Vec<(TaskId, TaskState)> = parent.task_states().map(|(i, s)| (i.clone(), s.clone())).collect();
         assert_eq!(before, after, "the parent run is untouched");
         assert_eq!(parent.plan(), plan_before);
@@ -176,6 +182,7 @@ mod tests {
         assert_eq!(dispatched(&commands), ["T3"], "only the forked task starts; kept ones send nothing");
         let request = commands.iter().find_map(|c| if let Command::Dispatch(r) = c { Some(r) } else { None }).unwrap();
         assert_eq!(request.description, "Analyse B, carefully");
+        assert_eq!(request.model.as_deref(), Some("strong-model"), "the re-run asks with the forked model");
         assert_eq!(request.dependency_results[0].result, "out T1", "a re-run task sees the kept results");
         let done = fork.run.handle(Event::TaskSucceeded { task: "T3".into(), attempt: 1, output: "new".into() }, 12.0);
         assert_eq!(dispatched(&done), ["T4"]);

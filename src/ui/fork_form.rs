@@ -1,4 +1,4 @@
-//! Forking the shown run at one task: edit the task's description and type, or pin its output,
+//! Forking the shown run at one task: edit the task's description, type and model, or pin its output,
 //! then start a new run that reuses every result the change cannot reach.
 
 use leptos::prelude::*;
@@ -16,17 +16,20 @@ pub fn ForkForm(task: Task, refused: Option<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let description = RwSignal::new(task.description.clone());
     let kind = RwSignal::new(task.kind.clone().unwrap_or_default());
+    let model = RwSignal::new(task.model.clone().unwrap_or_default());
     let pinned = RwSignal::new(String::new());
     let id = task.id.clone();
     let start = move |_| {
         let kind = kind.get_untracked();
         let pin = pinned.get_untracked();
+        let model = model.get_untracked();
         start_fork(
             state,
             ForkSpec {
                 task: id.clone(),
                 description: description.get_untracked(),
                 kind: (!kind.is_empty()).then_some(kind),
+                model: (!model.trim().is_empty()).then(|| model.trim().to_owned()),
                 pinned_output: (!pin.trim().is_empty()).then_some(pin),
             },
         );
@@ -52,6 +55,9 @@ pub fn ForkForm(task: Task, refused: Option<String>) -> impl IntoView {
                     view! { <option value=k selected=current_kind == k>{label}</option> }
                 }).collect_view()}
             </select>
+            <label for="fork-model">"Model (empty: the type's model, else the provider's)"</label>
+            <input id="fork-model" data-testid="fork-model" prop:value=task.model.clone().unwrap_or_default()
+                on:input=move |ev| model.set(event_target_value(&ev)) />
             <label for="pin-output">"Pin the output (optional: the task is completed with this text and sends no request)"</label>
             <textarea id="pin-output" data-testid="pin-output-input" rows="3"
                 on:input=move |ev| pinned.set(event_target_value(&ev))></textarea>

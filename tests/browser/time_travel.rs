@@ -158,6 +158,8 @@ struct Forked {
     /// The parent's raw records before the fork.
     before: Vec<(String, String, String)>,
     fork_model: String,
+    /// The model typed for the forked task itself (unpinned forks only).
+    task_model: Option<String>,
     /// Tasks executed after the fork started, in order.
     after_fork: Vec<String>,
 }
@@ -197,9 +199,17 @@ async fn fork_a_failed_run(prefix: &str, pin: Option<&str>) -> Forked {
     click(&app.root, "fork-button");
     wait_until("the fork form", 2_000.0, || find(&app.root, "[data-testid='fork-form']").is_some()).await;
     type_into(&app.root, "fork-description", "Analyse the second aspect again, briefly.");
-    if let Some(text) = pin {
-        type_into(&app.root, "pin-output-input", text);
-    }
+    let task_model = match pin {
+        Some(text) => {
+            type_into(&app.root, "pin-output-input", text);
+            None
+        }
+        None => {
+            let model = format!("fork-t3-{}", nonce());
+            type_into(&app.root, "fork-model", &model);
+            Some(model)
+        }
+    };
     click(&app.root, "fork-start");
     wait_until("the fork to finish", 20_000.0, || {
         store_current_differs(&app.root, &parent)
@@ -208,7 +218,7 @@ async fn fork_a_failed_run(prefix: &str, pin: Option<&str>) -> Forked {
     })
     .await;
     let after_fork = calls.calls()[calls_before..].to_vec();
-    Forked { app, db, parent, before, fork_model, after_fork }
+    Forked { app, db, parent, before, fork_model, task_model, after_fork }
 }
 
 /// True once the shown workflow (the current history item) is not `parent`.
@@ -218,9 +228,11 @@ fn store_current_differs(root: &HtmlElement, parent: &str) -> bool {
 
 #[wasm_bindgen_test]
 async fn a_fork_from_a_failed_task_reruns_only_it_and_its_dependents_and_leaves_the_parent_untouched() {
-    let Forked { app, db, parent, before, fork_model, after_fork } = fork_a_failed_run("fork", None).await;
+    let Forked { app, db, parent, before, fork_model, task_model, after_fork } = fork_a_failed_run("fork", None).await;
     assert_eq!(after_fork, ["T3", "T4"], "only the forked task and its dependent ran");
-    assert_eq!(server_calls(&fork_model).await, 2, "the server saw two requests: T3 and T4");
+    let task_model = task_model.expect("an unpinned fork gives T3 a model of its own");
+    assert_eq!(server_calls(&task_model).await, 1, "T3 asked with the model typed in the fork form");
+    assert_eq!(server_calls(&fork_model).await, 1, "T4 asked with the run's model: the server saw no other request");
     assert_eq!(raw_records(&db, &parent).await, before, "the parent's records are byte-identical");
 
     let store = Store::open(&db).await.unwrap();
