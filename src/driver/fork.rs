@@ -130,7 +130,8 @@ mod tests {
         let store = MemoryStore::new();
         let parent = stored_parent(&store);
         let before = records_of(&store, "wf-parent");
-        let spec = ForkSpec { task: "T3".into(), description: "again".into(), kind: None, model: None, pinned_output: None };
+        let spec =
+            ForkSpec { task: "T3".into(), description: "again".into(), kind: None, model: None, pinned_output: None };
         let (fork, record) =
             save_fork(&store, &parent, &spec, "wf-fork".into(), 100.0).now_or_never().unwrap().unwrap();
         assert_eq!(records_of(&store, "wf-parent"), before, "the parent's records are unchanged");
@@ -154,7 +155,8 @@ mod tests {
         parent.record.status = RunStatus::Running;
         parent.states.get_mut("T3").unwrap().status = TaskStatus::Running;
         let writes = store.write_count();
-        let spec = ForkSpec { task: "T3".into(), description: String::new(), kind: None, model: None, pinned_output: None };
+        let spec =
+            ForkSpec { task: "T3".into(), description: String::new(), kind: None, model: None, pinned_output: None };
         let error = save_fork(&store, &parent, &spec, "wf-fork".into(), 100.0).now_or_never().unwrap().unwrap_err();
         assert!(error.to_string().contains("once it has stopped"), "{error}");
         assert_eq!(store.write_count(), writes);
