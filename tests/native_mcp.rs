@@ -12,7 +12,7 @@ use std::rc::Rc;
 use planwright::engine::TaskRequest;
 use planwright::io::cancel::CancelToken;
 use planwright::io::runtime::Runtime;
-use planwright::io::scripted_transport::{ScriptedAnswer, ScriptedTransport};
+use planwright::io::scripted_transport::{BodyStep, ScriptedAnswer, ScriptedTransport};
 use planwright::io::sim_runtime::SimRuntime;
 use planwright::io::transport::HttpRequest;
 use planwright::llm::http_provider::HttpProvider;
@@ -48,7 +48,7 @@ fn sse_answer(value: &Value) -> ScriptedAnswer {
     let (a, b) = text.split_at(text.len() - 7);
     match ScriptedAnswer::text(200, &[("content-type", "text/event-stream")], a) {
         ScriptedAnswer::Response { after_ms, status, headers, mut body } => {
-            body.push(planwright::io::scripted_transport::BodyStep::Bytes(b.as_bytes().to_vec()));
+            body.push(BodyStep::Bytes(b.as_bytes().to_vec()));
             ScriptedAnswer::Response { after_ms, status, headers, body }
         }
         other => other,
@@ -106,6 +106,15 @@ impl FakeServer {
                     let sum = args["a"].as_i64().unwrap() + args["b"].as_i64().unwrap();
                     sse_answer(&reply(json!({"content": [{"type": "text", "text": sum.to_string()}]})))
                 }
+                "held" => match sse_answer(&reply(json!({"content": [{"type": "text", "text": "done"}]}))) {
+                    // The response, then a stream the server keeps open for an hour.
+                    ScriptedAnswer::Response { after_ms, status, headers, mut body } => {
+                        body.push(BodyStep::Pause(3_600_000));
+                        body.push(BodyStep::Bytes(b": still here\n\n".to_vec()));
+                        ScriptedAnswer::Response { after_ms, status, headers, body }
+                    }
+                    other => other,
+                },
                 "fail" => json_answer(
                     &[],
                     &reply(json!({"content": [{"type": "text", "text": "no entry for `x`"}], "isError": true})),
@@ -170,6 +179,19 @@ fn the_handshake_keeps_the_session_and_lists_every_page() {
         );
     assert_eq!(output, Ok(ToolOutput { text: "42".into(), is_error: false }), "read from the SSE stream");
     assert_eq!(methods(&transport).len(), 5, "no second handshake");
+}
+
+#[test]
+fn a_call_ends_with_its_response_even_when_the_server_keeps_the_stream_open() {
+    let rt = SimRuntime::new(1);
+    let server = FakeServer::new("2025-06-18");
+    let client = Rc::new(McpClient::new(Rc::new(scripted(&rt, &server)), MCP, ""));
+    let calling = client.clone();
+    let started = rt.now_ms();
+    let output = block_on(&rt, async move { calling.call_tool("held", json!({}), 4096, &CancelToken::new()).await });
+    assert!(format!("{output:?}").contains("done"), "{output:?}");
+    let waited = rt.now_ms() - started;
+    assert!(waited < 1_000.0, "the call waited {waited} ms for a stream it had its answer from");
 }
 
 #[test]

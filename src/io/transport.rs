@@ -117,14 +117,28 @@ impl HttpResponse {
     /// across chunks are kept whole; invalid bytes become U+FFFD at once, see [`Utf8Decoder`]). Stops after `cap` bytes
     /// and reports whether the body was cut there.
     pub async fn read_text(&mut self, cap: usize, mut on_text: impl FnMut(&str)) -> Result<bool, TransportError> {
+        self.read_text_while(cap, |text| {
+            on_text(text);
+            true
+        })
+        .await
+    }
+
+    /// [`read_text`](Self::read_text), stopping as soon as `on_text` returns `false` (the rest of
+    /// the body is left unread): for a stream that holds what the caller wants before its end.
+    pub async fn read_text_while(
+        &mut self,
+        cap: usize,
+        mut on_text: impl FnMut(&str) -> bool,
+    ) -> Result<bool, TransportError> {
         let mut decoder = Utf8Decoder::new();
         let mut read = 0usize;
         while let Some(chunk) = self.body.next_chunk().await? {
             let kept = chunk.len().min(cap.saturating_sub(read));
             read += kept;
             let text = decoder.push(&chunk[..kept]);
-            if !text.is_empty() {
-                on_text(&text);
+            if !text.is_empty() && !on_text(&text) {
+                return Ok(false);
             }
             if kept < chunk.len() {
                 return Ok(true);

@@ -8,22 +8,30 @@ use crate::io::transport::{HttpResponse, TransportError};
 use crate::llm::sse::SseParser;
 
 /// The `result` of the response with `id` in `response`'s body (read up to `cap` bytes): the
-/// body itself, or one of the messages of an SSE stream (which the server ends after the
-/// response). A JSON-RPC error becomes [`McpError::Rpc`].
+/// body itself, or one of the messages of an SSE stream — read only until that message arrives,
+/// since a server may keep the stream open after it. A JSON-RPC error becomes [`McpError::Rpc`].
 pub async fn rpc_result(response: &mut HttpResponse, id: u64, cap: usize) -> Result<Value, McpError> {
     let sse = response.header("content-type").is_some_and(|t| t.contains("text/event-stream"));
-    let text = response.text(cap).await.map_err(|error| match error {
+    let mut text = String::new();
+    let mut parser = SseParser::new();
+    let mut found = None;
+    let read = response
+        .read_text_while(cap, |piece| {
+            text.push_str(piece);
+            if sse {
+                found = parser.push(piece).iter().find_map(|event| matching(&event.data, id));
+            }
+            found.is_none()
+        })
+        .await;
+    read.map_err(|error| match error {
         TransportError::Aborted => McpError::Aborted,
         other => McpError::Broken(other.to_string()),
     })?;
-    let found = if sse {
-        let mut parser = SseParser::new();
-        let mut events = parser.push(&text);
-        events.extend(parser.finish());
-        events.iter().find_map(|event| matching(&event.data, id))
-    } else {
-        matching(&text, id)
-    };
+    if found.is_none() {
+        found =
+            if sse { parser.finish().iter().find_map(|event| matching(&event.data, id)) } else { matching(&text, id) };
+    }
     found.unwrap_or_else(|| Err(McpError::BadAnswer(format!("no JSON-RPC response with id {id} in {}", start(&text)))))
 }
 
