@@ -61,7 +61,7 @@ mod tests {
     use super::*;
     use crate::driver::restore::load_workflow;
     use crate::engine::{Command, Event, Run, RunConfig, TaskError, TaskStatus};
-    use crate::plan::{Plan, Task};
+    use crate::plan::Plan;
     use crate::store::MemoryStore;
 
     /// Every record of workflow `id` as JSON text.
@@ -78,15 +78,8 @@ mod tests {
 
     /// A finished diamond run T1 → (T2, T3) → T4 whose T3 failed, stored as workflow `wf-parent`.
     fn stored_parent(store: &MemoryStore) -> StoredWorkflow {
-        let plan = Plan {
-            tasks: vec![
-                Task::new("T1", "a", &[]),
-                Task::new("T2", "b", &["T1"]),
-                Task::new("T3", "c", &["T1"]),
-                Task::new("T4", "d", &["T2", "T3"]),
-            ],
-            critical_path: vec!["T1".into(), "T2".into(), "T4".into()],
-        };
+        let plan =
+            Plan { critical_path: vec!["T1".into(), "T2".into(), "T4".into()], ..crate::plan::test_plans::diamond() };
         let config = RunConfig { max_attempts: 1, ..RunConfig::default() };
         let mut run = Run::new("g", plan.clone(), config.clone());
         let mut commands = run.handle(Event::Start, 1.0);

@@ -107,16 +107,8 @@ mod tests {
 
     /// T1 → (T2, T3) → T4, T5 alone; T3 failed (T4 blocked), the others completed.
     fn failed_run() -> Run {
-        let plan = Plan {
-            tasks: vec![
-                Task::new("T1", "a", &[]),
-                Task::new("T2", "b", &["T1"]),
-                Task::new("T3", "c", &["T1"]),
-                Task::new("T4", "d", &["T2", "T3"]),
-                Task::new("T5", "e", &[]),
-            ],
-            critical_path: vec![],
-        };
+        let mut plan = crate::plan::test_plans::diamond();
+        plan.tasks.push(Task::new("T5", "e", &[]));
         let mut run = Run::new("g", plan, RunConfig { max_attempts: 1, ..RunConfig::default() });
         run.handle(Event::Start, 0.0);
         for (task, now) in [("T1", 1.0), ("T5", 2.0), ("T2", 3.0)] {

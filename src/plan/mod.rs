@@ -14,6 +14,8 @@ pub mod share;
 pub mod share_v1;
 pub mod stream;
 pub mod task_type;
+#[cfg(test)]
+pub(crate) mod test_plans;
 pub mod undo;
 pub mod validate;
 

@@ -110,22 +110,13 @@ fn status_named(name: &str) -> TaskStatus {
 mod tests {
     use super::*;
     use crate::engine::{Command, Event, Run, RunConfig};
-    use crate::plan::{Plan, Task};
 
     /// A run's log, its final task states, and every task's status after each entry.
     type Recorded = (Vec<EventRecord>, HashMap<TaskId, TaskState>, Vec<HashMap<TaskId, TaskStatus>>);
 
     /// Runs a diamond T1 → (T2, T3) → T4 where T3 fails, logging every checkpoint as the driver does.
     fn recorded_run() -> Recorded {
-        let plan = Plan {
-            tasks: vec![
-                Task::new("T1", "a", &[]),
-                Task::new("T2", "b", &["T1"]),
-                Task::new("T3", "c", &["T1"]),
-                Task::new("T4", "d", &["T2", "T3"]),
-            ],
-            critical_path: vec![],
-        };
+        let plan = crate::plan::test_plans::diamond();
         let config = RunConfig { max_attempts: 1, ..RunConfig::default() };
         let mut run = Run::new("g", plan, config);
         let (mut events, mut seen) = (Vec::new(), Vec::new());
