@@ -150,6 +150,36 @@ async fn scrubbing_back_to_a_moment_mid_run_shows_exactly_the_statuses_recorded_
     assert_eq!(raw_records(&db, &id).await, before, "scrubbing and replaying wrote nothing");
 }
 
+#[wasm_bindgen_test]
+async fn a_cancelled_run_scrubs_back_to_its_moments_and_its_tasks_stay_cancelled_live() {
+    let db = unique_db("travel-cancel");
+    let app = mount_app(&db, CallLog::default(), demo_settings(300, 0.0));
+    plan_goal(&app.root, "Research the history of tea").await;
+    click(&app.root, "run-button");
+    wait_until("a task to complete", 20_000.0, || node_statuses(&app.root).iter().any(|(_, s)| s == "completed")).await;
+    click(&app.root, "cancel-button");
+    wait_until("the run to be cancelled", 10_000.0, || text_of(&app.root, "run-status") == "cancelled").await;
+    let live = sorted(node_statuses(&app.root));
+    assert!(live.iter().any(|(_, s)| s == "pending" || s == "skipped"), "the cancel left work undone: {live:?}");
+
+    let store = Store::open(&db).await.unwrap();
+    let id = store.current_workflow().await.unwrap().unwrap().id;
+    let events = store.events(&id).await.unwrap();
+    wait_until("the scrubber over the whole log", 5_000.0, || scrubber_max(&app.root) == events.len()).await;
+    let before = raw_records(&db, &id).await;
+    let ids: Vec<String> = live.iter().map(|(id, _)| id.clone()).collect();
+    let k = (1..=events.len())
+        .find(|&k| statuses_after(&events, k, &ids).iter().any(|(_, s)| s == "running"))
+        .expect("a moment with a running task");
+    type_into(&app.root, "time-scrubber", &k.to_string());
+    let then = sorted(statuses_after(&events, k, &ids));
+    wait_until("the cancelled run as it stood then", 5_000.0, || sorted(node_statuses(&app.root)) == then).await;
+    type_into(&app.root, "time-scrubber", &events.len().to_string());
+    wait_until("the live view", 5_000.0, || sorted(node_statuses(&app.root)) == live).await;
+    assert_eq!(text_of(&app.root, "run-status"), "cancelled", "scrubbing does not resume the run");
+    assert_eq!(raw_records(&db, &id).await, before, "scrubbing wrote nothing");
+}
+
 /// A failed run and its fork, as [`fork_a_failed_run`] leaves them.
 struct Forked {
     app: Mounted,
