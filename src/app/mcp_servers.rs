@@ -11,7 +11,7 @@ use super::settings_storage::save_settings;
 use super::state::AppState;
 use crate::io::cancel::CancelToken;
 use crate::io::fetch_transport::FetchTransport;
-use crate::llm::mcp::{McpClient, McpServer, McpStatus};
+use crate::llm::mcp::{McpClient, McpError, McpServer, McpStatus};
 use crate::llm::tools::host_key;
 
 /// Adds the server at `url` with `token` and connects to it; a URL that is not http(s), or is
@@ -41,9 +41,17 @@ pub fn connect_mcp_server(state: AppState, url: String) {
         return;
     };
     set_status(state, &url, McpStatus::Connecting);
+    // A server that never answers is given up after the read timeout (Advanced settings).
+    let wait_secs = state.settings.with_untracked(|s| s.read_timeout_secs.max(1));
+    let cancel = CancelToken::new();
+    let timer = cancel.clone();
+    spawn_local(async move {
+        gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(wait_secs))).await;
+        timer.cancel();
+    });
     spawn_local(async move {
         let client = McpClient::new(Rc::new(FetchTransport), &url, &token);
-        match client.list_tools(&CancelToken::new()).await {
+        match client.list_tools(&cancel).await {
             Ok(tools) => {
                 let _ = state.settings.try_update(|s| {
                     if let Some(server) = s.mcp_servers.iter_mut().find(|m| m.url == url) {
@@ -53,6 +61,11 @@ pub fn connect_mcp_server(state: AppState, url: String) {
                 });
                 save_settings(&state);
             }
+            Err(McpError::Aborted) => set_status(
+                state,
+                &url,
+                McpStatus::Failed(format!("no answer in {wait_secs} s (the read timeout): is the server running?")),
+            ),
             Err(error) => set_status(state, &url, McpStatus::Failed(error.to_string())),
         }
     });

@@ -100,3 +100,15 @@ async fn an_unreachable_mcp_server_says_what_the_server_must_allow() {
     click(&app.root, "mcp-remove-button");
     wait_until("the server to go", 2_000.0, || find(&app.root, "[data-testid='mcp-server']").is_none()).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_server_that_never_answers_is_given_up_after_the_read_timeout() {
+    let settings = ProviderSettings { read_timeout_secs: 1, ..calling("x__y", "{}") };
+    let app = mount_app(&unique_db("mcp-hang"), CallLog::default(), settings);
+    type_into(&app.root, "mcp-url-input", &format!("{}/__hang", llm_server()));
+    click(&app.root, "mcp-add-button");
+    wait_until("connecting", 2_000.0, || server_status(&app.root) == "connecting").await;
+    wait_until("the connection to be given up", 5_000.0, || server_status(&app.root) == "error").await;
+    let error = text_of(&app.root, "mcp-error");
+    assert!(error.contains("no answer in 1 s"), "{error}");
+}

@@ -83,6 +83,11 @@ async fn route(request: Request<Incoming>, state: &State) -> Response {
             state.counters.leak();
             whole(StatusCode::OK, "text/plain", "leaked")
         }
+        (_, "/__hang") => {
+            // A server that takes the request and never answers (the page's connect timeout).
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            empty(StatusCode::NO_CONTENT)
+        }
         (&Method::GET, "/__leaks") => json(StatusCode::OK, &json!({"count": state.counters.leaks()})),
         (&Method::POST, "/__reset") => {
             state.counters.reset();
