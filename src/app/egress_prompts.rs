@@ -56,12 +56,26 @@ impl EgressGate for PageGate {
         let Some(id) = id else { return async { EgressDecision::Deny }.boxed_local() };
         self.answers.update_value(|answers| answers.push((id, sender)));
         let _ = self.pending.try_update(|pending| pending.push((id, question)));
-        let gate = *self;
+        let withdraw = Withdraw { gate: *self, id };
         async move {
-            let decision = receiver.await.unwrap_or(EgressDecision::Deny);
-            let _ = gate.pending.try_update(|pending| pending.retain(|(i, _)| *i != id));
-            decision
+            let _withdraw = withdraw;
+            receiver.await.unwrap_or(EgressDecision::Deny)
         }
         .boxed_local()
+    }
+}
+
+/// Takes question `id` off the page when its answer is in or its asker gives up (the task was
+/// cancelled or timed out, dropping the future): no prompt is left for a task that no longer waits.
+struct Withdraw {
+    gate: PageGate,
+    id: u64,
+}
+
+impl Drop for Withdraw {
+    fn drop(&mut self) {
+        let id = self.id;
+        let _ = self.gate.answers.try_update_value(|answers| answers.retain(|(i, _)| *i != id));
+        let _ = self.gate.pending.try_update(|pending| pending.retain(|(i, _)| *i != id));
     }
 }

@@ -94,3 +94,15 @@ async fn an_unknown_host_waits_for_the_user_and_a_denial_sends_nothing() {
     select_task(&app.root, "T1").await;
     wait_until("the tool-call log", 5_000.0, || text_of(&app.root, "tool-call-access") == "denied").await;
 }
+
+#[wasm_bindgen_test]
+async fn cancelling_the_run_takes_its_question_off_the_page_and_sends_nothing() {
+    let url = "https://leak.example/?d=cancelled";
+    let app = run_research(&unique_db("egress-cancel"), fetching(url, "")).await;
+    wait_until("the prompt", 10_000.0, || find(&app.root, "[data-testid='egress-prompt']").is_some()).await;
+    click(&app.root, "cancel-button");
+    wait_until("the run to be cancelled", 10_000.0, || text_of(&app.root, "run-status") == "cancelled").await;
+    wait_until("the question to go", 2_000.0, || find(&app.root, "[data-testid='egress-prompt']").is_none()).await;
+    select_task(&app.root, "T1").await;
+    wait_until("the tool-call log", 5_000.0, || text_of(&app.root, "tool-call-access") == "denied").await;
+}
