@@ -7,10 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::call_log::CallLog;
 use crate::dom::*;
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
+use crate::test_server::{server, server_calls};
 
 fn endpoint(model: &str, api_key: &str) -> ProviderSettings {
     ProviderSettings {
@@ -21,14 +18,6 @@ fn endpoint(model: &str, api_key: &str) -> ProviderSettings {
         needs_key: true,
         ..ProviderSettings::default()
     }
-}
-
-/// Requests the test server has seen for `model`.
-async fn server_calls(model: &str) -> u64 {
-    let url = format!("{}/__calls?model={model}", server());
-    let response = gloo_net::http::Request::get(&url).send().await.expect("the test server answers /__calls");
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["count"].as_u64().expect("a count")
 }
 
 #[wasm_bindgen_test]

@@ -7,16 +7,7 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
-
-fn encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
+use crate::test_server::{encoded, server};
 
 /// Settings whose model asks `http_get` of `url` once, then answers with the tool's result.
 fn fetching(url: &str, tool_hosts: &str) -> ProviderSettings {

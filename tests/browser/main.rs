@@ -25,6 +25,7 @@ mod secrets;
 mod share;
 mod store_round_trip;
 mod tab_lock;
+mod test_server;
 mod time_travel;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

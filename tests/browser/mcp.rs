@@ -9,26 +9,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-
-fn llm_server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
+use crate::test_server::{encoded, server};
 
 fn mcp_server() -> &'static str {
     option_env!("PLANWRIGHT_MCP_SERVER").unwrap_or("http://127.0.0.1:8788/mcp")
-}
-
-fn encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 /// Settings whose model calls `tool` with `arguments` once, then answers `Tool said: <result>`.
 fn calling(tool: &str, arguments: &str) -> ProviderSettings {
     ProviderSettings {
         kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", llm_server()),
+        base_url: format!("{}/v1", server()),
         model: format!("call-{tool}.{}", encoded(arguments)),
         api_key: "sk-mcp".into(),
         stream: false,
@@ -105,7 +96,7 @@ async fn an_unreachable_mcp_server_says_what_the_server_must_allow() {
 async fn a_server_that_never_answers_is_given_up_after_the_read_timeout() {
     let settings = ProviderSettings { read_timeout_secs: 1, ..calling("x__y", "{}") };
     let app = mount_app(&unique_db("mcp-hang"), CallLog::default(), settings);
-    type_into(&app.root, "mcp-url-input", &format!("{}/__hang", llm_server()));
+    type_into(&app.root, "mcp-url-input", &format!("{}/__hang", server()));
     click(&app.root, "mcp-add-button");
     wait_until("connecting", 2_000.0, || server_status(&app.root) == "connecting").await;
     wait_until("the connection to be given up", 5_000.0, || server_status(&app.root) == "error").await;

@@ -6,10 +6,7 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
+use crate::test_server::server;
 
 async fn calls_for(model: &str) -> u64 {
     let url = format!("{}/__calls?model={model}", server());

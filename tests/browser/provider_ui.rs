@@ -8,12 +8,9 @@ use planwright::store::indexed_db::Store;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
+use crate::test_server::server;
 
 const SECRET: &str = "sk-test-secret-4242";
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
 
 fn endpoint(model: &str) -> ProviderSettings {
     ProviderSettings {

@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::test_server::{server, server_calls};
 use futures::future::join_all;
 use planwright::engine::{TaskError, TaskRequest, TaskUsage};
 use planwright::io::browser_runtime::BrowserRuntime;
@@ -29,10 +30,6 @@ const COMBOS: [(ProviderKind, bool); 4] = [
     (ProviderKind::Anthropic, true),
     (ProviderKind::Anthropic, false),
 ];
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
 
 fn settings(kind: ProviderKind, model: &str, stream: bool) -> ProviderSettings {
     ProviderSettings {
@@ -122,14 +119,6 @@ async fn plan(provider: &Rc<dyn Provider>, goal: &str) -> (Result<PlanAnswer, Ta
     let answer = provider.plan(goal, None, &mut move |task| sink.borrow_mut().push(task)).await;
     let tasks = streamed.borrow().clone();
     (answer, tasks)
-}
-
-/// Requests the test server has seen for `model`.
-async fn server_calls(model: &str) -> u64 {
-    let url = format!("{}/__calls?model={model}", server());
-    let response = gloo_net::http::Request::get(&url).send().await.expect("the test server answers /__calls");
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["count"].as_u64().expect("a count")
 }
 
 fn ids(tasks: &[Task]) -> Vec<&str> {

@@ -8,10 +8,7 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
+use crate::test_server::server;
 
 /// Settings for the test server's OpenAI-compatible API with `api_key` and `extra_headers`.
 fn endpoint(api_key: &str, extra_headers: &str) -> ProviderSettings {

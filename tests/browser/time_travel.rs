@@ -16,10 +16,7 @@ use web_sys::HtmlElement;
 
 use crate::call_log::CallLog;
 use crate::dom::*;
-
-fn server() -> &'static str {
-    option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
-}
+use crate::test_server::{server, server_calls};
 
 /// Unique text, so each test has its own model names (and `/__calls` counts).
 fn nonce() -> String {
@@ -36,14 +33,6 @@ fn server_settings(model: &str) -> ProviderSettings {
         stream: false,
         ..ProviderSettings::default()
     }
-}
-
-/// Requests the test server has seen for `model`.
-async fn server_calls(model: &str) -> u64 {
-    let url = format!("{}/__calls?model={model}", server());
-    let response = gloo_net::http::Request::get(&url).send().await.expect("the test server answers /__calls");
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["count"].as_u64().expect("a count")
 }
 
 /// Every raw record (store, key, stored text) of workflow `id` in database `db`, read straight from
