@@ -20,7 +20,9 @@ for (const name of readdirSync(dist)) {
     gzip: zlib.gzipSync(raw, { level: 9 }),
   });
 }
-const wasm = [...files.keys()].find((f) => f.endsWith('.wasm'));
+// The page's own Wasm (the Markdown worker's, markdown_worker_bg.wasm, loads only with a result).
+const wasm = [...files.keys()].find((f) => f.startsWith('/planwright-') && f.endsWith('_bg.wasm'));
+if (!wasm) throw new Error('dist/ has no planwright-*_bg.wasm');
 const encodings = new Set();
 const server = http.createServer((req, res) => {
   const pathname = new URL(req.url, 'http://x').pathname;
