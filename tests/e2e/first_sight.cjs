@@ -1,6 +1,6 @@
 // End-to-end check that a plan is legible at first sight on common window sizes: at 1280×800,
 // 1440×900 and 1920×1080 the Demo provider's seven-task plan opens with every box inside the graph
-// panel and its names at 10 px or more on screen.
+// panel and its names at 10 px or more on screen; below 1,500 px the inspector follows right under it.
 // Usage: NODE_PATH=.tools/node_modules node tests/e2e/first_sight.cjs dist target/screenshots
 const { mkdirSync } = require('node:fs');
 const path = require('node:path');
@@ -32,6 +32,12 @@ const { serve, launch } = require('./harness.cjs');
       const fontPx = Math.min(...boxes.map((b) => b.querySelector('text')?.getBoundingClientRect().height ?? 0));
       return { boxes: boxes.length, outside, fontPx, panelWidth: Math.round(panel.width) };
     });
+    // Below 1,500 px the inspector sits right under the graph, not after a gap.
+    await page.click('[data-testid="task-node"][data-task-id="T3"]');
+    await page.waitForSelector('[data-testid="inspector-status"]', { timeout: 5000 });
+    const gap = await page.evaluate(() =>
+      document.querySelector('.right-column').getBoundingClientRect().top - document.querySelector('.center-column').getBoundingClientRect().bottom);
+    if (width < 1500 && gap > 30) failures.push(`${width}×${height}: the inspector starts ${Math.round(gap)} px below the graph`);
     await page.screenshot({ path: path.join(shots, `first-sight-${width}.png`) });
     const line = `${width}×${height}: ${seen.boxes} boxes, panel ${seen.panelWidth} px, smallest text line ${seen.fontPx.toFixed(1)} px`;
     if (seen.outside.length) failures.push(`${line}; outside the panel: ${seen.outside.join(', ')}`);
