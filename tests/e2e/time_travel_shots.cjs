@@ -55,6 +55,9 @@ await waitFor('the fork to finish', async () => (await page.textContent('[data-t
 await page.setViewportSize({ width: 2000, height: 1000 });
 await page.click('[data-testid="compare-button"]');
 await page.waitForSelector('[data-testid="comparison"]');
+// The "N task(s) differ" notice floats over the graph: dismissed, so the marked box shows.
+const dismiss = await page.$('[data-testid="notice"] .dismiss');
+if (dismiss) await dismiss.click();
 await page.waitForTimeout(300);
 await page.locator('.center-column').screenshot({ path: `${out}/compare.png` });
 console.log(`shots: wrote ${out}/time-travel.png and ${out}/compare.png`);
