@@ -2,22 +2,15 @@
 //! and a rate-limited planning request.
 
 use planwright::engine::RunConfig;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::llm::settings::ProviderSettings;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::call_log::CallLog;
 use crate::dom::*;
-use crate::test_server::{server, server_calls};
+use crate::test_server::{openai_settings, server_calls};
 
 fn endpoint(model: &str, api_key: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: model.into(),
-        api_key: api_key.into(),
-        needs_key: true,
-        ..ProviderSettings::default()
-    }
+    ProviderSettings { needs_key: true, ..openai_settings(model, api_key) }
 }
 
 #[wasm_bindgen_test]

@@ -3,22 +3,18 @@
 //! a request to an unknown public host waits in the prompt panel and a denial sends nothing.
 
 use crate::call_log::CallLog;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::llm::settings::ProviderSettings;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-use crate::test_server::{encoded, server};
+use crate::test_server::{encoded, openai_settings, server};
 
 /// Settings whose model asks `http_get` of `url` once, then answers with the tool's result.
 fn fetching(url: &str, tool_hosts: &str) -> ProviderSettings {
     ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: format!("fetch-{}", encoded(url)),
-        api_key: "sk-egress".into(),
         stream: false,
         tool_hosts: tool_hosts.into(),
-        ..ProviderSettings::default()
+        ..openai_settings(&format!("fetch-{}", encoded(url)), "sk-egress")
     }
 }
 

@@ -4,12 +4,12 @@
 //! the inspector's tool-call table.
 
 use crate::call_log::CallLog;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::llm::settings::ProviderSettings;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-use crate::test_server::{encoded, server};
+use crate::test_server::{encoded, openai_settings, server};
 
 fn mcp_server() -> &'static str {
     option_env!("PLANWRIGHT_MCP_SERVER").unwrap_or("http://127.0.0.1:8788/mcp")
@@ -17,14 +17,7 @@ fn mcp_server() -> &'static str {
 
 /// Settings whose model calls `tool` with `arguments` once, then answers `Tool said: <result>`.
 fn calling(tool: &str, arguments: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: format!("call-{tool}.{}", encoded(arguments)),
-        api_key: "sk-mcp".into(),
-        stream: false,
-        ..ProviderSettings::default()
-    }
+    ProviderSettings { stream: false, ..openai_settings(&format!("call-{tool}.{}", encoded(arguments)), "sk-mcp") }
 }
 
 /// Ticks or unticks the checkbox with `data-testid` = `test_id` (fires `change`).

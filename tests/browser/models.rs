@@ -2,11 +2,10 @@
 //! requests name its model (the server counts requests per model at `/__calls`).
 
 use crate::call_log::CallLog;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-use crate::test_server::server;
+use crate::test_server::{openai_settings, server};
 
 async fn calls_for(model: &str) -> u64 {
     let url = format!("{}/__calls?model={model}", server());
@@ -19,12 +18,7 @@ async fn calls_for(model: &str) -> u64 {
 async fn a_task_of_a_type_with_its_own_model_and_a_task_with_its_own_model_send_those_models() {
     let nonce = format!("{}{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u64);
     let (default, research, own) = (format!("default-{nonce}"), format!("research-{nonce}"), format!("own-{nonce}"));
-    let settings = ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: default.clone(),
-        ..ProviderSettings::default()
-    };
+    let settings = openai_settings(&default, "");
     let app = mount_app(&unique_db("models"), CallLog::default(), settings);
     change_value(&app.root, "[data-testid='type-model-research']", &research);
     plan_goal(&app.root, "Compare two databases").await;

@@ -4,22 +4,15 @@
 
 use crate::call_log::CallLog;
 use planwright::app::state::AppEnv;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::llm::settings::ProviderSettings;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::dom::*;
-use crate::test_server::server;
+use crate::test_server::{openai_settings, server};
 
 /// Settings for the test server's OpenAI-compatible API with `api_key` and `extra_headers`.
 fn endpoint(api_key: &str, extra_headers: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: "ok".into(),
-        api_key: api_key.into(),
-        extra_headers: extra_headers.into(),
-        ..ProviderSettings::default()
-    }
+    ProviderSettings { extra_headers: extra_headers.into(), ..openai_settings("ok", api_key) }
 }
 
 /// Everything in this origin's localStorage, one value per line.

@@ -1,9 +1,23 @@
 //! The local test server the browser tests talk to (`testserver/`, started by
-//! `scripts/test-browser`): its address, the model names that script it, its request counter.
+//! `scripts/test-browser`): its address, settings for it, the model names that script it, its
+//! request counter.
+
+use planwright::llm::settings::{ProviderKind, ProviderSettings};
 
 /// The test server's base address.
 pub fn server() -> &'static str {
     option_env!("PLANWRIGHT_TEST_SERVER").unwrap_or("http://127.0.0.1:8787")
+}
+
+/// The test server's OpenAI-compatible API with `model` and `api_key` (other settings default).
+pub fn openai_settings(model: &str, api_key: &str) -> ProviderSettings {
+    ProviderSettings {
+        kind: ProviderKind::OpenAiCompatible,
+        base_url: format!("{}/v1", server()),
+        model: model.into(),
+        api_key: api_key.into(),
+        ..ProviderSettings::default()
+    }
 }
 
 /// `text` percent-encoded for a model name (the test server reads scripted arguments from it).

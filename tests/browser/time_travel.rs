@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use planwright::llm::settings::{ProviderKind, ProviderSettings};
+use planwright::llm::settings::ProviderSettings;
 use planwright::store::indexed_db::Store;
 use planwright::store::record::{EventRecord, ForkOrigin};
 use wasm_bindgen::JsCast;
@@ -16,7 +16,7 @@ use web_sys::HtmlElement;
 
 use crate::call_log::CallLog;
 use crate::dom::*;
-use crate::test_server::{server, server_calls};
+use crate::test_server::{openai_settings, server_calls};
 
 /// Unique text, so each test has its own model names (and `/__calls` counts).
 fn nonce() -> String {
@@ -25,14 +25,7 @@ fn nonce() -> String {
 
 /// The OpenAI-compatible provider of the local test server with `model`.
 fn server_settings(model: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: format!("{}/v1", server()),
-        model: model.into(),
-        api_key: "test-key".into(),
-        stream: false,
-        ..ProviderSettings::default()
-    }
+    ProviderSettings { stream: false, ..openai_settings(model, "test-key") }
 }
 
 /// Every raw record (store, key, stored text) of workflow `id` in database `db`, read straight from
