@@ -20,7 +20,8 @@ for (const name of readdirSync(dist)) {
     gzip: zlib.gzipSync(raw, { level: 9 }),
   });
 }
-// The page's own Wasm (the Markdown worker's, markdown_worker_bg.wasm, loads only with a result).
+// The page's own Wasm (the workers' load later: the layout worker's with the first plan drawn, the
+// Markdown worker's with the first result).
 const wasm = [...files.keys()].find((f) => f.startsWith('/planwright-') && f.endsWith('_bg.wasm'));
 if (!wasm) throw new Error('dist/ has no planwright-*_bg.wasm');
 const encodings = new Set();

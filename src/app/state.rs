@@ -14,6 +14,8 @@ use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
 use crate::io::fetch_transport::FetchTransport;
+use crate::io::layout_worker::WorkerLayout;
+use crate::io::layouter::Layouter;
 use crate::io::markdown_renderer::MarkdownRenderer;
 use crate::io::markdown_worker::WorkerMarkdown;
 use crate::llm::credential_scope::HeldCredentials;
@@ -94,6 +96,8 @@ pub struct AppEnv {
     pub initial_run_config: Option<RunConfig>,
     /// Renders results as Markdown (the page: the Markdown worker).
     pub markdown: Rc<dyn MarkdownRenderer>,
+    /// Draws plans (the page: the layout worker).
+    pub layout: Rc<dyn Layouter>,
 }
 
 impl Default for AppEnv {
@@ -105,6 +109,7 @@ impl Default for AppEnv {
             initial_settings: None,
             initial_run_config: None,
             markdown: Rc::new(WorkerMarkdown),
+            layout: Rc::new(WorkerLayout),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! - [`transport::Transport`]: HTTP requests with a streamed body and cancellation;
 //! - [`egress_gate::EgressGate`]: asking the user whether a tool call may reach a host;
 //! - [`markdown_renderer::MarkdownRenderer`]: Markdown into a tree (the page's runs in a worker);
+//! - [`layouter::Layouter`]: a plan into a drawing (the page's runs in a worker);
 //! - the checkpoint store is [`crate::store::CheckpointStore`].
 
 #[cfg(target_arch = "wasm32")]
@@ -16,6 +17,9 @@ pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;
 pub mod idle_body;
+#[cfg(target_arch = "wasm32")]
+pub mod layout_worker;
+pub mod layouter;
 pub mod markdown_renderer;
 #[cfg(target_arch = "wasm32")]
 pub mod markdown_worker;
@@ -26,3 +30,5 @@ pub mod scripted_transport;
 pub mod sim_runtime;
 pub mod transport;
 pub mod utf8_decoder;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_link;

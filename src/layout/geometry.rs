@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::crossings::bilayer_crossings;
 
 /// Sizes and spacing of the drawing, in SVG user units.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LayoutOptions {
     /// Width of a task box.
     pub node_width: f64,
@@ -33,7 +35,7 @@ impl LayoutOptions {
 }
 
 /// A task's box.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeBox {
     /// Index of the task in `plan.tasks`.
     pub index: usize,
@@ -52,7 +54,7 @@ pub struct NodeBox {
 }
 
 /// A dependency arrow.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgePath {
     /// Plan index of the dependency (where the arrow starts).
     pub from: usize,
@@ -65,7 +67,7 @@ pub struct EdgePath {
 }
 
 /// The laid-out plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Geometry {
     /// Task boxes, sorted by `index`.
     pub nodes: Vec<NodeBox>,

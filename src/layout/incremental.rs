@@ -21,8 +21,13 @@ const SWEEPS: usize = 12;
 /// New tasks go right of their dependencies, and as far right as their dependents allow. Columns left
 /// empty by removed tasks stay (so that the others keep theirs).
 pub fn relayout(previous: &Geometry, plan: &Plan, options: &LayoutOptions) -> Geometry {
-    let graph = PlanGraph::new(plan);
     let drawn: HashMap<&str, (usize, f64)> = previous.nodes.iter().map(|n| (n.id.as_str(), (n.layer, n.y))).collect();
+    relayout_keeping(&drawn, plan, options)
+}
+
+/// [`relayout`] given the column and top of each task drawn before, by id.
+pub(super) fn relayout_keeping(drawn: &HashMap<&str, (usize, f64)>, plan: &Plan, options: &LayoutOptions) -> Geometry {
+    let graph = PlanGraph::new(plan);
     let before: Vec<Option<(usize, f64)>> = graph.ids.iter().map(|id| drawn.get(id.as_str()).copied()).collect();
     let edges = split_cycles(&graph);
     let layer = kept_layers(&before.iter().map(|b| b.map(|(layer, _)| layer)).collect::<Vec<_>>(), &edges.forward);

@@ -19,8 +19,10 @@ mod layering;
 mod navigate;
 mod network_simplex;
 mod ordering;
+mod plain;
 mod position;
 mod proper;
+mod request;
 mod route;
 mod sifting;
 #[cfg(test)]
@@ -32,6 +34,8 @@ pub use crossings::count_crossings;
 pub use geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
 pub use incremental::relayout;
 pub use navigate::{neighbour, Direction};
+pub use plain::plain;
+pub use request::{LayoutRequest, QUICK_LAYOUT_TASKS};
 pub use visible::{box_area, boxes_in, drawn_area, edge_area, edges_in, fit_zoom, Area};
 
 use crate::plan::{graph::PlanGraph, Plan};

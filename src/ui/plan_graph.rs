@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use futures::FutureExt;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -21,9 +22,10 @@ use super::graph_node::{focus, GraphNode, NodeItem, Shared};
 use super::graph_toolbar::GraphToolbar;
 use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
+use crate::io::layouter::LayoutError;
 use crate::layout::{
-    box_area, boxes_in, clusters, drawn_area, edges_in, fit_zoom, layout, neighbour, relayout, Area, Direction,
-    Geometry, LayoutOptions,
+    box_area, boxes_in, clusters, drawn_area, edges_in, fit_zoom, neighbour, plain, Area, Direction, Geometry,
+    LayoutOptions, LayoutRequest,
 };
 use crate::plan::collapse::collapsed_view;
 use crate::plan::critical_path::critical_path;
@@ -47,10 +49,6 @@ pub const ALL_IN_DOM: usize = 400;
 const DRAWN_MARGIN: f64 = 0.4;
 /// The drawn area moves in steps of this many layout units.
 const DRAWN_GRID: f64 = 200.0;
-/// A new plan with more tasks than this is first drawn by the incremental layout from nothing (about
-/// three times faster than the full layout, with more crossings), so that drawing it holds the page
-/// for less than 100 ms.
-const QUICK_LAYOUT_TASKS: usize = 3_000;
 /// Plans with at least this many tasks get a minimap.
 const MINIMAP_TASKS: usize = 25;
 /// Highest share of the window the graph's scroll box takes (as in the style sheet: `62vh`).
@@ -167,40 +165,56 @@ pub fn PlanGraph() -> impl IntoView {
             .with(|collapsed| state.plan.with(|p| p.as_ref().map(|p| Arc::new(collapsed_view(p, collapsed)))))
     });
     // Redrawn when the plan (or the folding) changes, never on a status change; a plan that continues
-    // the previous drawing (streaming in, edited, re-planned, folded) keeps its boxes' places. A large
-    // plan is laid out in a task of its own, after the page has answered what set it.
+    // the previous drawing (streaming in, edited, re-planned, folded) keeps its boxes' places. The
+    // app's layouter draws it (the page's: the layout worker, off the main thread); an answer for a
+    // plan that has since changed is dropped.
     let drawing = RwSignal::new(None::<Drawing>);
     let generation = StoredValue::new(0_u64);
+    let layouter = state.env.with_value(|env| env.layout.clone());
     Effect::new(move |_| {
         let workflow = state.workflow_id.get();
         let plan = shown.get();
         generation.update_value(|g| *g += 1);
         let Some(plan) = plan else { return drawing.set(None) };
-        let (ours, large) = (generation.get_value(), plan.tasks.len() > ALL_IN_DOM);
-        let draw = move || {
+        let ours = generation.get_value();
+        let before = drawing.get_untracked().filter(|d| d.workflow == workflow && continues(&d.geometry, &plan));
+        let request = match &before {
+            // Only names or other words changed: the drawing stays as it is.
+            Some(d) if same_shape(&d.plan, &plan) => {
+                let geometry = d.geometry.clone();
+                return drawing.set(Some(Drawing { geometry, plan, workflow, fresh: false }));
+            }
+            Some(d) => LayoutRequest::continuing(&d.geometry, &plan, &DRAWING),
+            None => LayoutRequest::fresh(&plan, &DRAWING),
+        };
+        let large = plan.tasks.len() > ALL_IN_DOM;
+        // Without the worker the plan is drawn plainly, in columns, and the page says why.
+        let show = move |drawn: Result<Geometry, LayoutError>| {
             if generation.try_get_value() != Some(ours) {
                 return; // a newer plan is on its way
             }
-            let before = drawing.get_untracked().filter(|d| d.workflow == workflow && continues(&d.geometry, &plan));
-            let (geometry, fresh) = match before {
-                // Only names or other words changed: the drawing stays as it is.
-                Some(d) if same_shape(&d.plan, &plan) => (d.geometry, false),
-                Some(d) => (Arc::new(relayout(&d.geometry, &plan, &DRAWING)), false),
-                None if plan.tasks.len() > QUICK_LAYOUT_TASKS => {
-                    let nothing = Geometry { nodes: Vec::new(), edges: Vec::new(), width: 0.0, height: 0.0 };
-                    (Arc::new(relayout(&nothing, &plan, &DRAWING)), true)
-                }
-                None => (Arc::new(layout(&plan, &DRAWING)), true),
-            };
-            drawing.set(Some(Drawing { geometry, plan, workflow, fresh }));
-        };
-        if large {
-            leptos::task::spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                draw();
+            let geometry = drawn.unwrap_or_else(|e| {
+                state.error(format!("The plan is drawn in plain columns: {e} (reload the page to retry)."));
+                plain(&plan, &DRAWING)
             });
-        } else {
-            draw();
+            drawing.set(Some(Drawing { geometry: Arc::new(geometry), plan, workflow, fresh: before.is_none() }));
+        };
+        // The worker answers in a task of its own. A layouter that answers at once (the tests' in-place
+        // one) shows a small plan before the effect ends, and a large one in a task of its own too,
+        // after the page has answered what set it.
+        let mut drawn = layouter.draw(request);
+        match (&mut drawn).now_or_never() {
+            Some(answer) if !large => show(answer),
+            answer => leptos::task::spawn_local(async move {
+                let answer = match answer {
+                    Some(answer) => {
+                        gloo_timers::future::TimeoutFuture::new(0).await;
+                        answer
+                    }
+                    None => drawn.await,
+                };
+                show(answer)
+            }),
         }
     });
     let geometry = Memo::new(move |_| drawing.with(|d| d.as_ref().map(|d| d.geometry.clone())));

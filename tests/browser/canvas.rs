@@ -153,3 +153,29 @@ async fn a_status_change_redraws_no_box() {
     let redrawn = js_sys::eval("window.__boxesRedrawn").unwrap().as_f64().unwrap();
     assert_eq!(redrawn, 0.0, "boxes were added or removed while only statuses changed");
 }
+
+#[wasm_bindgen_test]
+async fn without_the_layout_worker_a_plan_is_drawn_in_plain_columns_and_the_page_says_why() {
+    // The page's layouter, whose worker files the test server does not have.
+    let app = mount_env(planwright::app::state::AppEnv {
+        db_name: unique_db("no-layout-worker"),
+        providers: CallLog::default().providers(),
+        settings_key: None,
+        initial_settings: Some(demo_settings(10, 0.0)),
+        initial_run_config: Some(quick_config()),
+        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
+        layout: std::rc::Rc::new(planwright::io::layout_worker::WorkerLayout),
+    });
+    import(&app.root, EIGHT_TASKS, 8).await;
+    wait_until("the notice", 5_000.0, || text_of(&app.root, "notice").contains("plain columns")).await;
+    assert!(text_of(&app.root, "notice").contains("layout worker is unavailable"), "{}", text_of(&app.root, "notice"));
+    // Each task right of its dependencies: T1 first, T8 last, in five columns.
+    let left = |id: &str| find(&app.root, &format!("[data-task-id='{id}']")).unwrap().get_bounding_client_rect().left();
+    assert!(left("T1") < left("T2") && left("T2") < left("T5") && left("T5") < left("T7") && left("T7") < left("T8"));
+    let columns: std::collections::BTreeSet<i64> =
+        ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"].iter().map(|id| left(id).round() as i64).collect();
+    assert_eq!(columns.len(), 5);
+    // The plan is usable: a task can be selected and inspected.
+    select_task(&app.root, "T5").await;
+    assert_eq!(text_of(&app.root, "inspector-status"), "pending");
+}

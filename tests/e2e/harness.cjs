@@ -19,6 +19,19 @@ function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** `dir` served by `serve`, except the files whose path contains `missing`, which answer 404. */
+async function serveWithout(dir, missing) {
+  const inner = await serve(dir);
+  const server = http.createServer((req, res) => {
+    if (req.url.includes(missing)) { res.writeHead(404); res.end(); return; }
+    http.get({ host: '127.0.0.1', port: inner.address().port, path: req.url }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 /** Starts Debian's headless Chromium. */
 function launch() {
   return chromium.launch({
@@ -43,4 +56,4 @@ async function watchCsp(page) {
   return reports;
 }
 
-module.exports = { serve, launch, watchCsp };
+module.exports = { serve, serveWithout, launch, watchCsp };

@@ -5,9 +5,8 @@
 // same bundle served without the worker's files: the result stays readable as raw text.
 // Usage: NODE_PATH=.tools/node_modules node tests/e2e/markdown_worker.cjs dist target/screenshots
 const { mkdirSync } = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
-const { serve, launch, watchCsp } = require('./harness.cjs');
+const { serve, serveWithout, launch, watchCsp } = require('./harness.cjs');
 
 const PLAN = JSON.stringify({ tasks: [
   { id: 'T1', name: 'Scope', depends_on: [], description: '\n\n| col | val |\n|---|---|\n| x | 1 |\n\n'
@@ -15,19 +14,6 @@ const PLAN = JSON.stringify({ tasks: [
     + '[bad](javascript:window.__pwned=3) [good](https://example.com/)' },
   { id: 'T2', name: 'Appendix', depends_on: ['T1'] },
 ] });
-
-/** `dist` served by `serve`, except the worker's files, which answer 404. */
-async function withoutWorker(dist) {
-  const inner = await serve(dist);
-  const server = http.createServer((req, res) => {
-    if (req.url.includes('markdown_worker')) { res.writeHead(404); res.end(); return; }
-    http.get({ host: '127.0.0.1', port: inner.address().port, path: req.url }, (r) => {
-      res.writeHead(r.statusCode, r.headers);
-      r.pipe(res);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 (async () => {
 const dist = path.resolve(process.argv[2] ?? 'dist');
@@ -41,7 +27,7 @@ async function showResult(url) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const reports = await watchCsp(page);
   const workers = [];
-  page.on('worker', (w) => workers.push(w.url()));
+  page.on('worker', (w) => { if (w.url().includes('markdown_worker')) workers.push(w.url()); });
   await page.goto(url);
   await page.waitForSelector('[data-testid="plan-button"]:not([disabled])', { timeout: 30000 });
   await page.fill('#demo-failure', '0');
@@ -86,7 +72,7 @@ await page.screenshot({ path: `${shots}/markdown-worker.png` });
 await page.close();
 
 // Without the worker's files: the raw text stays, in a <pre>, and nothing breaks.
-const bare = await withoutWorker(dist);
+const bare = await serveWithout(dist, 'markdown_worker');
 const { page: fallback } = await showResult(`http://127.0.0.1:${bare.address().port}/`);
 await fallback.waitForSelector('[data-testid="result-markdown"] pre', { timeout: 10000 }).catch(() => fail('no raw text'));
 await fallback.waitForTimeout(1500);

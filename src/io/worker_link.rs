@@ -1,0 +1,134 @@
+//! The page's side of its Web Workers (the Markdown parser, the layout): one worker per script,
+//! started on its first request and kept for as long as the page lives. A request is text and so is
+//! its answer; requests carry an id and answers are matched to them by it. Requests made before the
+//! worker has said it is ready wait in a queue. If a worker cannot be loaded, or crashes, every
+//! request to it fails with the reason.
+//!
+//! The protocol the workers keep: the worker posts `"ready"` once it listens; the page posts
+//! `[id, text]`; the worker answers `[id, text]`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use futures::channel::oneshot;
+use futures::future::{FutureExt, LocalBoxFuture};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+/// What a worker posts once it listens for requests.
+const READY: &str = "ready";
+
+/// A worker's answer, or why there is none.
+type Answer = Result<String, String>;
+
+/// Sends `text` to the worker whose loader script is `url` (beside the page), starting it first if
+/// need be; resolves to the worker's answer, or why there is none.
+pub fn ask(url: &'static str, text: String) -> LocalBoxFuture<'static, Answer> {
+    let (reply, answer) = oneshot::channel();
+    let sent = LINKS.with(|links| send(links.borrow_mut().entry(url).or_insert(Link::Idle), url, text, reply));
+    async move {
+        sent?;
+        answer.await.unwrap_or_else(|_| Err("no answer".into()))
+    }
+    .boxed_local()
+}
+
+/// A worker's state, as the page sees it.
+enum Link {
+    /// Not started yet.
+    Idle,
+    /// Started: requests waiting for the worker to be ready, and those sent but not answered.
+    Running {
+        worker: web_sys::Worker,
+        ready: bool,
+        queued: Vec<(u32, String)>,
+        pending: HashMap<u32, oneshot::Sender<Answer>>,
+        next_id: u32,
+    },
+    /// Could not be loaded, or failed: why.
+    Failed(String),
+}
+
+thread_local! {
+    static LINKS: RefCell<HashMap<&'static str, Link>> = RefCell::new(HashMap::new());
+}
+
+/// Sends `text` over `link` (starting the worker `url` first if need be); the answer goes to `reply`.
+fn send(link: &mut Link, url: &'static str, text: String, reply: oneshot::Sender<Answer>) -> Result<(), String> {
+    if matches!(link, Link::Idle) {
+        *link = start(url).unwrap_or_else(Link::Failed);
+    }
+    match link {
+        Link::Idle => Err("not started".into()),
+        Link::Failed(why) => Err(why.clone()),
+        Link::Running { worker, ready, queued, pending, next_id } => {
+            let id = *next_id;
+            *next_id = next_id.wrapping_add(1);
+            pending.insert(id, reply);
+            if *ready {
+                post(worker, id, &text);
+            } else {
+                queued.push((id, text));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Starts the worker `url` and listens to its messages and errors (for as long as the page lives).
+fn start(url: &'static str) -> Result<Link, String> {
+    let worker = web_sys::Worker::new(url).map_err(|e| format!("{e:?}"))?;
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        with_link(url, |link| receive(link, event.data()))
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        event.prevent_default();
+        with_link(url, |link| fail(link, "the worker could not be loaded or crashed"))
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    Ok(Link::Running { worker, ready: false, queued: Vec::new(), pending: HashMap::new(), next_id: 0 })
+}
+
+/// Runs `f` on the link of worker `url`, if it has one.
+fn with_link(url: &'static str, f: impl FnOnce(&mut Link)) {
+    LINKS.with(|links| {
+        if let Some(link) = links.borrow_mut().get_mut(url) {
+            f(link)
+        }
+    })
+}
+
+/// A request to the worker: `[id, text]`.
+fn post(worker: &web_sys::Worker, id: u32, text: &str) {
+    let _ = worker.post_message(&Array::of2(&id.into(), &text.into()));
+}
+
+/// Handles a message of the worker: [`READY`] sends the queued requests; `[id, text]` answers one.
+fn receive(link: &mut Link, data: JsValue) {
+    let Link::Running { worker, ready, queued, pending, .. } = link else { return };
+    if data.as_string().as_deref() == Some(READY) {
+        *ready = true;
+        for (id, text) in queued.drain(..) {
+            post(worker, id, &text);
+        }
+        return;
+    }
+    let answer = Array::from(&data);
+    let Some(id) = answer.get(0).as_f64().map(|id| id as u32) else { return };
+    let Some(reply) = pending.remove(&id) else { return };
+    let _ = reply.send(answer.get(1).as_string().ok_or_else(|| "the answer is not text".to_string()));
+}
+
+/// Marks the worker failed and fails every request still waiting.
+fn fail(link: &mut Link, why: &str) {
+    if let Link::Running { worker, pending, .. } = link {
+        worker.terminate();
+        for (_, reply) in pending.drain() {
+            let _ = reply.send(Err(why.into()));
+        }
+    }
+    *link = Link::Failed(why.into());
+}
