@@ -20,7 +20,7 @@ for (const name of readdirSync(dist)) {
     gzip: zlib.gzipSync(raw, { level: 9 }),
   });
 }
-// The page's own Wasm (the workers' load later: the layout worker's with the first plan drawn, the
+// The page's own Wasm (the workers' load later: the compute worker's with the first plan drawn, the
 // Markdown worker's with the first result).
 const wasm = [...files.keys()].find((f) => f.startsWith('/planwright-') && f.endsWith('_bg.wasm'));
 if (!wasm) throw new Error('dist/ has no planwright-*_bg.wasm');

@@ -105,13 +105,13 @@ check_bundle_budget() {
   ensure_brotli
   local wasm worker br
   wasm="$(ls "$ROOT"/dist/planwright-*_bg.wasm)"
-  if [ "$(echo "$wasm" | wc -l)" -ne 1 ] || [ ! -f "$ROOT/dist/markdown_worker_bg.wasm" ] || [ ! -f "$ROOT/dist/layout_worker_bg.wasm" ]; then
-    echo "dist/ must hold one planwright-*_bg.wasm, markdown_worker_bg.wasm and layout_worker_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
+  if [ "$(echo "$wasm" | wc -l)" -ne 1 ] || [ ! -f "$ROOT/dist/markdown_worker_bg.wasm" ] || [ ! -f "$ROOT/dist/compute_worker_bg.wasm" ]; then
+    echo "dist/ must hold one planwright-*_bg.wasm, markdown_worker_bg.wasm and compute_worker_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
     return 1
   fi
   br=$(brotli -c -q 11 "$wasm" | wc -c)
   log "bundle: $(basename "$wasm") $(wasm_sizes "$wasm") bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
-  worker="$ROOT/dist/layout_worker_bg.wasm"
+  worker="$ROOT/dist/compute_worker_bg.wasm"
   log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded when the first plan is drawn)"
   worker="$ROOT/dist/markdown_worker_bg.wasm"
   log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded on the first result shown)"

@@ -7,6 +7,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod compute_request;
 pub mod decimal;
 pub mod driver;
 pub mod engine;

@@ -8,7 +8,7 @@
 //! end to end from their conversation's start. Ids are hashes of the workflow, task and attempt, so
 //! one run always exports the same ids. No prompt or response text is exported.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::engine::rng::hash_str;
@@ -90,15 +90,40 @@ pub enum TraceExportError {
     NoWorkflow(String),
 }
 
+/// A run's checkpoint records, owned: what the page sends the compute worker to export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceRecords {
+    /// The workflow.
+    pub workflow: WorkflowRecord,
+    /// Its task records.
+    pub tasks: Vec<TaskRecord>,
+    /// Its event log.
+    pub events: Vec<EventRecord>,
+    /// Its call log.
+    pub calls: Vec<CallRecord>,
+}
+
+impl TraceRecords {
+    /// The records of workflow `workflow_id`, read from `store`.
+    pub async fn read(store: &dyn CheckpointStore, workflow_id: &str) -> Result<Self, TraceExportError> {
+        let workflow =
+            store.workflow(workflow_id).await?.ok_or_else(|| TraceExportError::NoWorkflow(workflow_id.to_string()))?;
+        let (tasks, _) = store.tasks(workflow_id).await?;
+        let events = store.events(workflow_id).await?;
+        let calls = store.calls(workflow_id).await?;
+        Ok(TraceRecords { workflow, tasks, events, calls })
+    }
+
+    /// The run as OTLP/JSON text (see [`export`]).
+    pub fn export(&self) -> String {
+        export(&RunRecords { workflow: &self.workflow, tasks: &self.tasks, events: &self.events, calls: &self.calls })
+    }
+}
+
 /// The trace of workflow `workflow_id`, read from `store`, as OTLP/JSON text (what the **Trace**
-/// button downloads).
+/// button downloads; the page has its compute worker write it).
 pub async fn export_from_store(store: &dyn CheckpointStore, workflow_id: &str) -> Result<String, TraceExportError> {
-    let workflow =
-        store.workflow(workflow_id).await?.ok_or_else(|| TraceExportError::NoWorkflow(workflow_id.to_string()))?;
-    let (tasks, _) = store.tasks(workflow_id).await?;
-    let events = store.events(workflow_id).await?;
-    let calls = store.calls(workflow_id).await?;
-    Ok(export(&RunRecords { workflow: &workflow, tasks: &tasks, events: &events, calls: &calls }))
+    Ok(TraceRecords::read(store, workflow_id).await?.export())
 }
 
 /// The run as OTLP/JSON text (`{"resourceSpans":[…]}`).

@@ -13,9 +13,9 @@ use crate::driver::run_loop::Driver;
 use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
 use crate::io::browser_runtime::BrowserRuntime;
+use crate::io::compute::Compute;
+use crate::io::compute_worker::WorkerCompute;
 use crate::io::fetch_transport::FetchTransport;
-use crate::io::layout_worker::WorkerLayout;
-use crate::io::layouter::Layouter;
 use crate::io::markdown_renderer::MarkdownRenderer;
 use crate::io::markdown_worker::WorkerMarkdown;
 use crate::llm::credential_scope::HeldCredentials;
@@ -96,8 +96,8 @@ pub struct AppEnv {
     pub initial_run_config: Option<RunConfig>,
     /// Renders results as Markdown (the page: the Markdown worker).
     pub markdown: Rc<dyn MarkdownRenderer>,
-    /// Draws plans (the page: the layout worker).
-    pub layout: Rc<dyn Layouter>,
+    /// Does pure work: drawing plans, exporting traces (the page: the compute worker).
+    pub compute: Rc<dyn Compute>,
 }
 
 impl Default for AppEnv {
@@ -109,7 +109,7 @@ impl Default for AppEnv {
             initial_settings: None,
             initial_run_config: None,
             markdown: Rc::new(WorkerMarkdown),
-            layout: Rc::new(WorkerLayout),
+            compute: Rc::new(WorkerCompute),
         }
     }
 }

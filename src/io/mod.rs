@@ -5,21 +5,21 @@
 //! - [`transport::Transport`]: HTTP requests with a streamed body and cancellation;
 //! - [`egress_gate::EgressGate`]: asking the user whether a tool call may reach a host;
 //! - [`markdown_renderer::MarkdownRenderer`]: Markdown into a tree (the page's runs in a worker);
-//! - [`layouter::Layouter`]: a plan into a drawing (the page's runs in a worker);
+//! - [`compute::Compute`]: pure work (layout, trace export) off the main thread, in a worker;
 //! - the checkpoint store is [`crate::store::CheckpointStore`].
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser_runtime;
 pub mod cancel;
+pub mod compute;
+#[cfg(target_arch = "wasm32")]
+pub mod compute_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod deflate_raw;
 pub mod egress_gate;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch_transport;
 pub mod idle_body;
-#[cfg(target_arch = "wasm32")]
-pub mod layout_worker;
-pub mod layouter;
 pub mod markdown_renderer;
 #[cfg(target_arch = "wasm32")]
 pub mod markdown_worker;

@@ -22,7 +22,8 @@ use super::graph_node::{focus, GraphNode, NodeItem, Shared};
 use super::graph_toolbar::GraphToolbar;
 use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
-use crate::io::layouter::LayoutError;
+use crate::compute_request::{ComputeAnswer, ComputeRequest};
+use crate::io::compute::ComputeError;
 use crate::layout::{
     box_area, boxes_in, clusters, drawn_area, edges_in, fit_zoom, neighbour, plain, Area, Direction, Geometry,
     LayoutOptions, LayoutRequest,
@@ -166,11 +167,11 @@ pub fn PlanGraph() -> impl IntoView {
     });
     // Redrawn when the plan (or the folding) changes, never on a status change; a plan that continues
     // the previous drawing (streaming in, edited, re-planned, folded) keeps its boxes' places. The
-    // app's layouter draws it (the page's: the layout worker, off the main thread); an answer for a
+    // app's compute draws it (the page's: the compute worker, off the main thread); an answer for a
     // plan that has since changed is dropped.
     let drawing = RwSignal::new(None::<Drawing>);
     let generation = StoredValue::new(0_u64);
-    let layouter = state.env.with_value(|env| env.layout.clone());
+    let compute = state.env.with_value(|env| env.compute.clone());
     Effect::new(move |_| {
         let workflow = state.workflow_id.get();
         let plan = shown.get();
@@ -189,20 +190,24 @@ pub fn PlanGraph() -> impl IntoView {
         };
         let large = plan.tasks.len() > ALL_IN_DOM;
         // Without the worker the plan is drawn plainly, in columns, and the page says why.
-        let show = move |drawn: Result<Geometry, LayoutError>| {
+        let show = move |drawn: Result<ComputeAnswer, ComputeError>| {
             if generation.try_get_value() != Some(ours) {
                 return; // a newer plan is on its way
             }
-            let geometry = drawn.unwrap_or_else(|e| {
+            let geometry = drawn.and_then(|answer| match answer {
+                ComputeAnswer::Layout(geometry) => Ok(geometry),
+                _ => Err(ComputeError::BadAnswer("not a drawing".into())),
+            });
+            let geometry = geometry.unwrap_or_else(|e| {
                 state.error(format!("The plan is drawn in plain columns: {e} (reload the page to retry)."));
                 plain(&plan, &DRAWING)
             });
             drawing.set(Some(Drawing { geometry: Arc::new(geometry), plan, workflow, fresh: before.is_none() }));
         };
-        // The worker answers in a task of its own. A layouter that answers at once (the tests' in-place
+        // The worker answers in a task of its own. A compute that answers at once (the tests' in-place
         // one) shows a small plan before the effect ends, and a large one in a task of its own too,
         // after the page has answered what set it.
-        let mut drawn = layouter.draw(request);
+        let mut drawn = compute.run(ComputeRequest::Layout(request));
         match (&mut drawn).now_or_never() {
             Some(answer) if !large => show(answer),
             answer => leptos::task::spawn_local(async move {

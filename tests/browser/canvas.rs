@@ -155,7 +155,7 @@ async fn a_status_change_redraws_no_box() {
 }
 
 #[wasm_bindgen_test]
-async fn without_the_layout_worker_a_plan_is_drawn_in_plain_columns_and_the_page_says_why() {
+async fn without_the_compute_worker_a_plan_is_drawn_in_plain_columns_and_the_page_says_why() {
     // The page's layouter, whose worker files the test server does not have.
     let app = mount_env(planwright::app::state::AppEnv {
         db_name: unique_db("no-layout-worker"),
@@ -164,11 +164,11 @@ async fn without_the_layout_worker_a_plan_is_drawn_in_plain_columns_and_the_page
         initial_settings: Some(demo_settings(10, 0.0)),
         initial_run_config: Some(quick_config()),
         markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
-        layout: std::rc::Rc::new(planwright::io::layout_worker::WorkerLayout),
+        compute: std::rc::Rc::new(planwright::io::compute_worker::WorkerCompute),
     });
     import(&app.root, EIGHT_TASKS, 8).await;
     wait_until("the notice", 5_000.0, || text_of(&app.root, "notice").contains("plain columns")).await;
-    assert!(text_of(&app.root, "notice").contains("layout worker is unavailable"), "{}", text_of(&app.root, "notice"));
+    assert!(text_of(&app.root, "notice").contains("compute worker is unavailable"), "{}", text_of(&app.root, "notice"));
     // Each task right of its dependencies: T1 first, T8 last, in five columns.
     let left = |id: &str| find(&app.root, &format!("[data-task-id='{id}']")).unwrap().get_bounding_client_rect().left();
     assert!(left("T1") < left("T2") && left("T2") < left("T5") && left("T5") < left("T7") && left("T7") < left("T8"));

@@ -64,7 +64,7 @@ pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings,
         initial_settings: Some(settings),
         initial_run_config: Some(config),
         markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
-        layout: std::rc::Rc::new(planwright::io::layouter::InPlaceLayout),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
     })
 }
 

@@ -111,7 +111,7 @@ async fn the_key_is_remembered_only_when_asked_and_forgotten_when_unticked() {
         initial_settings: Some(endpoint("ok")),
         initial_run_config: Some(quick_config()),
         markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
-        layout: std::rc::Rc::new(planwright::io::layouter::InPlaceLayout),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
     });
     plan_with(&app, "Compare two databases").await;
     wait_until("the plan", 10_000.0, || node_statuses(&app.root).len() == 4).await;

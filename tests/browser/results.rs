@@ -86,7 +86,7 @@ async fn show_t1_with(
         initial_settings: Some(demo_settings(10, 0.0)),
         initial_run_config: Some(quick_config()),
         markdown,
-        layout: std::rc::Rc::new(planwright::io::layouter::InPlaceLayout),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
     });
     import(&app.root, MARKDOWN_PLAN, 3).await;
     click(&app.root, "run-button");

@@ -64,7 +64,7 @@ async fn extra_headers_are_remembered_only_when_asked_and_forgotten_when_unticke
         initial_settings: settings,
         initial_run_config: Some(quick_config()),
         markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
-        layout: std::rc::Rc::new(planwright::io::layouter::InPlaceLayout),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
     };
     let app = mount_env(env(Some(endpoint("", HEADERS))));
     loaded(&app).await;

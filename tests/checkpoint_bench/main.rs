@@ -237,7 +237,7 @@ fn mount(db_name: &str, calls: CallLog) -> Mounted {
         initial_settings: Some(settings),
         initial_run_config: Some(RunConfig::default()),
         markdown: std::rc::Rc::new(planwright::io::markdown_worker::WorkerMarkdown),
-        layout: std::rc::Rc::new(planwright::io::layouter::InPlaceLayout),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
     };
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
