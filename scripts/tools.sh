@@ -112,7 +112,7 @@ check_bundle_budget() {
   br=$(brotli -c -q 11 "$wasm" | wc -c)
   log "bundle: $(basename "$wasm") $(wasm_sizes "$wasm") bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
   worker="$ROOT/dist/compute_worker_bg.wasm"
-  log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded when the first plan is drawn)"
+  log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded once a goal or plan is typed, or a plan drawn)"
   worker="$ROOT/dist/markdown_worker_bg.wasm"
   log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded on the first result shown)"
   if [ "$br" -gt "$BUNDLE_CEILING_BROTLI" ]; then

@@ -22,6 +22,9 @@ pub enum ComputeError {
 pub trait Compute {
     /// The answer to `request`, or why there is none.
     fn run(&self, request: ComputeRequest) -> LocalBoxFuture<'static, Result<ComputeAnswer, ComputeError>>;
+
+    /// Gets ready for work (a worker starts loading), so that the first request does not wait for it.
+    fn prepare(&self) {}
 }
 
 /// Works in the calling thread, at once.

@@ -4,7 +4,7 @@
 use futures::future::{FutureExt, LocalBoxFuture};
 
 use super::compute::{Compute, ComputeError};
-use super::worker_link::ask;
+use super::worker_link::{ask, start_worker};
 use crate::compute_request::{ComputeAnswer, ComputeRequest};
 
 /// The worker's loader script, beside the page (Trunk names it after the binary, without a hash).
@@ -25,5 +25,9 @@ impl Compute for WorkerCompute {
                 .map_err(ComputeError::BadAnswer)
         }
         .boxed_local()
+    }
+
+    fn prepare(&self) {
+        start_worker(WORKER_URL);
     }
 }

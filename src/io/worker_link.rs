@@ -25,12 +25,24 @@ type Answer = Result<String, String>;
 /// need be; resolves to the worker's answer, or why there is none.
 pub fn ask(url: &'static str, text: String) -> LocalBoxFuture<'static, Answer> {
     let (reply, answer) = oneshot::channel();
-    let sent = LINKS.with(|links| send(links.borrow_mut().entry(url).or_insert(Link::Idle), url, text, reply));
+    start_worker(url);
+    let sent = LINKS.with(|links| send(links.borrow_mut().entry(url).or_insert(Link::Idle), text, reply));
     async move {
         sent?;
         answer.await.unwrap_or_else(|_| Err("no answer".into()))
     }
     .boxed_local()
+}
+
+/// Starts the worker whose loader script is `url`, unless it has been started already.
+pub fn start_worker(url: &'static str) {
+    LINKS.with(|links| {
+        let mut links = links.borrow_mut();
+        let link = links.entry(url).or_insert(Link::Idle);
+        if matches!(link, Link::Idle) {
+            *link = start(url).unwrap_or_else(Link::Failed);
+        }
+    })
 }
 
 /// A worker's state, as the page sees it.
@@ -53,11 +65,8 @@ thread_local! {
     static LINKS: RefCell<HashMap<&'static str, Link>> = RefCell::new(HashMap::new());
 }
 
-/// Sends `text` over `link` (starting the worker `url` first if need be); the answer goes to `reply`.
-fn send(link: &mut Link, url: &'static str, text: String, reply: oneshot::Sender<Answer>) -> Result<(), String> {
-    if matches!(link, Link::Idle) {
-        *link = start(url).unwrap_or_else(Link::Failed);
-    }
+/// Sends `text` over `link` (whose worker has been started); the answer goes to `reply`.
+fn send(link: &mut Link, text: String, reply: oneshot::Sender<Answer>) -> Result<(), String> {
     match link {
         Link::Idle => Err("not started".into()),
         Link::Failed(why) => Err(why.clone()),

@@ -36,6 +36,14 @@ pub fn App(
     provide_context(state);
     load_settings(&state);
     restore_on_load(state);
+    // The compute worker loads as soon as a plan is on its way (a goal or a plan being typed or
+    // pasted), so the first plan drawn need not wait for it; a visit that plans nothing never loads it.
+    let compute = state.env.with_value(|env| env.compute.clone());
+    Effect::new(move |_| {
+        if state.goal.with(|g| !g.is_empty()) || state.import_text.with(|t| !t.is_empty()) {
+            compute.prepare();
+        }
+    });
     // New settings (the key entered after a reload, say) reach a running driver at once.
     Effect::new(move |_| {
         state.settings.track();

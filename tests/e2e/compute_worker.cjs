@@ -1,5 +1,5 @@
 // End-to-end check of the compute worker in the served release bundle (Debian's Chromium through
-// playwright-core): the page starts no compute worker on a first visit; the first plan is drawn by
+// playwright-core): a first visit loads no compute worker until a plan is typed; the first plan is drawn by
 // the real worker (compute_worker_loader.js, one for the page, kept for later plans) under the page's
 // CSP, every task right of its dependencies and no two boxes overlapping; after a run it writes the
 // trace the Trace button downloads (a span per task attempt). Then the same bundle
@@ -48,7 +48,7 @@ async function importOn(browser, url) {
   await page.goto(url);
   await page.waitForSelector('[data-testid="plan-button"]:not([disabled])', { timeout: 30000 });
   await page.waitForTimeout(500);
-  if (workers.length) fail(`a compute worker started on the first visit: ${workers}`);
+  if (workers.length) fail(`a compute worker was loaded before anything was typed: ${workers}`);
   await page.click('.import summary');
   await page.fill('[data-testid="import-input"]', PLAN);
   await page.click('[data-testid="import-button"]');
