@@ -1,11 +1,11 @@
 //! The page's [`Compute`]: the compute worker (`src/bin/compute_worker.rs`, built by Trunk as
-//! `data-type="worker"`), reached through [`super::worker_link`], does the work and answers as JSON.
+//! `data-type="worker"`), reached through `planwright_worker_link`, does the work and answers as JSON.
 
 use futures::future::{FutureExt, LocalBoxFuture};
 
 use super::compute::{Compute, ComputeError};
-use super::worker_link::{ask, start_worker};
 use crate::compute_request::{ComputeAnswer, ComputeRequest};
+use planwright_worker_link::page::{ask, start_worker};
 
 /// The worker's loader script, beside the page (Trunk names it after the binary, without a hash).
 const WORKER_URL: &str = "compute_worker_loader.js";

@@ -1,13 +1,13 @@
 //! The page's Markdown renderer: the Markdown worker (`crates/markdown/src/main.rs`, built by Trunk
-//! as `data-type="worker"`), reached through [`super::worker_link`], parses the text off the main
+//! as `data-type="worker"`), reached through `planwright_worker_link`, parses the text off the main
 //! thread and answers the tree as JSON. If the worker cannot be loaded every request fails (the views
 //! keep the raw text).
 
 use futures::future::{FutureExt, LocalBoxFuture};
 
 use super::markdown_renderer::{check_size, MarkdownError, MarkdownRenderer};
-use super::worker_link::ask;
 use planwright_markdown::{decode_tree, Node};
+use planwright_worker_link::page::ask;
 
 /// The worker's loader script, beside the page (Trunk names it after the binary, without a hash).
 const WORKER_URL: &str = "markdown_worker_loader.js";

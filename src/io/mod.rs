@@ -30,5 +30,3 @@ pub mod scripted_transport;
 pub mod sim_runtime;
 pub mod transport;
 pub mod utf8_decoder;
-#[cfg(target_arch = "wasm32")]
-pub mod worker_link;

@@ -1,11 +1,7 @@
-//! The page's side of its Web Workers (the Markdown parser, the layout): one worker per script,
-//! started on its first request and kept for as long as the page lives. A request is text and so is
-//! its answer; requests carry an id and answers are matched to them by it. Requests made before the
-//! worker has said it is ready wait in a queue. If a worker cannot be loaded, or crashes, every
-//! request to it fails with the reason.
-//!
-//! The protocol the workers keep: the worker posts `"ready"` once it listens; the page posts
-//! `[id, text]`; the worker answers `[id, text]`.
+//! The page's end: one worker per script, started on its first request (or by [`start_worker`])
+//! and kept for as long as the page lives. Requests made before the worker has said it is ready
+//! wait in a queue. If a worker cannot be loaded, or crashes, every request to it fails with the
+//! reason.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,8 +11,7 @@ use futures::future::{FutureExt, LocalBoxFuture};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-/// What a worker posts once it listens for requests.
-const READY: &str = "ready";
+use super::READY;
 
 /// A worker's answer, or why there is none.
 type Answer = Result<String, String>;

@@ -1,0 +1,21 @@
+//! The worker's end: answer every request with a function.
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+use super::READY;
+
+/// Answers each request `[id, text]` the worker receives with `[id, answer(text)]`, for as long as
+/// the worker lives, and tells the page it is ready.
+pub fn serve(answer: fn(&str) -> String) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let answers = scope.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let request = Array::from(&event.data());
+        let text = answer(&request.get(1).as_string().unwrap_or_default());
+        let _ = answers.post_message(&Array::of2(&request.get(0), &text.into()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = scope.post_message(&READY.into());
+}
