@@ -5,22 +5,28 @@ use std::collections::{HashMap, HashSet};
 
 use super::model::{Plan, TaskId};
 
-/// Ids of the subtasks of `id` at every depth.
+/// Ids of the subtasks of `id` at every depth: its children in plan order, then theirs, and so on
+/// (linear time: a task with 10,000 subtasks is fine).
 pub fn descendants(plan: &Plan, id: &str) -> Vec<TaskId> {
-    let mut found: Vec<TaskId> = Vec::new();
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for task in &plan.tasks {
+        if let Some(parent) = task.parent.as_deref() {
+            children.entry(parent).or_default().push(&task.id);
+        }
+    }
+    // Breadth first: `id`, then every task found, in the order found.
+    let mut seen: HashSet<&str> = HashSet::from([id]);
+    let mut queue = vec![id];
     let mut k = 0;
-    let mut parents = vec![id.to_string()];
-    while k < parents.len() {
-        let parent = parents[k].clone();
-        for task in plan.tasks.iter().filter(|t| t.parent.as_deref() == Some(parent.as_str())) {
-            if task.id != id && !found.contains(&task.id) {
-                found.push(task.id.clone());
-                parents.push(task.id.clone());
+    while k < queue.len() {
+        for &child in children.get(queue[k]).into_iter().flatten() {
+            if seen.insert(child) {
+                queue.push(child);
             }
         }
         k += 1;
     }
-    found
+    queue[1..].iter().map(|id| id.to_string()).collect()
 }
 
 /// `plan` without the subtasks of the tasks in `collapsed` (at any depth). A dependency on a hidden
@@ -88,6 +94,25 @@ pub(crate) mod tests {
     fn descendants_are_found_at_every_depth() {
         assert_eq!(descendants(&sample(), "B"), ["B.1", "B.2", "B.2.1"]);
         assert!(descendants(&sample(), "A").is_empty());
+    }
+
+    #[test]
+    fn descendants_of_a_loop_of_parents_and_of_a_wide_parent_end() {
+        // A loop of parents (an invalid plan) ends; repeats are listed once.
+        let looped = Plan {
+            tasks: vec![Task::subtask("X", "Y", &[]), Task::subtask("Y", "X", &[]), Task::subtask("Y", "X", &[])],
+            critical_path: Vec::new(),
+        };
+        assert_eq!(descendants(&looped, "X"), ["Y"]);
+        // 20,000 subtasks in two levels, in plan order level by level.
+        let mut wide = Plan { tasks: vec![Task::new("P", "P", &[])], critical_path: Vec::new() };
+        for i in 0..10_000 {
+            wide.tasks.push(Task::subtask(&format!("c{i}"), "P", &[]));
+            wide.tasks.push(Task::subtask(&format!("g{i}"), &format!("c{i}"), &[]));
+        }
+        let found = descendants(&wide, "P");
+        assert_eq!(found.len(), 20_000);
+        assert_eq!((found[0].as_str(), found[9_999].as_str(), found[10_000].as_str()), ("c0", "c9999", "g0"));
     }
 
     #[test]
