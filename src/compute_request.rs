@@ -14,7 +14,7 @@ pub enum ComputeRequest {
     /// Draw a plan.
     Layout(LayoutRequest),
     /// Write a run's trace as OTLP/JSON.
-    Trace(TraceRecords),
+    Trace(Box<TraceRecords>),
 }
 
 /// What a piece of work gave.

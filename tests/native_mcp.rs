@@ -74,6 +74,9 @@ impl FakeServer {
     }
 
     fn answer(&self, request: &HttpRequest) -> ScriptedAnswer {
+        if request.method == "DELETE" {
+            return ScriptedAnswer::text(if self.version == "2025-03-26" { 405 } else { 200 }, &[], "");
+        }
         let body = body_of(request);
         let id = body["id"].clone();
         let reply = |result: Value| json!({"jsonrpc": "2.0", "id": id, "result": result});
@@ -351,9 +354,11 @@ fn the_model_calls_an_mcp_tool_through_the_provider() {
     );
     assert_eq!((entry.status, entry.bytes), (Some(200), 2));
     let to_server: Vec<HttpRequest> = transport.sent().into_iter().map(|(_, r)| r).filter(|r| r.url == MCP).collect();
-    assert_eq!(to_server.len(), 3, "initialize, initialized, tools/call");
+    assert_eq!(to_server.len(), 4, "initialize, initialized, tools/call, then the session's end");
     assert!(to_server.iter().all(|r| r.header_value("authorization") == Some("Bearer tok-9")));
     assert_eq!(body_of(&to_server[2])["params"], json!({"name": "add", "arguments": {"a": 20, "b": 22}}));
+    // The provider is gone once the attempt is over: it ended its session.
+    assert_eq!((to_server[3].method, to_server[3].header_value("mcp-session-id")), ("DELETE", Some("s1")));
 }
 
 #[test]
@@ -382,4 +387,68 @@ fn mcp_tools_are_offered_only_to_the_chosen_task_types() {
     let (_, first) = &transport.sent()[0];
     assert!(body_of(first).get("tools").is_none_or(|t| t.as_array().is_none_or(|a| a.is_empty())), "{first:?}");
     assert!(transport.sent().iter().all(|(_, r)| r.url != MCP), "nothing sent to the MCP server");
+}
+
+#[test]
+fn closing_ends_the_session_with_a_delete_and_the_next_request_starts_another() {
+    let rt = SimRuntime::new(4);
+    let server = FakeServer::new("2025-06-18");
+    let transport = scripted(&rt, &server);
+    let client = Rc::new(McpClient::new(Rc::new(transport.clone()), MCP, "tok-1"));
+    let using = client.clone();
+    block_on(&rt, async move {
+        using.list_tools(&CancelToken::new()).await.unwrap();
+        using.close(&CancelToken::new()).await;
+    });
+    let sent = transport.sent();
+    let (_, delete) = sent.last().unwrap();
+    assert_eq!(delete.method, "DELETE");
+    assert_eq!(delete.header_value("mcp-session-id"), Some("s1"));
+    assert_eq!(delete.header_value("mcp-protocol-version"), Some("2025-06-18"));
+    assert_eq!(delete.header_value("authorization"), Some("Bearer tok-1"));
+    assert_eq!(delete.body, None);
+    // Closed twice: nothing more is sent. Used again: a new session.
+    let using = client.clone();
+    let sent_before = transport.sent().len();
+    block_on(&rt, async move { using.close(&CancelToken::new()).await });
+    assert_eq!(transport.sent().len(), sent_before);
+    let using = client.clone();
+    block_on(&rt, async move { using.list_tools(&CancelToken::new()).await.unwrap() });
+    assert_eq!(transport.sent()[sent_before].1.header_value("mcp-session-id"), None, "a new initialize");
+    assert_eq!(server.sessions.get(), 2);
+}
+
+#[test]
+fn a_server_that_refuses_to_end_sessions_or_gives_none_is_left_alone() {
+    // 405 to the DELETE: closing still returns, and nothing breaks.
+    let rt = SimRuntime::new(5);
+    let server = FakeServer::new("2025-03-26");
+    let transport = scripted(&rt, &server);
+    let client = Rc::new(McpClient::new(Rc::new(transport.clone()), MCP, ""));
+    let using = client.clone();
+    block_on(&rt, async move {
+        using.list_tools(&CancelToken::new()).await.unwrap();
+        using.close(&CancelToken::new()).await;
+    });
+    assert_eq!(transport.sent().last().unwrap().1.method, "DELETE");
+    // A server that keeps no sessions (no Mcp-Session-Id) gets no DELETE.
+    let rt = SimRuntime::new(6);
+    let stateless = ScriptedTransport::new(Rc::new(rt.clone()), |r: &HttpRequest| {
+        let id = body_of(r)["id"].clone();
+        match body_of(r)["method"].as_str() {
+            Some("initialize") => json_answer(
+                &[],
+                &json!({"jsonrpc": "2.0", "id": id, "result": {"protocolVersion": "2025-06-18", "capabilities": {}}}),
+            ),
+            Some("tools/list") => json_answer(&[], &json!({"jsonrpc": "2.0", "id": id, "result": {"tools": []}})),
+            _ => ScriptedAnswer::text(202, &[], ""),
+        }
+    });
+    let client = Rc::new(McpClient::new(Rc::new(stateless.clone()), MCP, ""));
+    let using = client.clone();
+    block_on(&rt, async move {
+        using.list_tools(&CancelToken::new()).await.unwrap();
+        using.close(&CancelToken::new()).await;
+    });
+    assert!(stateless.sent().iter().all(|(_, r)| r.method == "POST"));
 }

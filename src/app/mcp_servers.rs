@@ -51,7 +51,10 @@ pub fn connect_mcp_server(state: AppState, url: String) {
     });
     spawn_local(async move {
         let client = McpClient::new(Rc::new(FetchTransport), &url, &token);
-        match client.list_tools(&cancel).await {
+        let listed = client.list_tools(&cancel).await;
+        // The tools are kept; the session is not needed any more (tasks start their own).
+        client.close(&cancel).await;
+        match listed {
             Ok(tools) => {
                 let _ = state.settings.try_update(|s| {
                     if let Some(server) = s.mcp_servers.iter_mut().find(|m| m.url == url) {

@@ -20,7 +20,7 @@ pub fn export_trace(state: AppState) {
             Ok(records) => records,
             Err(e) => return state.error(e.to_string()),
         };
-        let saved = match compute.run(ComputeRequest::Trace(records)).await {
+        let saved = match compute.run(ComputeRequest::Trace(Box::new(records))).await {
             Ok(ComputeAnswer::Trace(text)) => {
                 download(&format!("{id}.otlp.json"), "application/json", &text).map_err(|e| e.to_string())
             }

@@ -63,6 +63,15 @@ pub struct HttpProvider {
     mcp_clients: RefCell<Vec<Rc<McpClient>>>,
 }
 
+/// A provider that goes (new settings, the driver stopped) ends its MCP sessions, in the background.
+impl Drop for HttpProvider {
+    fn drop(&mut self) {
+        for client in self.mcp_clients.take() {
+            self.runtime.spawn(Box::pin(async move { client.close(&CancelToken::new()).await }));
+        }
+    }
+}
+
 /// What one call asks of the endpoint besides the messages.
 #[derive(Default)]
 struct CallShape {
@@ -81,8 +90,9 @@ impl HttpProvider {
 
     /// The same provider deciding its tool calls' requests with `egress`: the workflow's
     /// allowlist, the page's origin and the gate that asks the user.
-    pub fn with_egress(self, egress: Egress) -> Self {
-        HttpProvider { egress, ..self }
+    pub fn with_egress(mut self, egress: Egress) -> Self {
+        self.egress = egress;
+        self
     }
 
     /// The egress policy in force now: the workflow's allowlist, the pre-approved hosts and `also`.

@@ -1,7 +1,8 @@
 //! An MCP client over the Streamable HTTP transport (protocol 2025-06-18, 2025-03-26 accepted):
 //! `initialize` (keeping the `Mcp-Session-Id` the server gives), `notifications/initialized`,
 //! `tools/list` (all pages) and `tools/call`. Every later request carries the session id and the
-//! negotiated `MCP-Protocol-Version`; a 404 on an expired session starts a new one, once.
+//! negotiated `MCP-Protocol-Version`; a 404 on an expired session starts a new one, once. A client
+//! done with the server ends its session with a `DELETE` ([`McpClient::close`]).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -98,6 +99,14 @@ impl McpClient {
         Ok(tool_output(&result))
     }
 
+    /// Ends the session, if the server gave one: a `DELETE` with its id, as the protocol asks of a
+    /// client that no longer needs it. A server that does not let clients end sessions (405), or
+    /// cannot be reached, is left as it is; the next request starts a new session.
+    pub async fn close(&self, cancel: &CancelToken) {
+        let Some(session) = self.session.take().filter(|s| s.id.is_some()) else { return };
+        let _ = self.transport.send(self.http_request("DELETE", Some(&session)), cancel).await;
+    }
+
     /// The `result` of request `method`, in a session (started if needed, and started again once
     /// if the server says it expired).
     async fn request(&self, method: &str, params: &str, cap: usize, cancel: &CancelToken) -> Result<Value, McpError> {
@@ -153,10 +162,20 @@ impl McpClient {
         session: Option<&Session>,
         cancel: &CancelToken,
     ) -> Result<HttpResponse, McpError> {
-        let mut request = HttpRequest::new("POST", &self.url)
+        let request = self
+            .http_request("POST", session)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, text/event-stream")
             .body(body.to_string());
+        self.transport.send(request, cancel).await.map_err(|error| match error {
+            TransportError::Aborted => McpError::Aborted,
+            _ => McpError::Blocked { url: self.url.clone() },
+        })
+    }
+
+    /// A `method` request to the server with the bearer token and, in a session, its headers.
+    fn http_request(&self, method: &'static str, session: Option<&Session>) -> HttpRequest {
+        let mut request = HttpRequest::new(method, &self.url);
         if !self.token.is_empty() {
             request = request.header("Authorization", &format!("Bearer {}", self.token));
         }
@@ -166,10 +185,7 @@ impl McpClient {
                 request = request.header("Mcp-Session-Id", id);
             }
         }
-        self.transport.send(request, cancel).await.map_err(|error| match error {
-            TransportError::Aborted => McpError::Aborted,
-            _ => McpError::Blocked { url: self.url.clone() },
-        })
+        request
     }
 
     fn next_id(&self) -> u64 {
