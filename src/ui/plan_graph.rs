@@ -167,17 +167,21 @@ pub fn PlanGraph() -> impl IntoView {
     });
     // Redrawn when the plan (or the folding) changes, never on a status change; a plan that continues
     // the previous drawing (streaming in, edited, re-planned, folded) keeps its boxes' places. The
-    // app's compute draws it (the page's: the compute worker, off the main thread); an answer for a
-    // plan that has since changed is dropped.
+    // app's compute draws it (the page's: the compute worker, off the main thread), one drawing at a
+    // time: its answer is shown (a drawing of the plan as it was asked, consistent in itself), and a
+    // plan that changed meanwhile is drawn next, from it — changes that come faster than drawings
+    // are drawn together, never queued.
     let drawing = RwSignal::new(None::<Drawing>);
     let generation = StoredValue::new(0_u64);
+    let in_flight = StoredValue::new(false);
+    let draw_again = Trigger::new();
     let compute = state.env.with_value(|env| env.compute.clone());
     Effect::new(move |_| {
+        draw_again.track();
         let workflow = state.workflow_id.get();
         let plan = shown.get();
         generation.update_value(|g| *g += 1);
         let Some(plan) = plan else { return drawing.set(None) };
-        let ours = generation.get_value();
         let before = drawing.get_untracked().filter(|d| d.workflow == workflow && continues(&d.geometry, &plan));
         let request = match &before {
             // Only names or other words changed: the drawing stays as it is.
@@ -188,21 +192,32 @@ pub fn PlanGraph() -> impl IntoView {
             Some(d) => LayoutRequest::continuing(&d.geometry, &plan, &DRAWING),
             None => LayoutRequest::fresh(&plan, &DRAWING),
         };
-        let large = plan.tasks.len() > ALL_IN_DOM;
+        if in_flight.get_value() {
+            return; // drawn once the drawing being made is in
+        }
+        in_flight.set_value(true);
+        let (ours, large) = (generation.get_value(), plan.tasks.len() > ALL_IN_DOM);
         // Without the worker the plan is drawn plainly, in columns, and the page says why.
         let show = move |drawn: Result<ComputeAnswer, ComputeError>| {
-            if generation.try_get_value() != Some(ours) {
-                return; // a newer plan is on its way
+            if in_flight.try_set_value(false).is_some() {
+                return; // the graph is gone
             }
-            let geometry = drawn.and_then(|answer| match answer {
-                ComputeAnswer::Layout(geometry) => Ok(geometry),
-                _ => Err(ComputeError::BadAnswer("not a drawing".into())),
-            });
-            let geometry = geometry.unwrap_or_else(|e| {
-                state.error(format!("The plan is drawn in plain columns: {e} (reload the page to retry)."));
-                plain(&plan, &DRAWING)
-            });
-            drawing.set(Some(Drawing { geometry: Arc::new(geometry), plan, workflow, fresh: before.is_none() }));
+            let still_shown = state.workflow_id.try_get_untracked().flatten() == workflow
+                && shown.try_with_untracked(Option::is_some) == Some(true);
+            if still_shown {
+                let geometry = drawn.and_then(|answer| match answer {
+                    ComputeAnswer::Layout(geometry) => Ok(geometry),
+                    _ => Err(ComputeError::BadAnswer("not a drawing".into())),
+                });
+                let geometry = geometry.unwrap_or_else(|e| {
+                    state.error(format!("The plan is drawn in plain columns: {e} (reload the page to retry)."));
+                    plain(&plan, &DRAWING)
+                });
+                drawing.set(Some(Drawing { geometry: Arc::new(geometry), plan, workflow, fresh: before.is_none() }));
+            }
+            if generation.get_value() != ours {
+                draw_again.notify(); // the plan changed meanwhile
+            }
         };
         // The worker answers in a task of its own. A compute that answers at once (the tests' in-place
         // one) shows a small plan before the effect ends, and a large one in a task of its own too,

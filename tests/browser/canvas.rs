@@ -179,3 +179,90 @@ async fn without_the_compute_worker_a_plan_is_drawn_in_plain_columns_and_the_pag
     select_task(&app.root, "T5").await;
     assert_eq!(text_of(&app.root, "inspector-status"), "pending");
 }
+
+/// A compute whose answers wait until released, keeping every request it was given.
+#[derive(Clone, Default)]
+struct HeldCompute(std::rc::Rc<std::cell::RefCell<HeldRequests>>);
+
+type ComputeAnswerResult = Result<planwright::compute_request::ComputeAnswer, planwright::io::compute::ComputeError>;
+
+#[derive(Default)]
+struct HeldRequests {
+    asked: usize,
+    waiting: Vec<(planwright::compute_request::ComputeRequest, futures::channel::oneshot::Sender<ComputeAnswerResult>)>,
+}
+
+impl planwright::io::compute::Compute for HeldCompute {
+    fn run(
+        &self,
+        request: planwright::compute_request::ComputeRequest,
+    ) -> futures::future::LocalBoxFuture<'static, ComputeAnswerResult> {
+        let (reply, answer) = futures::channel::oneshot::channel();
+        let mut held = self.0.borrow_mut();
+        held.asked += 1;
+        held.waiting.push((request, reply));
+        Box::pin(async move { answer.await.unwrap() })
+    }
+}
+
+impl HeldCompute {
+    /// Answers every held request, in order.
+    fn release(&self) {
+        let waiting: Vec<_> = self.0.borrow_mut().waiting.drain(..).collect();
+        for (request, reply) in waiting {
+            let _ = reply.send(Ok(request.answer()));
+        }
+    }
+
+    fn asked(&self) -> usize {
+        self.0.borrow().asked
+    }
+
+    fn waiting(&self) -> usize {
+        self.0.borrow().waiting.len()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn changes_made_while_a_drawing_is_made_are_drawn_together_next() {
+    let compute = HeldCompute::default();
+    let app = mount_env(planwright::app::state::AppEnv {
+        db_name: unique_db("held-compute"),
+        providers: CallLog::default().providers(),
+        settings_key: None,
+        initial_settings: Some(demo_settings(10, 0.0)),
+        initial_run_config: Some(quick_config()),
+        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
+        compute: std::rc::Rc::new(compute.clone()),
+    });
+    wait_until("the app to load", 5_000.0, || {
+        find(&app.root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))
+    })
+    .await;
+    type_into(&app.root, "import-input", EIGHT_TASKS);
+    click(&app.root, "import-button");
+    // A drawing asked for is drawn once answered.
+    wait_until("the preview's drawing asked for", 5_000.0, || compute.waiting() == 1).await;
+    assert!(node_statuses(&app.root).is_empty(), "nothing is drawn before the answer");
+    compute.release();
+    wait_until("the preview drawn", 5_000.0, || node_statuses(&app.root).len() == 8).await;
+    keep_preview(&app.root).await;
+    compute.release();
+    wait_until("the kept plan drawn", 5_000.0, || node_statuses(&app.root).len() == 8 && compute.waiting() == 0).await;
+    let asked = compute.asked();
+    // Three tasks added while the first addition's drawing is being made: one more drawing, not three.
+    click(&app.root, "add-task");
+    wait_until("a drawing asked for", 2_000.0, || compute.waiting() == 1).await;
+    click(&app.root, "add-task");
+    click(&app.root, "add-task");
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!((compute.asked(), compute.waiting()), (asked + 1, 1), "one drawing at a time");
+    compute.release();
+    // The first addition is drawn; the next drawing, of all three, is asked for at once.
+    wait_until("the first addition drawn", 2_000.0, || node_statuses(&app.root).len() == 9).await;
+    wait_until("the next drawing asked for", 2_000.0, || compute.waiting() == 1).await;
+    compute.release();
+    wait_until("all three additions drawn", 2_000.0, || node_statuses(&app.root).len() == 11).await;
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(compute.asked(), asked + 2, "the three changes took two drawings");
+}
