@@ -158,13 +158,8 @@ async fn a_status_change_redraws_no_box() {
 async fn without_the_compute_worker_a_plan_is_drawn_in_plain_columns_and_the_page_says_why() {
     // The page's layouter, whose worker files the test server does not have.
     let app = mount_env(planwright::app::state::AppEnv {
-        db_name: unique_db("no-layout-worker"),
-        providers: CallLog::default().providers(),
-        settings_key: None,
-        initial_settings: Some(demo_settings(10, 0.0)),
-        initial_run_config: Some(quick_config()),
-        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
         compute: std::rc::Rc::new(planwright::io::compute_worker::WorkerCompute),
+        ..demo_env("no-compute-worker")
     });
     import(&app.root, EIGHT_TASKS, 8).await;
     wait_until("the notice", 5_000.0, || text_of(&app.root, "notice").contains("plain columns")).await;
@@ -227,13 +222,8 @@ impl HeldCompute {
 async fn changes_made_while_a_drawing_is_made_are_drawn_together_next() {
     let compute = HeldCompute::default();
     let app = mount_env(planwright::app::state::AppEnv {
-        db_name: unique_db("held-compute"),
-        providers: CallLog::default().providers(),
-        settings_key: None,
-        initial_settings: Some(demo_settings(10, 0.0)),
-        initial_run_config: Some(quick_config()),
-        markdown: std::rc::Rc::new(crate::dom::InProcessMarkdown),
         compute: std::rc::Rc::new(compute.clone()),
+        ..demo_env("held-compute")
     });
     wait_until("the app to load", 5_000.0, || {
         find(&app.root, "[data-testid='plan-button']").is_some_and(|b| !b.has_attribute("disabled"))

@@ -68,6 +68,20 @@ pub fn mount_app_with(db_name: &str, calls: CallLog, settings: ProviderSettings,
     })
 }
 
+/// The environment of a fresh app on a new database named after `db`: the Demo provider (10 ms, no
+/// failures), quick run settings, Markdown and pure work done in place. Tests change what they test.
+pub fn demo_env(db: &str) -> AppEnv {
+    AppEnv {
+        db_name: unique_db(db),
+        providers: CallLog::default().providers(),
+        settings_key: None,
+        initial_settings: Some(demo_settings(10, 0.0)),
+        initial_run_config: Some(quick_config()),
+        markdown: std::rc::Rc::new(InProcessMarkdown),
+        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
+    }
+}
+
 /// Mounts a fresh app with a whole environment.
 pub fn mount_env(env: AppEnv) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();

@@ -79,15 +79,7 @@ async fn show_t1_with(
     db: &str,
     markdown: std::rc::Rc<dyn planwright::io::markdown_renderer::MarkdownRenderer>,
 ) -> Mounted {
-    let app = mount_env(planwright::app::state::AppEnv {
-        db_name: unique_db(db),
-        providers: CallLog::default().providers(),
-        settings_key: None,
-        initial_settings: Some(demo_settings(10, 0.0)),
-        initial_run_config: Some(quick_config()),
-        markdown,
-        compute: std::rc::Rc::new(planwright::io::compute::InPlaceCompute),
-    });
+    let app = mount_env(planwright::app::state::AppEnv { markdown, ..demo_env(db) });
     import(&app.root, MARKDOWN_PLAN, 3).await;
     click(&app.root, "run-button");
     wait_until("every task completed", 15_000.0, || node_statuses(&app.root).iter().all(|(_, s)| s == "completed"))
