@@ -568,7 +568,7 @@ pub fn restore_on_load(state: AppState) {
         if open_shared_plan(state) {
             return;
         }
-        match load_current(&store).await {
+        match load_current(&store, || prepare_compute(&state)).await {
             Ok(Some(stored)) => resume(state, stored),
             Ok(None) => state.phase.set(Phase::Ready),
             Err(e) => {
@@ -583,6 +583,7 @@ pub fn restore_on_load(state: AppState) {
 /// inflates it); true if there was one.
 fn open_shared_plan(state: AppState) -> bool {
     let Some(fragment) = shared_fragment() else { return false };
+    prepare_compute(&state);
     spawn_local(async move {
         match plan_from_fragment(&fragment).await {
             Ok(plan) => preview_plan(state, "a share link", plan),
@@ -608,9 +609,18 @@ pub async fn open_saved(state: AppState, store: &Store, id: &str) {
     }
 }
 
-async fn load_current(store: &Store) -> Result<Option<StoredWorkflow>, crate::store::StoreError> {
+/// The workflow the page showed last, if any, read from `store`; `found` runs as soon as there is
+/// one, before its records are read.
+async fn load_current(store: &Store, found: impl FnOnce()) -> Result<Option<StoredWorkflow>, crate::store::StoreError> {
     let Some(record) = store.current_workflow().await? else { return Ok(None) };
+    found();
     load_workflow(store, &record.id).await
+}
+
+/// Has the compute worker start loading, since a plan is on its way (a goal or a plan typed, a
+/// workflow resumed on a reload, a share link): it loads meanwhile, and the plan need not wait.
+pub fn prepare_compute(state: &AppState) {
+    state.env.with_value(|env| env.compute.prepare());
 }
 
 /// Plans larger than this are drawn once a resumed run has sent its first request again (or after

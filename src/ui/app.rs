@@ -20,7 +20,7 @@ use super::theme_switch::ThemeSwitch;
 use super::time_scrubber::TimeScrubber;
 use super::timeline_chart::TimelineChart;
 use super::validation_list::ValidationList;
-use crate::app::actions::{apply_remote, restore_on_load, settings_changed, stop_driver};
+use crate::app::actions::{apply_remote, prepare_compute, restore_on_load, settings_changed, stop_driver};
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
 use crate::driver::broadcast::listen;
@@ -36,12 +36,11 @@ pub fn App(
     provide_context(state);
     load_settings(&state);
     restore_on_load(state);
-    // The compute worker loads as soon as a plan is on its way (a goal or a plan being typed or
-    // pasted), so the first plan drawn need not wait for it; a visit that plans nothing never loads it.
-    let compute = state.env.with_value(|env| env.compute.clone());
+    // A goal or a plan being typed or pasted: a plan is on its way. A visit that plans nothing never
+    // loads the compute worker.
     Effect::new(move |_| {
         if state.goal.with(|g| !g.is_empty()) || state.import_text.with(|t| !t.is_empty()) {
-            compute.prepare();
+            prepare_compute(&state);
         }
     });
     // New settings (the key entered after a reload, say) reach a running driver at once.
