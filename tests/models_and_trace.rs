@@ -5,7 +5,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -13,8 +12,7 @@ use futures::FutureExt;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::trace::v1::{status::StatusCode, Span};
-use planwright::driver::run_loop::{Driver, DriverHooks, DriverPorts};
-use planwright::engine::{Run, RunConfig, RunStatus, RunTotals, TaskState, TaskStatus};
+use planwright::engine::{Run, RunConfig, RunStatus, RunTotals, TaskStatus};
 use planwright::io::runtime::Runtime;
 use planwright::io::scripted_transport::{BodyStep, ScriptedAnswer, ScriptedTransport};
 use planwright::io::sim_runtime::SimRuntime;
@@ -28,6 +26,10 @@ use planwright::plan::{Plan, Task};
 use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
 use planwright::store::{CheckpointStore, MemoryStore};
 use serde_json::{json, Value};
+
+#[path = "support/driver_page.rs"]
+mod driver_page;
+use driver_page::{start, Page};
 
 const WORKFLOW: &str = "wf-models";
 
@@ -103,7 +105,7 @@ fn endpoint(request: &HttpRequest) -> ScriptedAnswer {
 struct Finished {
     transport: Rc<ScriptedTransport>,
     store: MemoryStore,
-    page: Rc<RefCell<BTreeMap<String, TaskState>>>,
+    page: Page,
 }
 
 fn run_plan() -> Finished {
@@ -127,20 +129,7 @@ fn run_plan() -> Finished {
         forked_from: None,
     };
     let store = MemoryStore::new();
-    let page: Rc<RefCell<BTreeMap<String, TaskState>>> = Rc::default();
-    let seen = page.clone();
-    let hooks = DriverHooks {
-        on_task: Box::new(move |id, state| {
-            seen.borrow_mut().insert(id.clone(), state.clone());
-        }),
-        ..DriverHooks::default()
-    };
-    let ports = DriverPorts {
-        provider,
-        store: Some(Rc::new(store.clone()) as Rc<dyn CheckpointStore>),
-        runtime: runtime.clone(),
-    };
-    let driver = Driver::start(Run::new("Models per type", plan(), config), record, ports, hooks);
+    let (driver, page) = start(Run::new("Models per type", plan(), config), record, provider, &store, &rt);
     rt.run_until_idle(u64::MAX);
     driver.with_run(|run| assert_eq!(run.status(), RunStatus::Finished));
     Finished { transport, store, page }

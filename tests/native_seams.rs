@@ -10,7 +10,7 @@ use std::rc::Rc;
 use futures::FutureExt;
 use planwright::driver::restore::load_workflow;
 use planwright::driver::run_loop::{Driver, DriverHooks, DriverPorts};
-use planwright::engine::{Run, RunConfig, RunStatus, TaskRequest, TaskState, TaskStatus};
+use planwright::engine::{Run, RunConfig, RunStatus, TaskRequest, TaskStatus};
 use planwright::io::cancel::CancelToken;
 use planwright::io::runtime::Runtime;
 use planwright::io::scripted_transport::{BodyStep, ScriptedAnswer, ScriptedTransport};
@@ -24,6 +24,10 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::plan::{Plan, Task};
 use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
 use planwright::store::{CheckpointStore, MemoryStore};
+
+#[path = "support/driver_page.rs"]
+mod driver_page;
+use driver_page::start;
 
 const KEY: &str = "sk-test-native";
 
@@ -99,32 +103,6 @@ fn run_to_end<T: 'static>(rt: &SimRuntime, work: impl std::future::Future<Output
     rt.run_until_idle(u64::MAX);
     let produced = slot.borrow_mut().take();
     produced.expect("the work finished")
-}
-
-/// The page's view of the tasks, kept from the driver's reports only.
-type Page = Rc<RefCell<BTreeMap<String, TaskState>>>;
-
-fn start(
-    run: Run,
-    record: WorkflowRecord,
-    provider: Rc<dyn Provider>,
-    store: &MemoryStore,
-    rt: &SimRuntime,
-) -> (Driver, Page) {
-    let page: Page = Rc::default();
-    let seen = page.clone();
-    let hooks = DriverHooks {
-        on_task: Box::new(move |id, state| {
-            seen.borrow_mut().insert(id.clone(), state.clone());
-        }),
-        ..DriverHooks::default()
-    };
-    let ports = DriverPorts {
-        provider,
-        store: Some(Rc::new(store.clone()) as Rc<dyn CheckpointStore>),
-        runtime: Rc::new(rt.clone()),
-    };
-    (Driver::start(run, record, ports, hooks), page)
 }
 
 fn stored_statuses(store: &MemoryStore) -> BTreeMap<String, TaskStatus> {
