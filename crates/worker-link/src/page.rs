@@ -20,8 +20,7 @@ type Answer = Result<String, String>;
 /// need be; resolves to the worker's answer, or why there is none.
 pub fn ask(url: &'static str, text: String) -> LocalBoxFuture<'static, Answer> {
     let (reply, answer) = oneshot::channel();
-    start_worker(url);
-    let sent = LINKS.with(|links| send(links.borrow_mut().entry(url).or_insert(Link::Idle), text, reply));
+    let sent = LINKS.with(|links| send(link_to(&mut links.borrow_mut(), url), text, reply));
     async move {
         sent?;
         answer.await.unwrap_or_else(|_| Err("no answer".into()))
@@ -32,18 +31,17 @@ pub fn ask(url: &'static str, text: String) -> LocalBoxFuture<'static, Answer> {
 /// Starts the worker whose loader script is `url`, unless it has been started already.
 pub fn start_worker(url: &'static str) {
     LINKS.with(|links| {
-        let mut links = links.borrow_mut();
-        let link = links.entry(url).or_insert(Link::Idle);
-        if matches!(link, Link::Idle) {
-            *link = start(url).unwrap_or_else(Link::Failed);
-        }
+        link_to(&mut links.borrow_mut(), url);
     })
+}
+
+/// The link to the worker `url` in `links`, the worker started first if it has not been.
+fn link_to<'a>(links: &'a mut HashMap<&'static str, Link>, url: &'static str) -> &'a mut Link {
+    links.entry(url).or_insert_with(|| start(url).unwrap_or_else(Link::Failed))
 }
 
 /// A worker's state, as the page sees it.
 enum Link {
-    /// Not started yet.
-    Idle,
     /// Started: requests waiting for the worker to be ready, and those sent but not answered.
     Running {
         worker: web_sys::Worker,
@@ -63,7 +61,6 @@ thread_local! {
 /// Sends `text` over `link` (whose worker has been started); the answer goes to `reply`.
 fn send(link: &mut Link, text: String, reply: oneshot::Sender<Answer>) -> Result<(), String> {
     match link {
-        Link::Idle => Err("not started".into()),
         Link::Failed(why) => Err(why.clone()),
         Link::Running { worker, ready, queued, pending, next_id } => {
             let id = *next_id;
