@@ -23,7 +23,7 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::otlp::{export_from_store, TraceExportError};
 use planwright::plan::task_type::TaskType;
 use planwright::plan::{Plan, Task};
-use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use planwright::store::record::WorkflowRecord;
 use planwright::store::{CheckpointStore, MemoryStore};
 use serde_json::{json, Value};
 
@@ -114,20 +114,7 @@ fn run_plan() -> Finished {
     let transport = Rc::new(ScriptedTransport::new(runtime.clone(), endpoint));
     let provider: Rc<dyn Provider> = Rc::new(HttpProvider::new(settings(), transport.clone(), runtime.clone()));
     let config = RunConfig { replan_after_failures: 0, ..RunConfig::default() };
-    let record = WorkflowRecord {
-        id: WORKFLOW.into(),
-        schema_version: SCHEMA_VERSION,
-        goal: "Models per type".into(),
-        plan: plan(),
-        config: config.clone(),
-        status: RunStatus::Idle,
-        created_ms: 0.0,
-        updated_ms: 0.0,
-        replans: vec![],
-        pending_replan: None,
-        allowed_hosts: Vec::new(),
-        forked_from: None,
-    };
+    let record = WorkflowRecord::new(WORKFLOW, "Models per type", plan(), config.clone(), 0.0);
     let store = MemoryStore::new();
     let (driver, page) = start(Run::new("Models per type", plan(), config), record, provider, &store, &rt);
     rt.run_until_idle(u64::MAX);

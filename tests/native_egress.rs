@@ -23,7 +23,7 @@ use planwright::llm::provider::{AttemptOutcome, Provider};
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::llm::tools::{ToolAccess, ToolCallLog};
 use planwright::plan::{Plan, Task};
-use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use planwright::store::record::WorkflowRecord;
 use planwright::store::{CheckpointStore, MemoryStore};
 
 const LLM: &str = "http://llm.test/v1";
@@ -233,20 +233,7 @@ fn the_driver_keeps_allowed_hosts_with_the_workflow_and_the_tool_calls_with_the_
     task.kind = Some("research".into());
     let plan = Plan { tasks: vec![task], critical_path: vec![] };
     let config = RunConfig::default();
-    let record = WorkflowRecord {
-        id: "wf-egress".into(),
-        schema_version: SCHEMA_VERSION,
-        goal: "g".into(),
-        plan: plan.clone(),
-        config: config.clone(),
-        status: RunStatus::Idle,
-        created_ms: 0.0,
-        updated_ms: 0.0,
-        replans: vec![],
-        pending_replan: None,
-        allowed_hosts: vec![],
-        forked_from: None,
-    };
+    let record = WorkflowRecord::new("wf-egress", "g", plan.clone(), config.clone(), 0.0);
     let store = MemoryStore::new();
     let ports = DriverPorts { provider, store: Some(Rc::new(store.clone()) as Rc<dyn CheckpointStore>), runtime };
     let driver = Driver::start(Run::new("g", plan, config), record, ports, DriverHooks::default());

@@ -22,7 +22,7 @@ use planwright::llm::http_provider::HttpProvider;
 use planwright::llm::provider::{connect, Provider};
 use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::plan::{Plan, Task};
-use planwright::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use planwright::store::record::WorkflowRecord;
 use planwright::store::{CheckpointStore, MemoryStore};
 
 #[path = "support/driver_page.rs"]
@@ -43,20 +43,7 @@ fn plan(n: usize) -> Plan {
 }
 
 fn workflow(plan: &Plan, config: &RunConfig) -> WorkflowRecord {
-    WorkflowRecord {
-        id: "wf-native".into(),
-        schema_version: SCHEMA_VERSION,
-        goal: "Native goal".into(),
-        plan: plan.clone(),
-        config: config.clone(),
-        status: RunStatus::Idle,
-        created_ms: 0.0,
-        updated_ms: 0.0,
-        replans: vec![],
-        pending_replan: None,
-        allowed_hosts: Vec::new(),
-        forked_from: None,
-    }
+    WorkflowRecord::new("wf-native", "Native goal", plan.clone(), config.clone(), 0.0)
 }
 
 fn endpoint(api_key: &str) -> ProviderSettings {

@@ -25,7 +25,7 @@ use crate::plan::parse::parse_plan;
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
-use crate::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use crate::store::record::WorkflowRecord;
 use crate::store::CheckpointStore;
 
 /// The page's clock.
@@ -259,20 +259,7 @@ pub(super) fn new_workflow_id(now: f64) -> String {
 /// A new, never-run workflow record for `plan` with the current run settings.
 pub(super) fn new_workflow(goal: &str, plan: Plan, state: &AppState) -> WorkflowRecord {
     let now = now_ms();
-    WorkflowRecord {
-        id: new_workflow_id(now),
-        schema_version: SCHEMA_VERSION,
-        goal: goal.to_string(),
-        plan,
-        config: state.run_config.get_untracked(),
-        status: RunStatus::Idle,
-        created_ms: now,
-        updated_ms: now,
-        replans: Vec::new(),
-        pending_replan: None,
-        allowed_hosts: Vec::new(),
-        forked_from: None,
-    }
+    WorkflowRecord::new(&new_workflow_id(now), goal, plan, state.run_config.get_untracked(), now)
 }
 
 /// Saves `record` in the background; a failure is shown.

@@ -23,7 +23,7 @@ use crate::llm::provider::Provider;
 use crate::llm::settings::{ProviderKind, ProviderSettings};
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::TaskId;
-use crate::store::record::{WorkflowRecord, SCHEMA_VERSION};
+use crate::store::record::WorkflowRecord;
 use crate::store::{CheckpointStore, MemoryStore};
 
 /// Virtual time after which an unfinished schedule is a violation (6 hours).
@@ -123,20 +123,7 @@ pub fn run_schedule(seed: u64) -> ScheduleReport {
     let memory = MemoryStore::new();
     let max_crashes = rng.next_below(4) as u32;
     let store = SimStore::new(memory.clone(), rng.next_u64(), if max_crashes > 0 { 0.01 } else { 0.0 });
-    let record = WorkflowRecord {
-        id: WORKFLOW_ID.into(),
-        schema_version: SCHEMA_VERSION,
-        goal: "Simulated goal".into(),
-        plan: plan.clone(),
-        config: config.clone(),
-        status: RunStatus::Idle,
-        created_ms: rt.now_ms(),
-        updated_ms: rt.now_ms(),
-        replans: Vec::new(),
-        pending_replan: None,
-        allowed_hosts: Vec::new(),
-        forked_from: None,
-    };
+    let record = WorkflowRecord::new(WORKFLOW_ID, "Simulated goal", plan.clone(), config.clone(), rt.now_ms());
     let _ = memory.put_workflow(&record).now_or_never();
     let action = match rng.next_below(10) {
         0 | 1 => UserAction::PauseThenResume(rng.next_below(3_000), 500 + rng.next_below(3_000)),

@@ -47,6 +47,26 @@ pub struct WorkflowRecord {
     pub forked_from: Option<ForkOrigin>,
 }
 
+impl WorkflowRecord {
+    /// A new, never-run workflow `id` for `goal` with `plan` and `config`, created at `now_ms`.
+    pub fn new(id: &str, goal: &str, plan: Plan, config: RunConfig, now_ms: f64) -> Self {
+        WorkflowRecord {
+            id: id.to_string(),
+            schema_version: SCHEMA_VERSION,
+            goal: goal.to_string(),
+            plan,
+            config,
+            status: RunStatus::Idle,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            replans: Vec::new(),
+            pending_replan: None,
+            allowed_hosts: Vec::new(),
+            forked_from: None,
+        }
+    }
+}
+
 /// Where a forked run came from: its parent run and the task the user forked at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForkOrigin {
