@@ -105,16 +105,21 @@ check_bundle_budget() {
   ensure_brotli
   local wasm worker br
   wasm="$(ls "$ROOT"/dist/planwright-*_bg.wasm)"
-  if [ "$(echo "$wasm" | wc -l)" -ne 1 ] || [ ! -f "$ROOT/dist/markdown_worker_bg.wasm" ] || [ ! -f "$ROOT/dist/compute_worker_bg.wasm" ]; then
-    echo "dist/ must hold one planwright-*_bg.wasm, markdown_worker_bg.wasm and compute_worker_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
+  if [ "$(echo "$wasm" | wc -l)" -ne 1 ]; then
+    echo "dist/ must hold one planwright-*_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
     return 1
   fi
   br=$(brotli -c -q 11 "$wasm" | wc -c)
   log "bundle: $(basename "$wasm") $(wasm_sizes "$wasm") bytes (budget: $BUNDLE_BUDGET_BROTLI brotli)"
-  worker="$ROOT/dist/compute_worker_bg.wasm"
-  log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded once a goal or plan is typed, or a plan drawn)"
-  worker="$ROOT/dist/markdown_worker_bg.wasm"
-  log "worker: $(basename "$worker") $(wasm_sizes "$worker") bytes (loaded on the first result shown)"
+  for worker in "compute_worker:loaded once a goal or plan is typed, or a plan drawn" \
+    "provider_worker:loaded once a goal or plan is typed, or a provider is needed" \
+    "markdown_worker:loaded on the first result shown"; do
+    if [ ! -f "$ROOT/dist/${worker%%:*}_bg.wasm" ]; then
+      echo "dist/ must hold ${worker%%:*}_bg.wasm: $(ls "$ROOT"/dist/*.wasm)" >&2
+      return 1
+    fi
+    log "worker: ${worker%%:*}_bg.wasm $(wasm_sizes "$ROOT/dist/${worker%%:*}_bg.wasm") bytes (${worker#*:})"
+  done
   if [ "$br" -gt "$BUNDLE_CEILING_BROTLI" ]; then
     echo "the .wasm is $br bytes brotli, over its ceiling of $BUNDLE_CEILING_BROTLI (budget $BUNDLE_BUDGET_BROTLI)" >&2
     return 1

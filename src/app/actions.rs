@@ -42,7 +42,7 @@ fn provider(state: &AppState) -> Rc<dyn Provider> {
         hosts: state.allowed_hosts.get_value(),
         page_origin: web_sys::window().and_then(|w| w.location().origin().ok()),
     };
-    state.env.with_value(|env| (env.providers)(settings, egress))
+    state.env.with_value(|env| env.providers.connect(settings, egress))
 }
 
 /// Answers the tool-call question `id` shown in the prompt panel.
@@ -555,7 +555,7 @@ pub fn restore_on_load(state: AppState) {
         if open_shared_plan(state) {
             return;
         }
-        match load_current(&store, || prepare_compute(&state)).await {
+        match load_current(&store, || prepare_workers(&state)).await {
             Ok(Some(stored)) => resume(state, stored),
             Ok(None) => state.phase.set(Phase::Ready),
             Err(e) => {
@@ -570,7 +570,7 @@ pub fn restore_on_load(state: AppState) {
 /// inflates it); true if there was one.
 fn open_shared_plan(state: AppState) -> bool {
     let Some(fragment) = shared_fragment() else { return false };
-    prepare_compute(&state);
+    prepare_workers(&state);
     spawn_local(async move {
         match plan_from_fragment(&fragment).await {
             Ok(plan) => preview_plan(state, "a share link", plan),
@@ -604,10 +604,14 @@ async fn load_current(store: &Store, found: impl FnOnce()) -> Result<Option<Stor
     load_workflow(store, &record.id).await
 }
 
-/// Has the compute worker start loading, since a plan is on its way (a goal or a plan typed, a
-/// workflow resumed on a reload, a share link): it loads meanwhile, and the plan need not wait.
-pub fn prepare_compute(state: &AppState) {
-    state.env.with_value(|env| env.compute.prepare());
+/// Has the compute and provider workers start loading, since a plan is on its way (a goal or a
+/// plan typed, a workflow resumed on a reload, a share link): they load meanwhile, and the plan
+/// need not wait.
+pub fn prepare_workers(state: &AppState) {
+    state.env.with_value(|env| {
+        env.compute.prepare();
+        env.providers.prepare();
+    });
 }
 
 /// Plans larger than this are drawn once a resumed run has sent its first request again (or after

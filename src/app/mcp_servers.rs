@@ -2,16 +2,13 @@
 //! choosing the task types its tools are offered to, removing it. Adding a server by hand counts
 //! as allowing its host for its own tool calls (see [`crate::llm::http_provider`]).
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::settings_storage::save_settings;
 use super::state::AppState;
 use crate::io::cancel::CancelToken;
-use crate::io::fetch_transport::FetchTransport;
-use crate::llm::mcp::{McpClient, McpError, McpServer, McpStatus};
+use crate::llm::mcp::{McpError, McpServer, McpStatus};
 use crate::llm::tools::host_key;
 
 /// Adds the server at `url` with `token` and connects to it; a URL that is not http(s), or is
@@ -49,12 +46,9 @@ pub fn connect_mcp_server(state: AppState, url: String) {
         gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(wait_secs))).await;
         timer.cancel();
     });
+    let listing = state.env.with_value(|env| env.providers.list_mcp_tools(&url, &token, &cancel));
     spawn_local(async move {
-        let client = McpClient::new(Rc::new(FetchTransport), &url, &token);
-        let listed = client.list_tools(&cancel).await;
-        // The tools are kept; the session is not needed any more (tasks start their own).
-        client.close(&cancel).await;
-        match listed {
+        match listing.await {
             Ok(tools) => {
                 let _ = state.settings.try_update(|s| {
                     if let Some(server) = s.mcp_servers.iter_mut().find(|m| m.url == url) {

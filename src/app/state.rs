@@ -12,16 +12,15 @@ use super::time_travel::TimeTravel;
 use crate::driver::run_loop::Driver;
 use crate::driver::tab_lock::TabLock;
 use crate::engine::{Progress, ReplanProposal, ReplanRecord, RunConfig, RunStatus};
-use crate::io::browser_runtime::BrowserRuntime;
 use crate::io::compute::Compute;
 use crate::io::compute_worker::WorkerCompute;
-use crate::io::fetch_transport::FetchTransport;
 use crate::io::markdown_renderer::MarkdownRenderer;
 use crate::io::markdown_worker::WorkerMarkdown;
+use crate::io::provider_worker::worker_providers;
 use crate::llm::credential_scope::HeldCredentials;
-use crate::llm::egress::{Egress, HostAllowlist};
-use crate::llm::provider::{connect, Provider};
+use crate::llm::egress::HostAllowlist;
 use crate::llm::settings::ProviderSettings;
+use crate::llm::source::ProviderSource;
 use crate::llm::template::Template;
 use crate::plan::undo::UndoHistory;
 use crate::plan::validate::Issue;
@@ -73,21 +72,13 @@ pub struct Notice {
     pub text: String,
 }
 
-/// Makes the provider for a set of settings, its tool calls let out as the egress context says.
-pub type ProviderFactory = Rc<dyn Fn(ProviderSettings, Egress) -> Rc<dyn Provider>>;
-
-/// The providers of the page: the Demo in the page, HTTP endpoints through `fetch`.
-pub fn browser_providers() -> ProviderFactory {
-    Rc::new(|settings, egress| connect(settings, Rc::new(FetchTransport), Rc::new(BrowserRuntime), egress))
-}
-
 /// Where the app keeps its data and what it talks to (tests substitute their own).
 #[derive(Clone)]
 pub struct AppEnv {
     /// IndexedDB database name.
     pub db_name: String,
-    /// Makes providers from settings.
-    pub providers: ProviderFactory,
+    /// Makes providers from settings and lists MCP servers' tools (the page: the provider worker).
+    pub providers: Rc<dyn ProviderSource>,
     /// localStorage key for non-secret settings (None: do not persist settings).
     pub settings_key: Option<String>,
     /// Provider settings to start with instead of the defaults.
@@ -104,7 +95,7 @@ impl Default for AppEnv {
     fn default() -> Self {
         AppEnv {
             db_name: "planwright".into(),
-            providers: browser_providers(),
+            providers: worker_providers(),
             settings_key: Some("planwright.settings".into()),
             initial_settings: None,
             initial_run_config: None,

@@ -2,9 +2,10 @@
 //! provider asks, the page (or a test's script) answers. Only the asking task waits.
 
 use futures::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
 
 /// A request the user is asked about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EgressQuestion {
     /// The task whose tool call it is.
     pub task_id: String,
@@ -19,7 +20,7 @@ pub struct EgressQuestion {
 }
 
 /// The user's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EgressDecision {
     /// Send this one request.
     AllowOnce,

@@ -6,6 +6,7 @@
 //! - [`egress_gate::EgressGate`]: asking the user whether a tool call may reach a host;
 //! - [`markdown_renderer::MarkdownRenderer`]: Markdown into a tree (the page's runs in a worker);
 //! - [`compute::Compute`]: pure work (layout, trace export) off the main thread, in a worker;
+//! - [`crate::llm::source::ProviderSource`]: the providers (the page's run in a worker);
 //! - the checkpoint store is [`crate::store::CheckpointStore`].
 
 #[cfg(target_arch = "wasm32")]
@@ -23,6 +24,8 @@ pub mod idle_body;
 pub mod markdown_renderer;
 #[cfg(target_arch = "wasm32")]
 pub mod markdown_worker;
+#[cfg(target_arch = "wasm32")]
+pub mod provider_worker;
 pub mod runtime;
 pub mod scripted_gate;
 pub mod scripted_transport;

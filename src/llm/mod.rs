@@ -1,4 +1,5 @@
-//! LLM access: prompts, templates, the provider trait and its Demo and HTTP implementations.
+//! LLM access: prompts, templates, the provider trait and its Demo and HTTP implementations, and
+//! the provider worker's protocol that keeps them out of the page.
 
 pub mod anthropic;
 pub mod chat;
@@ -15,10 +16,12 @@ pub mod openai_stream;
 pub mod presets;
 pub mod prompt;
 pub mod provider;
+pub mod remote;
 pub mod request_retry;
 pub mod served_proxies;
 pub mod settings;
 pub mod settings_debug;
+pub mod source;
 pub mod sse;
 pub mod template;
 pub mod tools;

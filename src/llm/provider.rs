@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
 
 use super::demo_provider::DemoProvider;
 use super::egress::Egress;
@@ -19,7 +20,7 @@ use crate::io::transport::Transport;
 use crate::plan::{Plan, Task};
 
 /// A plan as the provider delivered it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanAnswer {
     /// The plan (it may still have validation errors after the repair round; the UI lists them).
     pub plan: Plan,
@@ -30,7 +31,7 @@ pub struct PlanAnswer {
 }
 
 /// How one attempt of a task went.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptOutcome {
     /// The task's output, or why the attempt failed.
     pub result: Result<String, TaskError>,

@@ -20,7 +20,7 @@ use super::theme_switch::ThemeSwitch;
 use super::time_scrubber::TimeScrubber;
 use super::timeline_chart::TimelineChart;
 use super::validation_list::ValidationList;
-use crate::app::actions::{apply_remote, prepare_compute, restore_on_load, settings_changed, stop_driver};
+use crate::app::actions::{apply_remote, prepare_workers, restore_on_load, settings_changed, stop_driver};
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
 use crate::driver::broadcast::listen;
@@ -37,10 +37,10 @@ pub fn App(
     load_settings(&state);
     restore_on_load(state);
     // A goal or a plan being typed or pasted: a plan is on its way. A visit that plans nothing never
-    // loads the compute worker.
+    // loads the compute and provider workers.
     Effect::new(move |_| {
         if state.goal.with(|g| !g.is_empty()) || state.import_text.with(|t| !t.is_empty()) {
-            prepare_compute(&state);
+            prepare_workers(&state);
         }
     });
     // New settings (the key entered after a reload, say) reach a running driver at once.

@@ -1,13 +1,20 @@
 //! What the browser tests observe of the app's provider: every task attempt (task id and start
-//! time), through a watcher on the page's real provider.
+//! time), through a watcher on real providers made in the page (the tests cannot load the
+//! Trunk-built provider worker; its protocol is tested natively and by `tests/e2e/provider_worker.cjs`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use planwright::app::state::{browser_providers, ProviderFactory};
+use futures::future::LocalBoxFuture;
 use planwright::engine::TaskRequest;
+use planwright::io::browser_runtime::BrowserRuntime;
 use planwright::io::cancel::CancelToken;
+use planwright::io::fetch_transport::FetchTransport;
+use planwright::llm::egress::Egress;
+use planwright::llm::mcp::{McpError, McpToolInfo};
 use planwright::llm::provider::{AttemptOutcome, Provider};
+use planwright::llm::settings::ProviderSettings;
+use planwright::llm::source::{DirectProviders, ProviderSource};
 use planwright::llm::watched_provider::{AttemptWatcher, WatchedProvider};
 
 /// Task attempts started through the app's providers: task ids and start times, in order.
@@ -26,12 +33,31 @@ impl CallLog {
         self.0.borrow().first().map(|(_, at)| *at)
     }
 
-    /// The page's providers, each logging its task attempts here.
-    pub fn providers(&self) -> ProviderFactory {
-        let (log, real) = (Rc::new(self.clone()), browser_providers());
-        Rc::new(move |settings, egress| {
-            Rc::new(WatchedProvider::new(real(settings, egress), log.clone())) as Rc<dyn Provider>
-        })
+    /// Providers made in the page, each logging its task attempts here.
+    pub fn providers(&self) -> Rc<dyn ProviderSource> {
+        let real = DirectProviders { transport: Rc::new(FetchTransport), runtime: Rc::new(BrowserRuntime) };
+        Rc::new(LoggedProviders { log: Rc::new(self.clone()), real })
+    }
+}
+
+/// Providers made in the page whose attempts go to a call log.
+struct LoggedProviders {
+    log: Rc<CallLog>,
+    real: DirectProviders,
+}
+
+impl ProviderSource for LoggedProviders {
+    fn connect(&self, settings: ProviderSettings, egress: Egress) -> Rc<dyn Provider> {
+        Rc::new(WatchedProvider::new(self.real.connect(settings, egress), self.log.clone()))
+    }
+
+    fn list_mcp_tools(
+        &self,
+        url: &str,
+        token: &str,
+        cancel: &CancelToken,
+    ) -> LocalBoxFuture<'static, Result<Vec<McpToolInfo>, McpError>> {
+        self.real.list_mcp_tools(url, token, cancel)
     }
 }
 

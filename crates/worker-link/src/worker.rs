@@ -1,4 +1,5 @@
-//! The worker's end: answer every request with a function.
+//! The worker's end: answer every request with a function, or hear the page's messages and post
+//! its own.
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -18,4 +19,24 @@ pub fn serve(answer: fn(&str) -> String) {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     let _ = scope.post_message(&READY.into());
+}
+
+/// Hands the text of each message `[text]` the page posts to `on_message`, for as long as the
+/// worker lives, and tells the page it is ready.
+pub fn listen(mut on_message: impl FnMut(String) + 'static) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        if let Some(text) = Array::from(&event.data()).get(0).as_string() {
+            on_message(text)
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = scope.post_message(&READY.into());
+}
+
+/// Posts `text` to the page as `[text]`, for the page's listener of this worker.
+pub fn tell(text: &str) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&Array::of1(&text.into()));
 }

@@ -1,10 +1,11 @@
 //! What can go wrong talking to an MCP server, each with the message the settings panel (or the
 //! model, for a tool call) reads.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why an MCP request got no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum McpError {
     /// No HTTP answer: the server is down, or the browser blocked the request (CORS).
     #[error(
@@ -54,4 +55,7 @@ pub enum McpError {
     /// The connection broke while the answer was arriving.
     #[error("the MCP server's answer broke off: {0}")]
     Broken(String),
+    /// The provider worker, which talks to MCP servers for the page, is not available.
+    #[error("{0}")]
+    NoWorker(String),
 }

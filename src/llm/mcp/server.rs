@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::llm::tools::{host_key, ToolDef, ToolKind};
 
 /// A tool an MCP server lists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct McpToolInfo {
     /// The tool's name on the server.
     pub name: String,
