@@ -81,11 +81,11 @@ impl RemoteProviders {
     pub fn receive(&self, message: FromWorker) {
         let link = &self.link;
         match message {
-            FromWorker::Task { call, task } => link.forward(call, CallEvent::Task(task), false),
-            FromWorker::Delta { call, text } => link.forward(call, CallEvent::Delta(text), false),
-            FromWorker::Done { call, answer } => link.forward(call, CallEvent::Done(answer), true),
-            FromWorker::Ask { provider, question, ask } => link.ask_user(provider, question, ask),
-            FromWorker::Withdraw { question } => {
+            FromWorker::Task(call, task) => link.forward(call, CallEvent::Task(task), false),
+            FromWorker::Delta(call, text) => link.forward(call, CallEvent::Delta(text), false),
+            FromWorker::Done(call, answer) => link.forward(call, CallEvent::Done(answer), true),
+            FromWorker::Ask(provider, question, ask) => link.ask_user(provider, question, ask),
+            FromWorker::Withdraw(question) => {
                 let withdrawn = link.state.borrow_mut().questions.remove(&question);
                 drop(withdrawn);
             }
@@ -136,9 +136,9 @@ impl ProviderSource for RemoteProviders {
         async move {
             let message = |call| ToWorker::ListMcpTools { call, url, token };
             match link.call(message, Some(&cancel), &mut |_| {}).await {
-                Ok(CallAnswer::McpTools(tools)) => tools,
-                Ok(_) => Err(McpError::NoWorker(UNEXPECTED.into())),
-                Err(why) => Err(McpError::NoWorker(why)),
+                CallAnswer::McpTools(tools) => Ok(tools),
+                CallAnswer::McpFailed(error) => Err(error),
+                other => Err(McpError::NoWorker(other.into_error().message)),
             }
         }
         .boxed_local()
@@ -148,9 +148,6 @@ impl ProviderSource for RemoteProviders {
         (self.link.start)()
     }
 }
-
-/// What a call that got another call's answer says (a worker of another version of the page).
-const UNEXPECTED: &str = "the provider worker answered with something else: reload the page";
 
 impl LinkState {
     fn next_id(&mut self) -> u32 {
@@ -199,19 +196,19 @@ impl PageLink {
     }
 
     /// Sends the call `message` makes of its number, hands what it streams to `on_stream` and
-    /// returns its answer (or why there is none). `cancel` has the worker cancel it; dropping the
-    /// future does too.
+    /// returns its answer (failed if the worker is not available). `cancel` has the worker cancel
+    /// it; dropping the future does too.
     async fn call(
         self: &Rc<Self>,
         message: impl FnOnce(u32) -> ToWorker,
         cancel: Option<&CancelToken>,
         on_stream: &mut dyn FnMut(Streamed<'_>),
-    ) -> Result<CallAnswer, String> {
+    ) -> CallAnswer {
         let (sender, mut events) = mpsc::unbounded();
         let call = {
             let mut state = self.state.borrow_mut();
             if let Some(why) = &state.failed {
-                return Err(why.clone());
+                return CallAnswer::Failed(TaskError::permanent(why.clone()));
             }
             let call = state.next_id();
             state.calls.insert(call, sender);
@@ -233,15 +230,15 @@ impl PageLink {
                 CallEvent::Delta(text) => on_stream(Streamed::Delta(&text)),
                 CallEvent::Done(answer) => {
                     waiting.done = true;
-                    return Ok(answer);
+                    return answer;
                 }
                 CallEvent::Failed(why) => {
                     waiting.done = true;
-                    return Err(why);
+                    return CallAnswer::Failed(TaskError::permanent(why));
                 }
             }
         }
-        Err(UNEXPECTED.into())
+        CallAnswer::Failed(TaskError::permanent("the provider worker stopped answering: reload the page"))
     }
 
     /// Has the worker cancel call `call`, if it still waits.
@@ -279,24 +276,24 @@ struct RemoteProvider {
 }
 
 impl RemoteProvider {
-    /// Makes the call `ask` and returns its answer, or the error that ended it.
+    /// Makes the call `ask` and returns how it ended.
     async fn ask(
         &self,
         ask: ProviderAsk,
         cancel: Option<&CancelToken>,
         on_stream: &mut dyn FnMut(Streamed<'_>),
-    ) -> Result<CallAnswer, TaskError> {
+    ) -> CallAnswer {
         let hosts = self.link.state.borrow().egress.get(&self.id).map(|e| e.hosts.borrow().clone()).unwrap_or_default();
         let provider = self.id;
         let message = move |call| ToWorker::Call { call, provider, hosts, ask };
-        self.link.call(message, cancel, on_stream).await.map_err(TaskError::permanent)
+        self.link.call(message, cancel, on_stream).await
     }
 
     /// An expansion's or a re-plan's answer.
     async fn subplan(&self, ask: ProviderAsk) -> Result<Plan, TaskError> {
-        match self.ask(ask, None, &mut |_| {}).await? {
-            CallAnswer::Subplan(plan) => plan,
-            _ => Err(TaskError::permanent(UNEXPECTED)),
+        match self.ask(ask, None, &mut |_| {}).await {
+            CallAnswer::Subplan(plan) => Ok(plan),
+            other => Err(other.into_error()),
         }
     }
 }
@@ -323,9 +320,9 @@ impl Provider for RemoteProvider {
                     on_task(task)
                 }
             };
-            match self.ask(ask, None, &mut on_stream).await? {
-                CallAnswer::Plan(answer) => answer,
-                _ => Err(TaskError::permanent(UNEXPECTED)),
+            match self.ask(ask, None, &mut on_stream).await {
+                CallAnswer::Plan(answer) => Ok(answer),
+                other => Err(other.into_error()),
             }
         }
         .boxed_local()
@@ -351,12 +348,13 @@ impl Provider for RemoteProvider {
                     on_delta(text)
                 }
             };
-            let failed =
-                |error| AttemptOutcome { result: Err(error), usage: Default::default(), tool_calls: Vec::new() };
             match self.ask(ProviderAsk::Execute(request.clone()), Some(cancel), &mut on_stream).await {
-                Ok(CallAnswer::Attempt(outcome)) => outcome,
-                Ok(_) => failed(TaskError::permanent(UNEXPECTED)),
-                Err(error) => failed(error),
+                CallAnswer::Attempt(outcome) => outcome,
+                other => AttemptOutcome {
+                    result: Err(other.into_error()),
+                    usage: Default::default(),
+                    tool_calls: Vec::new(),
+                },
             }
         }
         .boxed_local()
@@ -364,9 +362,9 @@ impl Provider for RemoteProvider {
 
     fn test_connection(&self) -> LocalBoxFuture<'_, Result<String, TaskError>> {
         async move {
-            match self.ask(ProviderAsk::TestConnection, None, &mut |_| {}).await? {
-                CallAnswer::Connection(answer) => answer,
-                _ => Err(TaskError::permanent(UNEXPECTED)),
+            match self.ask(ProviderAsk::TestConnection, None, &mut |_| {}).await {
+                CallAnswer::Connection(answer) => Ok(answer),
+                other => Err(other.into_error()),
             }
         }
         .boxed_local()

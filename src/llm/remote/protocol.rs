@@ -76,22 +76,6 @@ pub enum ProviderAsk {
     TestConnection,
 }
 
-impl ProviderAsk {
-    /// The answer of this call when it could not be made: `error`, in the call's own shape.
-    pub fn failed(&self, error: TaskError) -> CallAnswer {
-        match self {
-            ProviderAsk::Plan { .. } => CallAnswer::Plan(Err(error)),
-            ProviderAsk::Expand { .. } | ProviderAsk::Replan(_) => CallAnswer::Subplan(Err(error)),
-            ProviderAsk::Execute(_) => CallAnswer::Attempt(AttemptOutcome {
-                result: Err(error),
-                usage: Default::default(),
-                tool_calls: Vec::new(),
-            }),
-            ProviderAsk::TestConnection => CallAnswer::Connection(Err(error)),
-        }
-    }
-}
-
 /// A message from the page to the worker.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -145,57 +129,53 @@ pub enum ToWorker {
     },
 }
 
-/// A message from the worker to the page.
+/// A message from the worker to the page. Its variants are tuples (the page's reader of them is
+/// smaller); the first number is the call's, the provider's or the question's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
-    /// A task of the plan call `call` is making has streamed in.
-    Task {
-        /// The call's number.
-        call: u32,
-        /// The task.
-        task: Task,
-    },
-    /// Tokens of the answer call `call` is reading.
-    Delta {
-        /// The call's number.
-        call: u32,
-        /// The tokens.
-        text: String,
-    },
-    /// Provider `provider` asks the user about a tool call's request.
-    Ask {
-        /// The provider's number.
-        provider: u32,
-        /// The question's number (the answer is [`ToWorker::Decide`]).
-        question: u32,
-        /// What is asked.
-        ask: EgressQuestion,
-    },
-    /// Question `question` is no longer asked (its task gave up).
-    Withdraw {
-        /// The question's number.
-        question: u32,
-    },
-    /// Call `call` is over.
-    Done {
-        /// The call's number.
-        call: u32,
-        /// Its answer.
-        answer: CallAnswer,
-    },
+    /// A task of the plan that call `.0` is making has streamed in.
+    Task(u32, Task),
+    /// Tokens of the answer call `.0` is reading.
+    Delta(u32, String),
+    /// Provider `.0` asks the user about a tool call's request; `.1` numbers the question (the
+    /// answer is [`ToWorker::Decide`]).
+    Ask(u32, u32, EgressQuestion),
+    /// Question `.0` is no longer asked (its task gave up).
+    Withdraw(u32),
+    /// Call `.0` is over.
+    Done(u32, CallAnswer),
 }
 
-/// How a call ended.
+/// How a call ended: its answer, in the call's own shape, or the error that ended it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum CallAnswer {
     /// A plan call's answer.
-    Plan(Result<PlanAnswer, TaskError>),
+    Plan(PlanAnswer),
     /// An expansion's or a re-plan's answer.
-    Subplan(Result<Plan, TaskError>),
-    /// An attempt's outcome.
+    Subplan(Plan),
+    /// An attempt's outcome (a failed attempt is an outcome too).
     Attempt(AttemptOutcome),
     /// A connection check's answer.
-    Connection(Result<String, TaskError>),
+    Connection(String),
     /// An MCP server's tools.
-    McpTools(Result<Vec<McpToolInfo>, McpError>),
+    McpTools(Vec<McpToolInfo>),
+    /// The call failed.
+    Failed(TaskError),
+    /// Listing an MCP server's tools failed.
+    McpFailed(McpError),
+}
+
+impl CallAnswer {
+    /// `result` as a call's answer: its value in `shape`, or its error.
+    pub fn of<T>(result: Result<T, TaskError>, shape: fn(T) -> CallAnswer) -> CallAnswer {
+        result.map_or_else(CallAnswer::Failed, shape)
+    }
+
+    /// The error of a call that did not end with the answer expected of it.
+    pub fn into_error(self) -> TaskError {
+        match self {
+            CallAnswer::Failed(error) => error,
+            _ => TaskError::permanent("the provider worker answered with something else: reload the page"),
+        }
+    }
 }

@@ -71,7 +71,7 @@ impl ProviderHost {
                 let Some((made, allowed)) = open else {
                     let error =
                         TaskError::permanent("the provider worker does not know this provider: reload the page");
-                    return (inner.out)(FromWorker::Done { call, answer: ask.failed(error) });
+                    return (inner.out)(FromWorker::Done(call, CallAnswer::Failed(error)));
                 };
                 for host in hosts {
                     if !allowed.borrow().contains(&host) {
@@ -86,7 +86,7 @@ impl ProviderHost {
             ToWorker::ListMcpTools { call, url, token } => {
                 inner.spawn_call(call, |cancel, inner| {
                     let listed = inner.source.list_mcp_tools(&url, &token, &cancel);
-                    async move { CallAnswer::McpTools(listed.await) }.boxed_local()
+                    async move { listed.await.map_or_else(CallAnswer::McpFailed, CallAnswer::McpTools) }.boxed_local()
                 });
             }
             ToWorker::Cancel { call } => {
@@ -120,7 +120,7 @@ impl HostInner {
         self.runtime.spawn(Box::pin(async move {
             let answer = answer.await;
             inner.state.borrow_mut().calls.remove(&call);
-            (inner.out)(FromWorker::Done { call, answer });
+            (inner.out)(FromWorker::Done(call, answer));
         }));
     }
 }
@@ -135,16 +135,16 @@ async fn run_ask(
 ) -> CallAnswer {
     match ask {
         ProviderAsk::Plan { goal, template } => {
-            let mut on_task = |task| out(FromWorker::Task { call, task });
-            CallAnswer::Plan(provider.plan(&goal, template, &mut on_task).await)
+            let mut on_task = |task| out(FromWorker::Task(call, task));
+            CallAnswer::of(provider.plan(&goal, template, &mut on_task).await, CallAnswer::Plan)
         }
-        ProviderAsk::Expand { goal, task } => CallAnswer::Subplan(provider.expand(&goal, &task).await),
-        ProviderAsk::Replan(request) => CallAnswer::Subplan(provider.replan(&request).await),
+        ProviderAsk::Expand { goal, task } => CallAnswer::of(provider.expand(&goal, &task).await, CallAnswer::Subplan),
+        ProviderAsk::Replan(request) => CallAnswer::of(provider.replan(&request).await, CallAnswer::Subplan),
         ProviderAsk::Execute(request) => {
-            let mut on_delta = |text: &str| out(FromWorker::Delta { call, text: text.to_string() });
+            let mut on_delta = |text: &str| out(FromWorker::Delta(call, text.to_string()));
             CallAnswer::Attempt(provider.execute(&request, cancel, &mut on_delta).await)
         }
-        ProviderAsk::TestConnection => CallAnswer::Connection(provider.test_connection().await),
+        ProviderAsk::TestConnection => CallAnswer::of(provider.test_connection().await, CallAnswer::Connection),
     }
 }
 
@@ -166,7 +166,7 @@ impl EgressGate for RelayGate {
             state.questions.insert(question, answer);
             question
         };
-        (host.out)(FromWorker::Ask { provider: self.provider, question, ask });
+        (host.out)(FromWorker::Ask(self.provider, question, ask));
         let withdraw = Withdraw { host: self.host.clone(), question };
         async move {
             let _withdraw = withdraw;
@@ -187,7 +187,7 @@ impl Drop for Withdraw {
         let Some(host) = self.host.upgrade() else { return };
         let waiting = host.state.borrow_mut().questions.remove(&self.question);
         if waiting.is_some() {
-            (host.out)(FromWorker::Withdraw { question: self.question });
+            (host.out)(FromWorker::Withdraw(self.question));
         }
     }
 }
