@@ -379,7 +379,7 @@ fn a_crashed_worker_fails_the_calls_waiting_and_every_later_one_with_a_message_t
     assert_eq!(later.message, error.message);
     let cancel = CancelToken::new();
     let listed = block_on(&rt, wire.page.list_mcp_tools(MCP, "", &cancel));
-    assert!(matches!(listed, Err(McpError::NoWorker(ref why)) if why.contains("reload the page")), "{listed:?}");
+    assert!(matches!(listed, Err(McpError::Relayed(ref why)) if why.contains("reload the page")), "{listed:?}");
 }
 
 #[test]
@@ -412,4 +412,35 @@ fn an_mcp_servers_tools_are_listed_through_the_worker_and_its_session_ended() {
     let sent = transport.sent();
     assert!(sent.iter().all(|(_, r)| r.header_value("authorization") == Some("Bearer tok")));
     assert_eq!(sent.last().map(|(_, r)| r.method), Some("DELETE"), "the session ended once listed");
+}
+
+#[test]
+fn an_mcp_servers_refusal_reaches_the_page_as_its_message_and_a_listing_given_up_as_aborted() {
+    let rt = SimRuntime::new(13);
+    let transport = ScriptedTransport::new(Rc::new(rt.clone()), |r: &HttpRequest| {
+        if r.header_value("authorization") == Some("Bearer wrong") {
+            ScriptedAnswer::text(401, &[], "")
+        } else {
+            // A server that takes an hour to answer.
+            ScriptedAnswer::Response { after_ms: 3_600_000, status: 200, headers: vec![], body: vec![] }
+        }
+    });
+    let wire = wire(&rt, &transport);
+    let cancel = CancelToken::new();
+    let refused = block_on(&rt, wire.page.list_mcp_tools(MCP, "wrong", &cancel)).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        McpError::Unauthorized { status: 401 }.to_string(),
+        "the worker's message, word for word"
+    );
+
+    let cancel = CancelToken::new();
+    let timer = cancel.clone();
+    let sleep = rt.sleep(5_000);
+    rt.spawn(Box::pin(async move {
+        sleep.await;
+        timer.cancel();
+    }));
+    let given_up = block_on(&rt, wire.page.list_mcp_tools(MCP, "", &cancel)).unwrap_err();
+    assert_eq!(given_up, McpError::Aborted, "the page's own timeout reads as such (the settings explain it)");
 }

@@ -1,11 +1,10 @@
 //! What can go wrong talking to an MCP server, each with the message the settings panel (or the
 //! model, for a tool call) reads.
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why an MCP request got no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum McpError {
     /// No HTTP answer: the server is down, or the browser blocked the request (CORS).
     #[error(
@@ -55,7 +54,8 @@ pub enum McpError {
     /// The connection broke while the answer was arriving.
     #[error("the MCP server's answer broke off: {0}")]
     Broken(String),
-    /// The provider worker, which talks to MCP servers for the page, is not available.
+    /// An error met in the provider worker (which talks to MCP servers for the page), as its
+    /// message; or why that worker is not available.
     #[error("{0}")]
-    NoWorker(String),
+    Relayed(String),
 }

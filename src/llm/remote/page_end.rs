@@ -137,8 +137,9 @@ impl ProviderSource for RemoteProviders {
             let message = |call| ToWorker::ListMcpTools { call, url, token };
             match link.call(message, Some(&cancel), &mut |_| {}).await {
                 CallAnswer::McpTools(tools) => Ok(tools),
-                CallAnswer::McpFailed(error) => Err(error),
-                other => Err(McpError::NoWorker(other.into_error().message)),
+                CallAnswer::McpFailed(_) if cancel.is_cancelled() => Err(McpError::Aborted),
+                CallAnswer::McpFailed(why) => Err(McpError::Relayed(why)),
+                other => Err(McpError::Relayed(other.into_error().message)),
             }
         }
         .boxed_local()

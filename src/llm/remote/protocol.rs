@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{ReplanRequest, TaskError, TaskRequest};
 use crate::io::egress_gate::{EgressDecision, EgressQuestion};
-use crate::llm::mcp::{McpError, McpToolInfo};
+use crate::llm::mcp::McpToolInfo;
 use crate::llm::provider::{AttemptOutcome, PlanAnswer};
 use crate::llm::settings::ProviderSettings;
 use crate::llm::template::Template;
@@ -161,8 +161,9 @@ pub enum CallAnswer {
     McpTools(Vec<McpToolInfo>),
     /// The call failed.
     Failed(TaskError),
-    /// Listing an MCP server's tools failed.
-    McpFailed(McpError),
+    /// Listing an MCP server's tools failed: why (the page reads only the message, and knows
+    /// whether it cancelled the listing itself).
+    McpFailed(String),
 }
 
 impl CallAnswer {

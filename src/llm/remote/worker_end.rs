@@ -86,7 +86,7 @@ impl ProviderHost {
             ToWorker::ListMcpTools { call, url, token } => {
                 inner.spawn_call(call, |cancel, inner| {
                     let listed = inner.source.list_mcp_tools(&url, &token, &cancel);
-                    async move { listed.await.map_or_else(CallAnswer::McpFailed, CallAnswer::McpTools) }.boxed_local()
+                    async move { listed.await.map_or_else(|e| CallAnswer::McpFailed(e.to_string()), CallAnswer::McpTools) }.boxed_local()
                 });
             }
             ToWorker::Cancel { call } => {
