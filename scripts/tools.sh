@@ -84,7 +84,7 @@ BUNDLE_BUDGET_BROTLI=350000
 # This stage's features put the .wasm over that budget (README, "Bundle size"): until they are cut back
 # under it, the check reports the overshoot and fails only above this ceiling, so that the bundle
 # cannot grow further unnoticed. Lower it as bytes come off; remove it once under the budget.
-BUNDLE_CEILING_BROTLI=405000
+BUNDLE_CEILING_BROTLI=362000
 
 # Builds the release bundle into dist/ with the stable compiler's stable flags only (release
 # profile in Cargo.toml, Leptos' erase_components cfg in .cargo/config.toml, wasm-opt -Oz).

@@ -30,8 +30,8 @@ function seededPlan(n, seed = 7) {
 const log = (...a) => console.error(...a);
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] : 0; };
 
-// Runs in the page before the app: long tasks, the start of every timer callback (the macrotask that
-// may change a status), and the post-render point of frames.
+// Runs in the page before the app: long tasks, the start of every timer callback and worker message
+// (the macrotasks that may change a status), and the post-render point of frames.
 function instrument() {
   window.__bench = { longtasks: [], taskStart: 0 };
   try {
@@ -47,6 +47,13 @@ function instrument() {
   };
   wrap('setTimeout');
   wrap('setInterval');
+  // A worker's message (a task's answer from the provider worker, a drawing from the compute worker)
+  // is such a macrotask too.
+  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  Object.defineProperty(Worker.prototype, 'onmessage', {
+    get() { return onmessage.get.call(this); },
+    set(f) { onmessage.set.call(this, typeof f !== 'function' ? f : function (...args) { window.__bench.taskStart = performance.now(); return f.apply(this, args); }); },
+  });
   /** Resolves to the time the frame after now is rendered (a task queued from its rAF runs after paint). */
   window.__bench.painted = () => new Promise((r) => requestAnimationFrame((raf) => setTimeout(() => r({ raf, done: performance.now() }), 0)));
 }
