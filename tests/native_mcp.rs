@@ -6,7 +6,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::Rc;
 
 use planwright::engine::TaskRequest;
@@ -22,18 +21,12 @@ use planwright::llm::settings::{ProviderKind, ProviderSettings};
 use planwright::llm::tools::ToolAccess;
 use serde_json::{json, Value};
 
+#[path = "support/block_on.rs"]
+mod block_on;
+use block_on::block_on;
+
 const MCP: &str = "http://127.0.0.1:8788/mcp";
 const LLM: &str = "http://llm.test/v1";
-
-/// Runs `future` to its end on `rt`.
-fn block_on<T: 'static>(rt: &SimRuntime, future: impl Future<Output = T> + 'static) -> T {
-    let slot = Rc::new(RefCell::new(None));
-    let out = slot.clone();
-    rt.spawn(Box::pin(async move { *out.borrow_mut() = Some(future.await) }));
-    rt.run_until_idle(u64::MAX);
-    let value = slot.borrow_mut().take().expect("the future ended");
-    value
-}
 
 fn json_answer(headers: &[(&str, &str)], value: &Value) -> ScriptedAnswer {
     let mut all = vec![("content-type", "application/json")];

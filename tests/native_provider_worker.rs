@@ -9,7 +9,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures::channel::mpsc;
@@ -35,18 +34,12 @@ use planwright::llm::tools::ToolAccess;
 use planwright::plan::Task;
 use serde_json::{json, Value};
 
+#[path = "support/block_on.rs"]
+mod block_on;
+use block_on::block_on;
+
 const LLM: &str = "http://llm.test/v1";
 const MCP: &str = "http://mcp.test/mcp";
-
-/// Runs `future` to its end on `rt`.
-fn block_on<T: 'static>(rt: &SimRuntime, future: impl Future<Output = T> + 'static) -> T {
-    let slot = Rc::new(RefCell::new(None));
-    let out = slot.clone();
-    rt.spawn(Box::pin(async move { *out.borrow_mut() = Some(future.await) }));
-    rt.run_until_idle(u64::MAX);
-    let value = slot.borrow_mut().take().expect("the future ended");
-    value
-}
 
 /// Providers made in place that remember each one they made (to see when the worker drops it).
 struct Recording {
@@ -109,6 +102,17 @@ fn wire(rt: &SimRuntime, transport: &ScriptedTransport) -> Wire {
         }
     }));
     Wire { page, source, sent }
+}
+
+/// A token that fires `ms` from now on `rt`.
+fn cancel_after(rt: &SimRuntime, ms: u64) -> CancelToken {
+    let cancel = CancelToken::new();
+    let (timer, sleep) = (cancel.clone(), rt.sleep(ms));
+    rt.spawn(Box::pin(async move {
+        sleep.await;
+        timer.cancel();
+    }));
+    cancel
 }
 
 fn endpoint() -> ProviderSettings {
@@ -315,13 +319,7 @@ fn a_cancelled_attempt_withdraws_its_question_from_the_page_and_ends_in_the_work
     let wire = wire(&rt, &transport);
     let gate = Rc::new(SilentGate::default());
     let provider = wire.page.connect(endpoint(), Egress { gate: Some(gate.clone()), ..Egress::default() });
-    let cancel = CancelToken::new();
-    let timer = cancel.clone();
-    let sleep = rt.sleep(1_000);
-    rt.spawn(Box::pin(async move {
-        sleep.await;
-        timer.cancel();
-    }));
+    let cancel = cancel_after(&rt, 1_000);
     let outcome = block_on(&rt, async move { provider.execute(&request("T1"), &cancel, &mut |_| {}).await });
     assert_eq!(gate.asked.get(), 1, "the question reached the page");
     assert_eq!(gate.withdrawn.get(), 1, "and left it when the attempt was cancelled");
@@ -336,13 +334,7 @@ fn cancelling_a_stalled_stream_ends_the_attempt_and_dropping_the_provider_drops_
     let transport = ScriptedTransport::new(Rc::new(rt.clone()), |_| streamed(&["a", "b"], 3_600_000));
     let wire = wire(&rt, &transport);
     let provider = wire.page.connect(endpoint(), Egress::default());
-    let cancel = CancelToken::new();
-    let timer = cancel.clone();
-    let sleep = rt.sleep(2_000);
-    rt.spawn(Box::pin(async move {
-        sleep.await;
-        timer.cancel();
-    }));
+    let cancel = cancel_after(&rt, 2_000);
     let (attempt, clock) = (provider.clone(), rt.clone());
     let started = rt.now_ms();
     let (outcome, ended) = block_on(&rt, async move {
@@ -434,13 +426,7 @@ fn an_mcp_servers_refusal_reaches_the_page_as_its_message_and_a_listing_given_up
         "the worker's message, word for word"
     );
 
-    let cancel = CancelToken::new();
-    let timer = cancel.clone();
-    let sleep = rt.sleep(5_000);
-    rt.spawn(Box::pin(async move {
-        sleep.await;
-        timer.cancel();
-    }));
+    let cancel = cancel_after(&rt, 5_000);
     let given_up = block_on(&rt, wire.page.list_mcp_tools(MCP, "", &cancel)).unwrap_err();
     assert_eq!(given_up, McpError::Aborted, "the page's own timeout reads as such (the settings explain it)");
 }
