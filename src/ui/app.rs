@@ -24,6 +24,7 @@ use crate::app::actions::{apply_remote, prepare_workers, restore_on_load, settin
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
 use crate::driver::broadcast::listen;
+use super::reactive::effect;
 
 /// The whole Planwright page.
 #[component]
@@ -38,13 +39,13 @@ pub fn App(
     restore_on_load(state);
     // A goal or a plan being typed or pasted: a plan is on its way. A visit that plans nothing never
     // loads the compute and provider workers.
-    Effect::new(move |_| {
+    effect(move |_| {
         if state.goal.with(|g| !g.is_empty()) || state.import_text.with(|t| !t.is_empty()) {
             prepare_workers(&state);
         }
     });
     // New settings (the key entered after a reload, say) reach a running driver at once.
-    Effect::new(move |_| {
+    effect(move |_| {
         state.settings.track();
         settings_changed(state);
     });

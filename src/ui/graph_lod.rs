@@ -12,6 +12,7 @@ use super::graph_status::with_shown_states;
 use crate::app::state::AppState;
 use crate::engine::TaskStatus;
 use crate::layout::{box_area, edge_area, Area, Geometry};
+use super::reactive::effect;
 
 /// The far-out view of `geometry` drawn at `zoom` through `viewport` (CSS pixels); `on_pick` gets the
 /// graph point (layout units) that was clicked.
@@ -37,7 +38,7 @@ pub fn GraphLod(
         }
     };
     // Any change of the view, the zoom or a state asks for one redraw in the next frame.
-    Effect::new(move |_| {
+    effect(move |_| {
         viewport.track();
         zoom.track();
         with_shown_states(&state, |_| ());

@@ -13,6 +13,7 @@ use super::graph_status::with_shown_states;
 use crate::app::state::AppState;
 use crate::engine::TaskStatus;
 use crate::layout::Geometry;
+use super::reactive::effect;
 
 /// Most width and height of the minimap in CSS pixels.
 const MAX_WIDTH: f64 = 200.0;
@@ -121,7 +122,7 @@ pub fn GraphMinimap(
         );
     };
     // Each change asks for one redraw of its layer in the next frame.
-    Effect::new(move |_| {
+    effect(move |_| {
         boxes_canvas.track();
         with_shown_states(&state, |_| ());
         if !boxes_scheduled.get_value() {
@@ -129,7 +130,7 @@ pub fn GraphMinimap(
             request_animation_frame(paint_boxes.clone());
         }
     });
-    Effect::new(move |_| {
+    effect(move |_| {
         viewport.track();
         zoom.track();
         frame_canvas.track();

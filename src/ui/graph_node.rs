@@ -13,6 +13,7 @@ use crate::engine::caption::caption;
 use crate::engine::{is_ready_in_plan, TaskStatus};
 use crate::layout::{Direction, NodeBox};
 use crate::plan::{Task, TaskId};
+use super::reactive::memo;
 
 /// Characters of a name on one line of a box (two lines; longer names end with an ellipsis and show in
 /// full in the tooltip and the inspector).
@@ -108,7 +109,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
     let id = task.id.clone();
     let snapshot = shown_state(&state, &id);
     // Readiness is the engine's answer, from the states of this task, its dependencies and its parent.
-    let ready = Memo::new({
+    let ready = memo({
         let (task, snapshot) = (task.clone(), snapshot.clone());
         move |_| {
             let status = |other: &TaskId| shown_state(&state, other).with(|o| o.status);
@@ -116,7 +117,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
             snapshot.with(|s| is_ready_in_plan(s, task.depends_on.iter().map(status), parent))
         }
     });
-    let status_of = Memo::new({
+    let status_of = memo({
         let snapshot = snapshot.clone();
         move |_| snapshot.with(|s| s.status)
     });
@@ -171,7 +172,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
     };
     let fold_id = id.clone();
     let (selected_id, is_first) = (Some(id.clone()), node.index == 0);
-    let selected = Memo::new(move |_| selection.selected(&selected_id));
+    let selected = memo(move |_| selection.selected(&selected_id));
     let is_selected = move || selected.get();
     let fold = (subtasks > 0).then(|| {
         let label = if collapsed {

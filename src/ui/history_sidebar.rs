@@ -10,13 +10,14 @@ use crate::app::settings_storage::save_retention;
 use crate::app::state::AppState;
 use crate::engine::Progress;
 use crate::store::family::family_order;
+use super::reactive::effect;
 
 /// Past and current workflows with open, duplicate, delete and export; retention and clear all.
 #[component]
 pub fn HistorySidebar() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Refresh when the shown workflow or its status changes, and once the store is open.
-    Effect::new(move |_| {
+    effect(move |_| {
         state.workflow_id.track();
         state.run_status.track();
         state.phase.track();

@@ -14,6 +14,7 @@ use crate::app::state::AppState;
 use crate::llm::mcp::{mcp_tool_defs, McpServer, McpStatus};
 use crate::llm::tools::{ToolDef, ToolKind};
 use crate::plan::task_type::TaskType;
+use super::reactive::effect;
 
 /// The input with id `id` (the form's inputs are read when the button is pressed).
 fn input(id: &str) -> Option<HtmlInputElement> {
@@ -25,7 +26,7 @@ fn input(id: &str) -> Option<HtmlInputElement> {
 pub fn McpSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let list = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    effect(move |_| {
         let Some(container) = list.get() else { return };
         state.settings.with(|s| draw_servers(&container, &s.mcp_servers));
     });

@@ -21,6 +21,7 @@ pub mod plan_graph;
 pub mod plan_preview;
 pub mod provider_fields;
 pub mod proxy_offer;
+pub mod reactive;
 pub mod replan_approval;
 pub mod replan_history;
 pub mod report_view;

@@ -32,6 +32,7 @@ use crate::plan::collapse::collapsed_view;
 use crate::plan::critical_path::critical_path;
 use crate::plan::validate::{Issue, IssueKind};
 use crate::plan::{Plan, TaskId};
+use super::reactive::{effect, memo};
 
 /// Sizes of the drawing: compact boxes whose names wrap onto two lines.
 pub const DRAWING: LayoutOptions =
@@ -160,7 +161,7 @@ struct ClusterItem {
 pub fn PlanGraph() -> impl IntoView {
     let state = expect_context::<AppState>();
     // The plan as drawn: the subtasks of collapsed tasks hidden.
-    let shown = Memo::new(move |_| {
+    let shown = memo(move |_| {
         state
             .collapsed
             .with(|collapsed| state.plan.with(|p| p.as_ref().map(|p| Arc::new(collapsed_view(p, collapsed)))))
@@ -176,7 +177,7 @@ pub fn PlanGraph() -> impl IntoView {
     let in_flight = StoredValue::new(false);
     let draw_again = Trigger::new();
     let compute = state.env.with_value(|env| env.compute.clone());
-    Effect::new(move |_| {
+    effect(move |_| {
         draw_again.track();
         let workflow = state.workflow_id.get();
         let plan = shown.get();
@@ -237,16 +238,16 @@ pub fn PlanGraph() -> impl IntoView {
             }),
         }
     });
-    let geometry = Memo::new(move |_| drawing.with(|d| d.as_ref().map(|d| d.geometry.clone())));
-    let large = Memo::new(move |_| geometry.with(|g| g.as_ref().is_some_and(|g| g.nodes.len() > ALL_IN_DOM)));
+    let geometry = memo(move |_| drawing.with(|d| d.as_ref().map(|d| d.geometry.clone())));
+    let large = memo(move |_| geometry.with(|g| g.as_ref().is_some_and(|g| g.nodes.len() > ALL_IN_DOM)));
     // Critical path computed by Planwright (not the one the plan claims).
-    let critical_ids = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
-    let critical = Memo::new(move |_| critical_ids.with(|path| path.iter().cloned().collect::<HashSet<_>>()));
-    let critical_edges = Memo::new(move |_| {
+    let critical_ids = memo(move |_| state.plan.with(|p| p.as_ref().map(critical_path).unwrap_or_default()));
+    let critical = memo(move |_| critical_ids.with(|path| path.iter().cloned().collect::<HashSet<_>>()));
+    let critical_edges = memo(move |_| {
         critical_ids.with(|path| path.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect::<HashSet<_>>())
     });
-    let bad_edges = Memo::new(move |_| state.issues.with(|issues| cycle_edges(issues)));
-    let invalid = Memo::new(move |_| {
+    let bad_edges = memo(move |_| state.issues.with(|issues| cycle_edges(issues)));
+    let invalid = memo(move |_| {
         state.issues.with(|issues| {
             issues
                 .iter()
@@ -257,9 +258,9 @@ pub fn PlanGraph() -> impl IntoView {
                 .collect::<HashSet<_>>()
         })
     });
-    let subtasks = Memo::new(move |_| state.plan.with(|p| p.as_ref().map(subtask_counts).unwrap_or_default()));
+    let subtasks = memo(move |_| state.plan.with(|p| p.as_ref().map(subtask_counts).unwrap_or_default()));
     let selection = Selector::new(move || state.selected.get());
-    let nothing_selected = Memo::new(move |_| state.selected.with(Option::is_none));
+    let nothing_selected = memo(move |_| state.selected.with(Option::is_none));
     // A clock for the elapsed time of running tasks.
     let now = RwSignal::new(js_sys::Date::now());
     if let Ok(handle) =
@@ -271,9 +272,9 @@ pub fn PlanGraph() -> impl IntoView {
     let viewport = RwSignal::new(Viewport::default());
     // Set while the whole graph is drawn for an export.
     let whole = RwSignal::new(false);
-    let far = Memo::new(move |_| large.get() && !whole.get() && zoom.get() < FAR_ZOOM);
+    let far = memo(move |_| large.get() && !whole.get() && zoom.get() < FAR_ZOOM);
     // The part of the drawing put in the page (None: all of it).
-    let drawn = Memo::new(move |_| {
+    let drawn = memo(move |_| {
         if !large.get() || whole.get() {
             return None;
         }
@@ -340,7 +341,7 @@ pub fn PlanGraph() -> impl IntoView {
         measure();
     });
     // Fit a new plan to the panel (not one that continues the drawing: its boxes stay where they are).
-    Effect::new(move |_| {
+    effect(move |_| {
         if drawing.with(|d| d.as_ref().is_some_and(|d| d.fresh)) {
             fit.run(());
         }
@@ -389,7 +390,7 @@ pub fn PlanGraph() -> impl IntoView {
         }
     });
     // The selected task is scrolled into view (and so drawn), at a legible size if the view was far out.
-    Effect::new(move |_| {
+    effect(move |_| {
         let Some(id) = state.selected.get() else { return };
         let Some(target) = geometry.with_untracked(|g| g.as_ref()?.nodes.iter().find(|n| n.id == id).map(box_area))
         else {
@@ -431,7 +432,7 @@ pub fn PlanGraph() -> impl IntoView {
             }
         });
     });
-    let editable = Memo::new(move |_| can_edit(&state));
+    let editable = memo(move |_| can_edit(&state));
     let shared = Shared { selection, nothing_selected, editable, now, focus_request, on_move, on_port };
     let on_pick = Callback::new(move |point: (f64, f64)| zoom_around(1.0, point));
 
@@ -475,7 +476,7 @@ pub fn PlanGraph() -> impl IntoView {
 
     // What is drawn: the boxes, edges and clusters in the drawn area (all of them for a small plan),
     // nothing of them when the far-out view draws the graph.
-    let node_items = Memo::new(move |_| {
+    let node_items = memo(move |_| {
         if far.get() {
             return Vec::new();
         }
@@ -509,7 +510,7 @@ pub fn PlanGraph() -> impl IntoView {
         })
     });
     // Every edge and cluster with its marks, once per drawing; the drawn area then picks among them.
-    let all_edges = Memo::new(move |_| {
+    let all_edges = memo(move |_| {
         geometry.with(|g| {
             let Some(g) = g else { return Arc::new(Vec::new()) };
             let ids: HashMap<usize, &str> = g.nodes.iter().map(|n| (n.index, n.id.as_str())).collect();
@@ -532,7 +533,7 @@ pub fn PlanGraph() -> impl IntoView {
             Arc::new(items)
         })
     });
-    let all_clusters = Memo::new(move |_| {
+    let all_clusters = memo(move |_| {
         drawing.with(|d| {
             let Some(Drawing { geometry: g, plan, .. }) = d else { return Arc::new(Vec::new()) };
             let items = clusters(plan, &g.nodes, &DRAWING)
@@ -547,7 +548,7 @@ pub fn PlanGraph() -> impl IntoView {
             Arc::new(items)
         })
     });
-    let edge_items = Memo::new(move |_| {
+    let edge_items = memo(move |_| {
         if far.get() {
             return Vec::new();
         }
@@ -561,7 +562,7 @@ pub fn PlanGraph() -> impl IntoView {
             }),
         }
     });
-    let cluster_items = Memo::new(move |_| {
+    let cluster_items = memo(move |_| {
         if far.get() {
             return Vec::new();
         }
@@ -577,7 +578,7 @@ pub fn PlanGraph() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let has_drawing = Memo::new(move |_| geometry.with(Option::is_some));
+    let has_drawing = memo(move |_| geometry.with(Option::is_some));
     let size = move || geometry.with(|g| g.as_ref().map_or((0.0, 0.0), |g| (g.width, g.height)));
     let line = move || {
         connecting.get().map(|c| {

@@ -8,6 +8,7 @@ use crate::app::download::download;
 use crate::app::state::AppState;
 use crate::app::trace_export::export_trace;
 use crate::report::assemble;
+use super::reactive::memo;
 
 /// Once a task has started: a **Result** button that opens the assembled deliverable, and **Trace
 /// (OTLP)**, which downloads the run as an OpenTelemetry trace.
@@ -15,9 +16,9 @@ use crate::report::assemble;
 pub fn ReportView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(false);
-    let started = Memo::new(move |_| state.tasks.with(|tasks| tasks.values().any(|t| t.started_at_ms.is_some())));
+    let started = memo(move |_| state.tasks.with(|tasks| tasks.values().any(|t| t.started_at_ms.is_some())));
     // Assembled only while the view is open: a closed view costs nothing per task update.
-    let document = Memo::new(move |_| {
+    let document = memo(move |_| {
         if !open.get() {
             return None;
         }

@@ -7,12 +7,13 @@ use crate::app::editing::can_edit;
 use crate::app::state::{AppState, Phase};
 use crate::engine::{eta_ms, Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
+use super::reactive::memo;
 
 /// Run button, progress bar and counts.
 #[component]
 pub fn RunBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let progress = Memo::new(move |_| {
+    let progress = memo(move |_| {
         let total = state.plan.with(|p| p.as_ref().map_or(0, |p| p.tasks.len()));
         state.tasks.with(|tasks| Progress::count(total, tasks.values()))
     });

@@ -12,13 +12,14 @@ use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
 use crate::plan::task_type::TaskType;
 use crate::ui::fork_form::ForkForm;
+use super::reactive::effect;
 
 /// The inspector panel for the selected task.
 #[component]
 pub fn TaskInspector() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Reload the selected task's recorded calls when it is selected or its state changes.
-    Effect::new(move |_| {
+    effect(move |_| {
         if let Some(id) = state.selected.get() {
             state.tasks.cell(&id).with(|s| (s.status, s.attempts));
             load_calls(state, id);

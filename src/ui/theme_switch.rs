@@ -1,6 +1,7 @@
 //! Light, dark, or follow the system: sets `data-theme` on the document and remembers the choice.
 
 use leptos::prelude::*;
+use super::reactive::effect;
 
 const STORAGE_KEY: &str = "planwright.theme";
 
@@ -22,7 +23,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn ThemeSwitch() -> impl IntoView {
     let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).unwrap_or_else(|| "auto".into());
     let theme = RwSignal::new(saved);
-    Effect::new(move |_| apply(&theme.get()));
+    effect(move |_| apply(&theme.get()));
     view! {
         <select class="theme-select" data-testid="theme-select" aria-label="Colour theme"
             prop:value=move || theme.get()
