@@ -11,6 +11,7 @@ use super::preview::{preview_plan, run_needs_confirmation};
 use super::settings_storage::save_settings;
 use super::share::{plan_from_fragment, shared_fragment};
 use super::state::{AppState, Phase};
+use crate::decimal::fixed;
 use crate::driver::broadcast::{Broadcaster, Change, TabMessage};
 use crate::driver::restore::{load_workflow, StoredWorkflow};
 use crate::driver::run_loop::{Driver, DriverHooks, DriverPorts};
@@ -133,7 +134,7 @@ fn plan_summary(repairs: u32, usage: &crate::engine::TaskUsage) -> String {
             usage.calls, usage.prompt_tokens, usage.completion_tokens
         ));
         if let Some(cost) = usage.cost_usd {
-            text.push_str(&format!(", ${cost:.4}"));
+            text.push_str(&format!(", ${}", fixed(cost, 4)));
         }
     }
     text.push('.');

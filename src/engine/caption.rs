@@ -2,6 +2,7 @@
 //! and tokens; in the inspector its attempts.
 
 use super::state::{TaskState, TaskStatus};
+use crate::decimal::fixed;
 
 /// The icon and word for a task: `ready` is a pending task whose dependencies are all done.
 pub fn status_icon(status: TaskStatus, ready: bool) -> (&'static str, &'static str) {
@@ -25,7 +26,7 @@ pub fn elapsed(state: &TaskState, now_ms: f64) -> Option<String> {
     };
     let secs = ((end - start) / 1000.0).max(0.0);
     Some(if secs < 60.0 {
-        format!("{secs:.1} s")
+        format!("{} s", fixed(secs, 1))
     } else {
         format!("{} m {:02} s", (secs / 60.0) as u64, secs as u64 % 60)
     })
@@ -53,8 +54,9 @@ pub fn attempts_line(state: &TaskState) -> String {
     if state.rate_limit_waits > 0 {
         let secs = state.rate_limit_wait_ms as f64 / 1000.0;
         text.push_str(&format!(
-            " (+{} answered HTTP 429 with Retry-After: {secs:.1} s waited, not counted)",
-            state.rate_limit_waits
+            " (+{} answered HTTP 429 with Retry-After: {} s waited, not counted)",
+            state.rate_limit_waits,
+            fixed(secs, 1)
         ));
     }
     if state.interrupted {

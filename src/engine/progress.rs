@@ -1,6 +1,7 @@
 //! Counts of tasks by status, for progress bars and summaries.
 
 use super::state::{TaskState, TaskStatus, TaskUsage};
+use crate::decimal::fixed;
 
 /// How many tasks are in each status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,9 +109,9 @@ impl RunTotals {
             text.push_str(" (estimated)");
         }
         if let Some(cost) = self.usage.cost_usd {
-            text.push_str(&format!(" · ${cost:.4}"));
+            text.push_str(&format!(" · ${}", fixed(cost, 4)));
         }
-        text.push_str(&format!(" · {:.1} s", self.wall_ms / 1000.0));
+        text.push_str(&format!(" · {} s", fixed(self.wall_ms / 1000.0, 1)));
         text
     }
 }

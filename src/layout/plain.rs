@@ -3,6 +3,7 @@
 //! closing a cycle do not push their ends apart (and are drawn all the same).
 
 use super::geometry::{EdgePath, Geometry, LayoutOptions, NodeBox};
+use crate::decimal::shortest;
 use crate::plan::{graph::PlanGraph, Plan};
 
 /// Not reached yet by the search.
@@ -41,7 +42,7 @@ pub fn plain(plan: &Plan, options: &LayoutOptions) -> Geometry {
             let (from, to) = (&nodes[d], &nodes[i]);
             let start = (from.x + from.width, from.y + from.height / 2.0);
             let end = (to.x, to.y + to.height / 2.0);
-            let d = format!("M{},{} L{},{}", start.0, start.1, end.0, end.1);
+            let d = format!("M{},{} L{},{}", shortest(start.0), shortest(start.1), shortest(end.0), shortest(end.1));
             edges.push(EdgePath { from: from.index, to: to.index, points: vec![start, end], d });
         }
     }

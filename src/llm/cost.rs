@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::decimal::plain;
+
 /// The price of one model, in US dollars per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
@@ -136,7 +138,12 @@ impl PriceTable {
     pub fn to_text(&self) -> String {
         let mut text = String::from("# model  USD per million input tokens  USD per million output tokens\n");
         for price in &self.prices {
-            text.push_str(&format!("{} {} {}\n", price.model, price.input_per_million, price.output_per_million));
+            text.push_str(&format!(
+                "{} {} {}\n",
+                price.model,
+                plain(price.input_per_million),
+                plain(price.output_per_million)
+            ));
         }
         text
     }

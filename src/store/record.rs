@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::fixed;
 use crate::engine::{ReplanProposal, ReplanRecord, RunConfig, RunStatus, TaskState, TaskUsage};
 use crate::llm::tools::ToolCallLog;
 use crate::plan::{Plan, TaskId};
@@ -177,7 +178,7 @@ impl CallRecord {
 /// IndexedDB key of an event or call record: workflow id, NUL, zero-padded time, NUL, task id,
 /// NUL, attempt — unique, ordered by time within a workflow, and inside [`task_key_range`].
 pub fn log_key(workflow_id: &str, at_ms: f64, task_id: &str, attempt: u32) -> String {
-    format!("{workflow_id}\u{0}{:016.3}\u{0}{task_id}\u{0}{attempt}", at_ms.max(0.0))
+    format!("{workflow_id}\u{0}{:0>16}\u{0}{task_id}\u{0}{attempt}", fixed(at_ms.max(0.0), 3))
 }
 
 /// IndexedDB key of a task record: workflow id, a NUL separator, task id (so a key range selects

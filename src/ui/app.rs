@@ -9,6 +9,7 @@ use super::import_panel::ImportPanel;
 use super::notice_banner::NoticeBanner;
 use super::plan_graph::PlanGraph;
 use super::plan_preview::PlanPreviewPanel;
+use super::reactive::effect;
 use super::replan_approval::ReplanApproval;
 use super::replan_history::ReplanHistory;
 use super::report_view::ReportView;
@@ -24,7 +25,6 @@ use crate::app::actions::{apply_remote, prepare_workers, restore_on_load, settin
 use crate::app::settings_storage::load_settings;
 use crate::app::state::{AppEnv, AppState};
 use crate::driver::broadcast::listen;
-use super::reactive::effect;
 
 /// The whole Planwright page.
 #[component]

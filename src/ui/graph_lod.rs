@@ -9,10 +9,11 @@ use wasm_bindgen::JsCast;
 
 use super::graph_minimap::{status_colours, Viewport};
 use super::graph_status::with_shown_states;
+use super::reactive::effect;
 use crate::app::state::AppState;
+use crate::decimal::shortest;
 use crate::engine::TaskStatus;
 use crate::layout::{box_area, edge_area, Area, Geometry};
-use super::reactive::effect;
 
 /// The far-out view of `geometry` drawn at `zoom` through `viewport` (CSS pixels); `on_pick` gets the
 /// graph point (layout units) that was clicked.
@@ -49,7 +50,13 @@ pub fn GraphLod(
     });
     let style = move || {
         let v = viewport.get();
-        format!("left:{}px;top:{}px;width:{}px;height:{}px", v.left, v.top, v.width, v.height)
+        format!(
+            "left:{}px;top:{}px;width:{}px;height:{}px",
+            shortest(v.left),
+            shortest(v.top),
+            shortest(v.width),
+            shortest(v.height)
+        )
     };
     let pick = move |ev: leptos::ev::MouseEvent| {
         let (v, z) = (viewport.get_untracked(), zoom.get_untracked());

@@ -10,10 +10,10 @@ use wasm_bindgen::JsCast;
 
 use super::graph_lod::colour_slot;
 use super::graph_status::with_shown_states;
+use super::reactive::effect;
 use crate::app::state::AppState;
 use crate::engine::TaskStatus;
 use crate::layout::Geometry;
-use super::reactive::effect;
 
 /// Most width and height of the minimap in CSS pixels.
 const MAX_WIDTH: f64 = 200.0;
@@ -153,8 +153,9 @@ pub fn GraphMinimap(
             on:pointermove=move |ev| if dragging.get_value() { jump(&ev) }
             on:pointerup=move |_| dragging.set_value(false)
             on:pointerleave=move |_| dragging.set_value(false)>
-            <canvas data-testid="minimap" node_ref=boxes_canvas width=width height=height></canvas>
-            <canvas class="minimap-frame" node_ref=frame_canvas width=width height=height></canvas>
+            // A canvas's size is whole pixels (the browser reads `123.4` as 123 too).
+            <canvas data-testid="minimap" node_ref=boxes_canvas width=width as u32 height=height as u32></canvas>
+            <canvas class="minimap-frame" node_ref=frame_canvas width=width as u32 height=height as u32></canvas>
         </div>
     }
 }

@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::graph_status::shown_state;
+use super::reactive::memo;
 use crate::app::editing::delete_task;
 use crate::app::state::AppState;
+use crate::decimal::shortest;
 use crate::engine::caption::caption;
 use crate::engine::{is_ready_in_plan, TaskStatus};
 use crate::layout::{Direction, NodeBox};
 use crate::plan::{Task, TaskId};
-use super::reactive::memo;
 
 /// Characters of a name on one line of a box (two lines; longer names end with an ellipsis and show in
 /// full in the tooltip and the inspector).
@@ -159,7 +160,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
         let id_port = id_port.clone();
         editable.get().then(|| {
             view! {
-                <circle class="port" data-testid="node-port" cx=node.width cy=node.height / 2.0 r="7"
+                <circle class="port" data-testid="node-port" cx=shortest(node.width) cy=shortest(node.height / 2.0) r="7"
                     on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                         ev.stop_propagation();
                         ev.prevent_default();
@@ -185,7 +186,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
         view! {
             <g class="fold" data-testid="fold" role="button" tabindex="0" aria-label=label.clone()
                 aria-expanded=(!collapsed).to_string()
-                transform=format!("translate({},4)", node.width - 44.0)
+                transform=format!("translate({},4)", shortest(node.width - 44.0))
                 on:click=move |ev: leptos::ev::MouseEvent| { ev.stop_propagation(); toggle(); }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Enter" || ev.key() == " " {
@@ -218,7 +219,7 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
             data-task-id=id.clone()
             data-status=status
             data-differs=move || state.task_differs(&id_differs).then_some("true")
-            transform=format!("translate({},{})", node.x, node.y)
+            transform=format!("translate({},{})", shortest(node.x), shortest(node.y))
             data-selected=move || is_selected().then_some("true")
             // One box is in the Tab order (the selected one, else the first); arrows move between them.
             tabindex=move || if is_selected() || (is_first && nothing_selected.get()) { "0" } else { "-1" }
@@ -228,10 +229,10 @@ pub fn GraphNode(item: NodeItem, shared: Shared) -> impl IntoView {
             on:keydown=on_keydown
         >
             <title>{title}</title>
-            <rect width=node.width height=node.height rx="8"></rect>
+            <rect width=shortest(node.width) height=shortest(node.height) rx="8"></rect>
             <text class="node-name" x="10" y="20">{first_line}</text>
             {(!second_line.is_empty()).then(|| view! { <text class="node-name" x="10" y="36">{second_line}</text> })}
-            <text class="node-status" x="10" y=node.height - 10.0>{line}</text>
+            <text class="node-status" x="10" y=shortest(node.height - 10.0)>{line}</text>
             {fold}
             {port}
         </g>

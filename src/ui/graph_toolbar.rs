@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::app::editing::{add_task, can_edit, redo, undo};
 use crate::app::share::{download_png, download_svg};
 use crate::app::state::AppState;
+use crate::decimal::fixed;
 
 /// Toolbar of the graph panel; `zoom` is the graph's zoom factor and `fit` fits it to the panel.
 /// `whole` is set while the whole graph is drawn for an export (a large graph draws only what is near
@@ -46,7 +47,7 @@ pub fn GraphToolbar(
             })}
             <span class="hint">{move || {
                 let edit_hint = if editing() { " · drag from a box's right dot to add a dependency" } else { "" };
-                format!("{:.0}% · drag to pan · arrows move between tasks{edit_hint}", zoom.get() * 100.0)
+                format!("{}% · drag to pan · arrows move between tasks{edit_hint}", fixed(zoom.get() * 100.0, 0))
             }}</span>
         </div>
     }

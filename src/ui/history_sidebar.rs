@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::reactive::effect;
 use crate::app::compare::compare_workflows;
 use crate::app::history::{
     clear_all, delete_workflow, duplicate_workflow, export_workflow, open_workflow, refresh_history,
@@ -10,7 +11,6 @@ use crate::app::settings_storage::save_retention;
 use crate::app::state::AppState;
 use crate::engine::Progress;
 use crate::store::family::family_order;
-use super::reactive::effect;
 
 /// Past and current workflows with open, duplicate, delete and export; retention and clear all.
 #[component]

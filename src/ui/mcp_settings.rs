@@ -9,12 +9,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement};
 
+use super::reactive::effect;
 use crate::app::mcp_servers::{add_mcp_server, connect_mcp_server, offer_mcp_tools, remove_mcp_server};
 use crate::app::state::AppState;
 use crate::llm::mcp::{mcp_tool_defs, McpServer, McpStatus};
 use crate::llm::tools::{ToolDef, ToolKind};
 use crate::plan::task_type::TaskType;
-use super::reactive::effect;
 
 /// The input with id `id` (the form's inputs are read when the button is pressed).
 fn input(id: &str) -> Option<HtmlInputElement> {

@@ -20,9 +20,11 @@ use super::graph_lod::GraphLod;
 use super::graph_minimap::{GraphMinimap, Viewport};
 use super::graph_node::{focus, GraphNode, NodeItem, Shared};
 use super::graph_toolbar::GraphToolbar;
+use super::reactive::{effect, memo};
 use crate::app::editing::{add_dependency, can_edit, redo, undo};
 use crate::app::state::AppState;
 use crate::compute_request::{ComputeAnswer, ComputeRequest};
+use crate::decimal::shortest;
 use crate::io::compute::ComputeError;
 use crate::layout::{
     box_area, boxes_in, clusters, drawn_area, edges_in, fit_zoom, neighbour, plain, Area, Direction, Geometry,
@@ -32,7 +34,6 @@ use crate::plan::collapse::collapsed_view;
 use crate::plan::critical_path::critical_path;
 use crate::plan::validate::{Issue, IssueKind};
 use crate::plan::{Plan, TaskId};
-use super::reactive::{effect, memo};
 
 /// Sizes of the drawing: compact boxes whose names wrap onto two lines.
 pub const DRAWING: LayoutOptions =
@@ -582,7 +583,7 @@ pub fn PlanGraph() -> impl IntoView {
     let size = move || geometry.with(|g| g.as_ref().map_or((0.0, 0.0), |g| (g.width, g.height)));
     let line = move || {
         connecting.get().map(|c| {
-            view! { <line class="connect-line" data-testid="connect-line" x1=c.x0 y1=c.y0 x2=c.x y2=c.y></line> }
+            view! { <line class="connect-line" data-testid="connect-line" x1=shortest(c.x0) y1=shortest(c.y0) x2=shortest(c.x) y2=shortest(c.y)></line> }
         })
     };
     let lod = move || {
@@ -597,9 +598,9 @@ pub fn PlanGraph() -> impl IntoView {
                 class="plan-graph"
                 data-testid="plan-graph"
                 data-drawn=move || if far.get() { "far" } else if drawn.with(Option::is_some) { "near" } else { "all" }
-                width=move || size().0 * zoom.get()
-                height=move || size().1 * zoom.get()
-                viewBox=move || { let (w, h) = size(); format!("0 0 {w} {h}") }
+                width=move || shortest(size().0 * zoom.get())
+                height=move || shortest(size().1 * zoom.get())
+                viewBox=move || { let (w, h) = size(); format!("0 0 {} {}", shortest(w), shortest(h)) }
                 role="group"
                 aria-label="Plan dependency graph: Tab to a task, arrows to move, Enter to inspect"
             >
@@ -615,8 +616,8 @@ pub fn PlanGraph() -> impl IntoView {
                 <g class="clusters">
                     {move || cluster_items.get().into_iter().map(|c| view! {
                         <g class=format!("cluster nesting-{}", c.nesting) data-testid="cluster" data-parent=c.parent.clone()>
-                            {c.bands.iter().map(|&(x, y, w, h)| view! { <rect x=x y=y width=w height=h rx="10"></rect> }).collect_view()}
-                            <text class="cluster-label" x=c.bands[0].0 + 10.0 y=c.bands[0].1 + 15.0>{c.label.clone()}</text>
+                            {c.bands.iter().map(|&(x, y, w, h)| view! { <rect x=shortest(x) y=shortest(y) width=shortest(w) height=shortest(h) rx="10"></rect> }).collect_view()}
+                            <text class="cluster-label" x=shortest(c.bands[0].0 + 10.0) y=shortest(c.bands[0].1 + 15.0)>{c.label.clone()}</text>
                         </g>
                     }).collect_view()}
                 </g>

@@ -9,6 +9,7 @@ use crate::app::actions::test_connection;
 use crate::app::credentials::{change_base_url, enter_api_key, enter_extra_headers};
 use crate::app::settings_storage::set_remember_key;
 use crate::app::state::AppState;
+use crate::decimal::shortest;
 use crate::llm::presets::{preset, PRESETS};
 use crate::llm::settings::ProviderKind;
 
@@ -121,7 +122,7 @@ pub fn ProviderFields() -> impl IntoView {
                 min="0"
                 max="1"
                 step="0.05"
-                prop:value=move || state.settings.with(|s| s.demo.failure_rate.to_string())
+                prop:value=move || state.settings.with(|s| shortest(s.demo.failure_rate))
                 on:change=move |ev| {
                     if let Some(rate) = crate::decimal::parse_decimal(&event_target_value(&ev)) {
                         state.settings.update(|s| s.demo.failure_rate = rate.clamp(0.0, 1.0))

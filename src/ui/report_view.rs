@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use super::markdown_view::MarkdownView;
+use super::reactive::memo;
 use crate::app::download::download;
 use crate::app::state::AppState;
 use crate::app::trace_export::export_trace;
 use crate::report::assemble;
-use super::reactive::memo;
 
 /// Once a task has started: a **Result** button that opens the assembled deliverable, and **Trace
 /// (OTLP)**, which downloads the run as an OpenTelemetry trace.

@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
+use super::reactive::memo;
 use crate::app::actions::{control, start_run, take_over};
 use crate::app::editing::can_edit;
 use crate::app::state::{AppState, Phase};
+use crate::decimal::fixed;
 use crate::engine::{eta_ms, Event, Progress, RunStatus, RunTotals};
 use crate::plan::validate::has_errors;
-use super::reactive::memo;
 
 /// Run button, progress bar and counts.
 #[component]
@@ -55,8 +56,8 @@ pub fn RunBar() -> impl IntoView {
                     title="Wait for the other tab to let go, then run the workflow here">"Take over"</button>
             })}
             <div class="progress" role="progressbar" aria-label="Run progress"
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", progress.get().percent_done())>
-                <div class="progress-fill" style:width=move || format!("{:.1}%", progress.get().percent_done())></div>
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || fixed(progress.get().percent_done(), 0)>
+                <div class="progress-fill" style:width=move || format!("{}%", fixed(progress.get().percent_done(), 1))></div>
             </div>
             <span class="counts" data-testid="run-totals" title="Tokens, cost and wall time of the run">{totals}</span>
             <span class="counts" data-testid="run-counts">
@@ -72,7 +73,7 @@ pub fn RunBar() -> impl IntoView {
                     if state.run_status.get() == RunStatus::Running {
                         let parallel = state.run_config.with(|c| c.max_parallel);
                         if let Some(eta) = state.tasks.with(|t| eta_ms(t.values(), p.total, parallel)) {
-                            text.push_str(&format!(" · about {:.0} s left", eta / 1000.0));
+                            text.push_str(&format!(" · about {} s left", fixed(eta / 1000.0, 0)));
                         }
                     }
                     text

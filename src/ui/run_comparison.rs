@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::app::compare::close_comparison;
 use crate::app::state::AppState;
+use crate::decimal::fixed;
 use crate::engine::compare::{tokens, TaskComparison};
 use crate::engine::TaskState;
 use crate::line_diff::DiffLine;
@@ -32,11 +33,11 @@ fn token_count(state: &TaskState) -> String {
 }
 
 fn latency(state: &TaskState) -> String {
-    format!("{:.0} ms", state.usage.latency_ms)
+    format!("{} ms", fixed(state.usage.latency_ms, 0))
 }
 
 fn cost(state: &TaskState) -> String {
-    state.usage.cost_usd.map_or_else(|| "—".into(), |c| format!("${c:.4}"))
+    state.usage.cost_usd.map_or_else(|| "—".into(), |c| format!("${}", fixed(c, 4)))
 }
 
 /// The comparison panel (shown while a comparison is open).

@@ -2,17 +2,18 @@
 
 use leptos::prelude::*;
 
+use super::reactive::effect;
 use super::result_text::ResultText;
 use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
+use crate::decimal::fixed;
 use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
 use crate::plan::editor::TaskField;
 use crate::plan::task_type::TaskType;
 use crate::ui::fork_form::ForkForm;
-use super::reactive::effect;
 
 /// The inspector panel for the selected task.
 #[component]
@@ -47,7 +48,7 @@ pub fn TaskInspector() -> impl IntoView {
                             <td data-testid="tool-call-access">{t.access.label()}</td>
                             <td>{t.status.map_or_else(|| "—".to_string(), |s| s.to_string())}</td>
                             <td>{t.bytes}</td>
-                            <td>{format!("{:.0}", t.ms)}</td>
+                            <td>{fixed(t.ms, 0)}</td>
                         </tr>
                     }).collect_view()}
                 </table>
@@ -111,15 +112,15 @@ pub fn TaskInspector() -> impl IntoView {
         let usage = &task_state.usage;
         let usage_line = (usage.calls > 0).then(|| {
             let mut text = format!(
-                "{} prompt + {} completion tokens{} in {} call(s), {:.0} ms",
+                "{} prompt + {} completion tokens{} in {} call(s), {} ms",
                 usage.prompt_tokens,
                 usage.completion_tokens,
                 if usage.estimated { " (estimated)" } else { "" },
                 usage.calls,
-                usage.latency_ms
+                fixed(usage.latency_ms, 0)
             );
             if let Some(cost) = usage.cost_usd {
-                text.push_str(&format!(", ${cost:.4}"));
+                text.push_str(&format!(", ${}", fixed(cost, 4)));
             }
             view! { <dt>"Usage"</dt><dd data-testid="inspector-usage">{text}</dd> }
         });

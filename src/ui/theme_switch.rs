@@ -1,7 +1,7 @@
 //! Light, dark, or follow the system: sets `data-theme` on the document and remembers the choice.
 
-use leptos::prelude::*;
 use super::reactive::effect;
+use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "planwright.theme";
 

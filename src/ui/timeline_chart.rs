@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::AppState;
+use crate::decimal::{fixed, shortest};
 use crate::engine::timeline::timeline;
 
 /// Drawing width of the chart in SVG units (it scales to the panel).
@@ -53,18 +54,19 @@ pub fn TimelineChart() -> impl IntoView {
                 let w = ((b.end_ms - b.start_ms) / span * WIDTH).max(2.0);
                 let name = names.task(&b.task_id).map(|t| t.name.clone()).unwrap_or_default();
                 let title = format!(
-                    "{} {} · {} · {:.1} s · {} attempt(s)",
+                    "{} {} · {} · {} s · {} attempt(s)",
                     b.task_id,
                     name,
                     b.status.as_str(),
-                    (b.end_ms - b.start_ms) / 1000.0,
+                    fixed((b.end_ms - b.start_ms) / 1000.0, 1),
                     b.attempts
                 );
                 view! {
                     <g class=format!("bar status-{}", b.status.as_str()) data-testid="timeline-bar">
                         <title>{title}</title>
-                        <rect x=x y=b.lane as f64 * LANE + 2.0 width=w height=LANE - 4.0 rx="3"></rect>
-                        <text x=x + 4.0 y=b.lane as f64 * LANE + 15.0>{b.task_id.clone()}</text>
+                        <rect x=shortest(x) y=shortest(b.lane as f64 * LANE + 2.0) width=shortest(w)
+                            height=shortest(LANE - 4.0) rx="3"></rect>
+                        <text x=shortest(x + 4.0) y=shortest(b.lane as f64 * LANE + 15.0)>{b.task_id.clone()}</text>
                     </g>
                 }
             })
@@ -72,8 +74,8 @@ pub fn TimelineChart() -> impl IntoView {
         Some(
             view! {
                 <section class="panel timeline" aria-label="Run timeline">
-                    <h2>{format!("Timeline · {} lane(s) · {:.1} s", t.lanes, span / 1000.0)}</h2>
-                    <svg class="timeline-chart" data-testid="timeline" viewBox=format!("0 0 {WIDTH} {height}")
+                    <h2>{format!("Timeline · {} lane(s) · {} s", t.lanes, fixed(span / 1000.0, 1))}</h2>
+                    <svg class="timeline-chart" data-testid="timeline" viewBox=format!("0 0 {} {}", shortest(WIDTH), shortest(height))
                         width="100%">
                         {bars}
                     </svg>
