@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::editing::forget_edits;
+use super::plan_text::read_plan;
 use super::preview::{preview_plan, run_needs_confirmation};
 use super::settings_storage::save_settings;
 use super::share::{plan_from_fragment, shared_fragment};
@@ -22,7 +23,6 @@ use crate::io::egress_gate::EgressDecision;
 use crate::llm::egress::Egress;
 use crate::llm::provider::Provider;
 use crate::plan::edit::with_subtasks;
-use crate::plan::parse::parse_plan;
 use crate::plan::validate::{has_errors, validate};
 use crate::plan::Plan;
 use crate::store::indexed_db::Store;
@@ -221,10 +221,12 @@ pub fn expand_task(state: AppState, id: String) {
 /// changes nothing.
 pub fn import_plan(state: AppState) {
     let text = state.import_text.get_untracked();
-    match parse_plan(&text) {
-        Ok(plan) => preview_plan(state, "imported JSON", plan),
-        Err(e) => state.error(format!("Import failed: {e}")),
-    }
+    spawn_local(async move {
+        match read_plan(state, text).await {
+            Ok(plan) => preview_plan(state, "imported JSON", plan),
+            Err(e) => state.error(format!("Import failed: {e}")),
+        }
+    });
 }
 
 /// Makes `plan` the current plan: validates it, resets task states, and saves it as a new workflow.
@@ -573,7 +575,7 @@ fn open_shared_plan(state: AppState) -> bool {
     let Some(fragment) = shared_fragment() else { return false };
     prepare_workers(&state);
     spawn_local(async move {
-        match plan_from_fragment(&fragment).await {
+        match plan_from_fragment(state, &fragment).await {
             Ok(plan) => preview_plan(state, "a share link", plan),
             Err(error) => {
                 state.phase.set(Phase::Ready);

@@ -9,6 +9,7 @@ pub mod egress_prompts;
 pub mod fork;
 pub mod history;
 pub mod mcp_servers;
+pub mod plan_text;
 pub mod preview;
 pub mod served_proxies;
 pub mod settings_storage;

@@ -5,10 +5,11 @@ use thiserror::Error;
 use wasm_bindgen::JsCast;
 
 use super::download::{download, download_url, DownloadError};
+use super::plan_text::read_plan;
 use super::state::AppState;
 use crate::io::deflate_raw::{deflate, inflate, DeflateError};
 use crate::plan::limits::MAX_PLAN_TEXT_BYTES;
-use crate::plan::share::{fragment_for, plan_from_text, read_fragment, Payload, ShareError};
+use crate::plan::share::{fragment_for, plan_text, read_fragment, Payload, ShareError};
 use crate::plan::Plan;
 
 /// Why the graph could not be exported as a file.
@@ -86,7 +87,7 @@ pub async fn fragment_for_text(text: &str) -> Result<String, ShareError> {
 
 /// The plan a share-link fragment carries (`v2`, inflated by the browser up to
 /// [`MAX_PLAN_TEXT_BYTES`], or `v1`).
-pub async fn plan_from_fragment(fragment: &str) -> Result<Plan, ShareError> {
+pub async fn plan_from_fragment(state: AppState, fragment: &str) -> Result<Plan, ShareError> {
     let text = match read_fragment(fragment)? {
         Payload::Text(text) => text,
         Payload::Deflated(bytes) => inflate(&bytes, MAX_PLAN_TEXT_BYTES).await.map_err(|e| match e {
@@ -95,7 +96,7 @@ pub async fn plan_from_fragment(fragment: &str) -> Result<Plan, ShareError> {
             DeflateError::Unsupported(_) => ShareError::Codec(format!("open the link ({e})")),
         })?,
     };
-    plan_from_text(text)
+    read_plan(state, plan_text(text)?).await.map_err(ShareError::Plan)
 }
 
 /// Copies the current plan's JSON to the clipboard (and shows it in the box).

@@ -13,8 +13,6 @@
 use thiserror::Error;
 
 use super::limits::{LimitError, MAX_PLAN_TEXT_BYTES};
-use super::model::Plan;
-use super::parse::{parse_plan, ParseError};
 use super::share_v1;
 
 /// What a share fragment starts with (after `#`).
@@ -43,9 +41,9 @@ pub enum ShareError {
     /// The browser could not compress or inflate (no `CompressionStream`, or it failed).
     #[error("this browser could not {0}")]
     Codec(String),
-    /// The plan inside does not parse.
-    #[error(transparent)]
-    Plan(#[from] ParseError),
+    /// The plan inside does not parse: why (the parser's message, from the compute worker).
+    #[error("{0}")]
+    Plan(String),
 }
 
 /// What a share fragment carries, as read from the link.
@@ -82,13 +80,13 @@ pub fn read_fragment(fragment: &str) -> Result<Payload, ShareError> {
     Err(ShareError::Damaged(format!("unknown format '{version}'")))
 }
 
-/// The plan in a link's unpacked text (at most [`MAX_PLAN_TEXT_BYTES`]), parsed like an LLM's answer.
-pub fn plan_from_text(text: Vec<u8>) -> Result<Plan, ShareError> {
+/// A link's unpacked text (at most [`MAX_PLAN_TEXT_BYTES`], UTF-8), to be parsed like an LLM's
+/// answer ([`crate::plan::parse::parse_plan`]; the page has its compute worker do it).
+pub fn plan_text(text: Vec<u8>) -> Result<String, ShareError> {
     if text.len() > MAX_PLAN_TEXT_BYTES {
         return Err(ShareError::InflatesTooLarge);
     }
-    let json = String::from_utf8(text).map_err(|_| ShareError::Damaged("not UTF-8 text".into()))?;
-    Ok(parse_plan(&json)?)
+    String::from_utf8(text).map_err(|_| ShareError::Damaged("not UTF-8 text".into()))
 }
 
 const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -133,6 +131,13 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::parse::parse_plan;
+    use crate::plan::Plan;
+
+    /// The plan in a link's unpacked text, as the compute worker reads it for the page.
+    fn plan_from_text(text: Vec<u8>) -> Result<Plan, ShareError> {
+        parse_plan(&plan_text(text)?).map_err(|e| ShareError::Plan(e.to_string()))
+    }
 
     /// A three-task plan's JSON, as the fixtures below carry it.
     const THREE_TASKS: &str = r#"{"tasks":[{"id":"A","name":"Look up","depends_on":[]},{"id":"B","name":"Write","depends_on":["A"]},{"id":"C","name":"Send","depends_on":["B"]}]}"#;
@@ -208,7 +213,10 @@ mod tests {
         assert_eq!(error(truncated), "the link is damaged (truncated data)");
         assert_eq!(plan_from_text(vec![0xff, 0xfe]).unwrap_err().to_string(), "the link is damaged (not UTF-8 text)");
         let json = r#"{"tasks": [{"id": "T1", "depends_on": ["T9"]}"#;
-        assert_eq!(plan_from_text(json.into()).unwrap_err(), ShareError::Plan(parse_plan(json).unwrap_err()));
+        assert_eq!(
+            plan_from_text(json.into()).unwrap_err(),
+            ShareError::Plan(parse_plan(json).unwrap_err().to_string())
+        );
         assert_eq!(plan_from_text(vec![b' '; MAX_PLAN_TEXT_BYTES + 1]).unwrap_err(), ShareError::InflatesTooLarge);
     }
 }

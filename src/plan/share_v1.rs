@@ -282,7 +282,9 @@ mod tests {
             altered[i] = if altered[i] == b'A' { b'B' } else { b'A' };
             let altered = format!("plan=v1.{}", String::from_utf8(altered).unwrap());
             rejected += match read_fragment(&altered) {
-                Ok(Payload::Text(text)) => crate::plan::share::plan_from_text(text).is_err() as usize,
+                Ok(Payload::Text(text)) => crate::plan::share::plan_text(text)
+                    .map_or(true, |text| crate::plan::parse::parse_plan(&text).is_err())
+                    as usize,
                 _ => 1,
             };
         }
