@@ -84,7 +84,7 @@ async fn a_plan_with_a_cycle_is_refused_with_the_cycle_shown() {
     .await;
     let run = find(&app.root, "[data-testid='run-button']").unwrap();
     assert!(run.has_attribute("disabled"), "a plan with errors cannot run");
-    assert_ne!(node_statuses(&app.root), before);
+    wait_until("the cyclic plan drawn", 5_000.0, || node_statuses(&app.root) != before).await;
 
     // Garbage is refused with a message, and the plan on screen stays.
     let shown = node_statuses(&app.root);

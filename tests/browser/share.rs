@@ -84,7 +84,7 @@ async fn an_imported_plan_is_a_preview_until_kept_and_its_first_real_run_asks() 
     type_into(&app.root, "import-input", json);
     click(&app.root, "import-button");
     wait_until("the preview", 5_000.0, || find(&app.root, "[data-testid='plan-preview']").is_some()).await;
-    assert_eq!(node_statuses(&app.root).len(), 2, "the preview is drawn");
+    wait_until("the preview drawn", 5_000.0, || node_statuses(&app.root).len() == 2).await;
     assert!(text_of(&app.root, "preview-summary").starts_with("2 tasks, 1 dependencies"));
     assert!(text_of(&app.root, "preview-tools").contains("A: http_get"), "{}", text_of(&app.root, "preview-tools"));
     assert!(find(&app.root, "[data-testid='run-button']").unwrap().has_attribute("disabled"), "no run before keeping");

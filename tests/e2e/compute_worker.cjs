@@ -3,7 +3,8 @@
 // the real worker (compute_worker_loader.js, one for the page, kept for later plans) under the page's
 // CSP, every task right of its dependencies and no two boxes overlapping; after a run it writes the
 // trace the Trace button downloads (a span per task attempt). Then the same bundle
-// served without the worker's files: the plan is still drawn, in plain columns, and the page says why.
+// served without the worker's files: an import cannot be read and the page says why (the text is
+// kept); a plan from the provider is still drawn, in plain columns, and the page says why.
 // Usage: NODE_PATH=.tools/node_modules node tests/e2e/compute_worker.cjs dist target/screenshots
 const { mkdirSync } = require('node:fs');
 const path = require('node:path');
@@ -95,13 +96,25 @@ async function importOn(browser, url) {
   await page.screenshot({ path: `${shots}/layout-worker.png` });
   await page.close();
 
-  // Without the worker's files: drawn in plain columns, and the page says so.
+  // Without the worker's files: an imported plan cannot be read (the parser is the worker's) and the
+  // page says why; a plan from the provider is drawn in plain columns, and the page says so.
   const bare = await serveWithout(dist, 'compute_worker');
-  const { page: plain } = await importOn(browser, `http://127.0.0.1:${bare.address().port}/`);
-  await plain.waitForFunction(() => /plain columns/.test(document.body.textContent), null, { timeout: 10000 })
-    .catch(() => fail('no message saying the plan is drawn in plain columns'));
-  const plainFaults = await drawingFaults(plain);
-  if (plainFaults.length) fail(`drawn plainly: ${plainFaults.join('; ')}`);
+  const plain = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await plain.goto(`http://127.0.0.1:${bare.address().port}/`);
+  await plain.waitForSelector('[data-testid="plan-button"]:not([disabled])', { timeout: 30000 });
+  await plain.click('.import summary');
+  await plain.fill('[data-testid="import-input"]', PLAN);
+  await plain.click('[data-testid="import-button"]');
+  await plain.waitForFunction(() => /Import failed: the compute worker is unavailable.*reload the page/.test(document.body.textContent), null, { timeout: 10000 })
+    .catch(() => fail('no message saying why the import could not be read'));
+  if ((await plain.inputValue('[data-testid="import-input"]')) !== PLAN) fail('the plan typed into the import box was lost');
+  await plain.fill('[data-testid="goal-input"]', 'Research the history of tea and write a short report');
+  await plain.click('[data-testid="plan-button"]');
+  await plain.waitForFunction(() => /plain columns/.test(document.body.textContent) && document.querySelectorAll('[data-testid="task-node"]').length >= 5, null, { timeout: 30000 })
+    .catch(() => fail('no plan drawn in plain columns with a message saying so'));
+  const drawnPlainly = await boxes(plain);
+  const overlapping = drawnPlainly.filter((a) => drawnPlainly.some((b) => a.id < b.id && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+  if (overlapping.length) fail(`drawn plainly, boxes overlap: ${overlapping.map((b) => b.id)}`);
   await plain.screenshot({ path: `${shots}/layout-plain.png` });
 
   console.log('e2e compute_worker: 3 passed, 0 failed');
