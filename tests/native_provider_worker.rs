@@ -62,6 +62,14 @@ impl ProviderSource for Recording {
     ) -> LocalBoxFuture<'static, Result<Vec<McpToolInfo>, McpError>> {
         self.direct.list_mcp_tools(url, token, cancel)
     }
+
+    fn tool_names(
+        &self,
+        settings: &ProviderSettings,
+        kinds: Vec<String>,
+    ) -> LocalBoxFuture<'static, Result<Vec<Vec<String>>, String>> {
+        self.direct.tool_names(settings, kinds)
+    }
 }
 
 /// The page's end joined to a worker's end on `rt`: every message crosses as JSON text, and the
@@ -429,4 +437,21 @@ fn an_mcp_servers_refusal_reaches_the_page_as_its_message_and_a_listing_given_up
     let cancel = cancel_after(&rt, 5_000);
     let given_up = block_on(&rt, wire.page.list_mcp_tools(MCP, "", &cancel)).unwrap_err();
     assert_eq!(given_up, McpError::Aborted, "the page's own timeout reads as such (the settings explain it)");
+}
+
+#[test]
+fn the_tools_of_each_task_type_are_named_by_the_worker_and_broken_user_tools_say_why() {
+    let rt = SimRuntime::new(14);
+    let wire = wire(&rt, &ScriptedTransport::new(Rc::new(rt.clone()), |_| unreachable!()));
+    let mut settings = ProviderSettings::default();
+    settings.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"},"for_types":["research"]}]"#.into();
+    let kinds = vec!["research".to_string(), "writing".to_string(), "mystery".to_string()];
+    let names = block_on(&rt, wire.page.tool_names(&settings, kinds.clone())).expect("named");
+    assert_eq!(names, settings.tool_names(&kinds).unwrap(), "as the settings name them in place");
+    assert_eq!(names[0], ["http_get", "extract_json", "weather"]);
+    assert!(names[1].is_empty() && names[2].is_empty());
+
+    settings.user_tools = "[{".into();
+    let broken = block_on(&rt, wire.page.tool_names(&settings, kinds)).unwrap_err();
+    assert!(broken.starts_with("user tools are not a JSON list of tools"), "{broken}");
 }

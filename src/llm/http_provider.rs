@@ -380,7 +380,7 @@ impl HttpProvider {
     }
 
     async fn test_connection_inner(&self) -> Result<String, TaskError> {
-        if let Some(problem) = self.settings.problem() {
+        if let Some(problem) = self.settings.problem_with_tools() {
             return Err(TaskError::permanent(problem));
         }
         let never = CancelToken::new();
@@ -447,7 +447,7 @@ impl HttpProvider {
         on_delta: &mut dyn FnMut(&str),
         usage: &mut TaskUsage,
     ) -> Result<ChatOutcome, TaskError> {
-        if let Some(problem) = self.settings.problem().or_else(|| self.settings.missing_credentials()) {
+        if let Some(problem) = self.settings.problem_with_tools().or_else(|| self.settings.missing_credentials()) {
             return Err(TaskError::permanent(format!("provider settings: {problem}")));
         }
         let started = self.runtime.now_ms();

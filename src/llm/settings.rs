@@ -217,8 +217,24 @@ impl ProviderSettings {
         if self.kind == ProviderKind::Anthropic && self.api_key.trim().is_empty() {
             return Some("Anthropic needs an API key".to_string());
         }
-        let error = self.headers().err().or_else(|| self.prices().err()).or_else(|| self.tools().err());
+        let error = self.headers().err().or_else(|| self.prices().err());
         error.map(|e| e.to_string())
+    }
+
+    /// [`ProviderSettings::problem`], or what is wrong with the user tools (checked where the
+    /// tools are: the provider worker; the page checks them as they are edited).
+    pub fn problem_with_tools(&self) -> Option<String> {
+        self.problem().or_else(|| self.tools().err().map(|e| e.to_string()))
+    }
+
+    /// The names of the tools a task of each type in `kinds` gets, in order, or what is wrong
+    /// with the user tools.
+    pub fn tool_names(&self, kinds: &[String]) -> Result<Vec<Vec<String>>, SettingsError> {
+        let registry = self.tools()?;
+        Ok(kinds
+            .iter()
+            .map(|kind| registry.for_task_type(Some(kind)).iter().map(|t| t.name.clone()).collect())
+            .collect())
     }
 
     /// The model a task uses: its own (`task_model`, chosen in the inspector), else the model set
@@ -343,7 +359,9 @@ mod tests {
         assert!(s.problem().unwrap().starts_with("price table"));
         s.price_table = default_price_table();
         s.user_tools = "[{".into();
-        assert!(s.problem().unwrap().starts_with("user tools"));
+        assert_eq!(s.problem(), None, "the page's check leaves the tools to the provider worker");
+        assert!(s.problem_with_tools().unwrap().starts_with("user tools"));
+        assert!(s.tool_names(&["research".into()]).unwrap_err().to_string().starts_with("user tools"));
         s.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"}}]"#.into();
         assert_eq!(s.problem(), None, "{:?}", s.tools().err());
         assert!(s.tools().unwrap().get("weather").is_some());

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use futures::future::{FutureExt, LocalBoxFuture};
+use futures::future::{ready, FutureExt, LocalBoxFuture};
 
 use super::egress::Egress;
 use super::mcp::{McpClient, McpError, McpToolInfo};
@@ -26,6 +26,14 @@ pub trait ProviderSource {
         token: &str,
         cancel: &CancelToken,
     ) -> LocalBoxFuture<'static, Result<Vec<McpToolInfo>, McpError>>;
+
+    /// The names of the tools a task of each type in `kinds` gets under `settings` (built-in,
+    /// user and MCP tools), or what is wrong with the user tools.
+    fn tool_names(
+        &self,
+        settings: &ProviderSettings,
+        kinds: Vec<String>,
+    ) -> LocalBoxFuture<'static, Result<Vec<Vec<String>>, String>>;
 
     /// Gets ready for a first request soon (a goal is being typed); nothing to do by default.
     fn prepare(&self) {}
@@ -59,5 +67,13 @@ impl ProviderSource for DirectProviders {
             listed
         }
         .boxed_local()
+    }
+
+    fn tool_names(
+        &self,
+        settings: &ProviderSettings,
+        kinds: Vec<String>,
+    ) -> LocalBoxFuture<'static, Result<Vec<Vec<String>>, String>> {
+        ready(settings.tool_names(&kinds).map_err(|e| e.to_string())).boxed_local()
     }
 }

@@ -14,18 +14,23 @@ pub fn PlanPreviewPanel() -> impl IntoView {
         state.preview.get().map(|p| {
             let count = p.plan.tasks.len();
             let dependencies: usize = p.plan.tasks.iter().map(|t| t.depends_on.len()).sum();
-            let tools = if p.tools.is_empty() {
-                view! { <p class="hint" data-testid="preview-tools">"No task gets a tool."</p> }.into_any()
-            } else {
-                let shown = p.tools.len().min(50);
-                let more = p.tools.len() - shown;
-                view! {
-                    <ul data-testid="preview-tools">
-                        {p.tools.into_iter().take(shown).map(|(id, names)| view! { <li>{format!("{id}: {}", names.join(", "))}</li> }).collect_view()}
-                        {(more > 0).then(|| view! { <li>{format!("… and {more} more tasks with tools")}</li> })}
-                    </ul>
+            let tools = match p.tools {
+                None => view! { <p class="hint" data-testid="preview-tools-pending">"Looking up the tools…"</p> }.into_any(),
+                Some(Err(why)) => view! { <p class="warning" data-testid="preview-tools">{format!("The tools cannot be listed: {why}")}</p> }.into_any(),
+                Some(Ok(tools)) if tools.is_empty() => {
+                    view! { <p class="hint" data-testid="preview-tools">"No task gets a tool."</p> }.into_any()
                 }
-                .into_any()
+                Some(Ok(tools)) => {
+                    let shown = tools.len().min(50);
+                    let more = tools.len() - shown;
+                    view! {
+                        <ul data-testid="preview-tools">
+                            {tools.into_iter().take(shown).map(|(id, names)| view! { <li>{format!("{id}: {}", names.join(", "))}</li> }).collect_view()}
+                            {(more > 0).then(|| view! { <li>{format!("… and {more} more tasks with tools")}</li> })}
+                        </ul>
+                    }
+                    .into_any()
+                }
             };
             let too_large = (count > PREVIEW_DRAW_TASKS)
                 .then(|| view! { <p class="hint">"Too large to draw in a preview; it is drawn once kept."</p> });

@@ -1,6 +1,7 @@
 //! Details of the selected task: description, dependencies, status, attempts, error, result.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::reactive::effect;
 use super::result_text::ResultText;
@@ -124,12 +125,7 @@ pub fn TaskInspector() -> impl IntoView {
             }
             view! { <dt>"Usage"</dt><dd data-testid="inspector-usage">{text}</dd> }
         });
-        let tools: Vec<String> = state
-            .settings
-            .with_untracked(|s| s.tools().ok())
-            .map(|r| r.for_task_type(task.kind.as_deref()).iter().map(|t| t.name.clone()).collect())
-            .unwrap_or_default();
-        let tools = if tools.is_empty() { "none".to_string() } else { tools.join(", ") };
+        let tools = tools_line(state, task.kind.as_deref());
         let type_id = task.id.clone();
         let current_type = task.kind.clone().unwrap_or_default();
         let type_select = view! {
@@ -217,7 +213,7 @@ pub fn TaskInspector() -> impl IntoView {
             <dl>
                 <dt>"Status"</dt><dd data-testid="inspector-status">{task_state.status.as_str()}</dd>
                 <dt>"Type"</dt><dd>{type_select}</dd>
-                <dt>"Tools"</dt><dd data-testid="inspector-tools">{tools}</dd>
+                <dt>"Tools"</dt><dd data-testid="inspector-tools">{move || tools.get()}</dd>
                 <dt>"Model"</dt><dd data-testid="inspector-model">{model_line}</dd>
                 <dt>"Depends on"</dt><dd data-testid="inspector-dependencies">{deps}{add_dependency_select}</dd>
                 {parent}
@@ -237,4 +233,26 @@ pub fn TaskInspector() -> impl IntoView {
             {calls}
         </aside>
     }
+}
+
+/// The names of the tools a task of type `kind` gets, as the provider worker (which holds the
+/// tools) lists them: `…` until it answers.
+fn tools_line(state: AppState, kind: Option<&str>) -> RwSignal<String> {
+    let line = RwSignal::new("…".to_string());
+    let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
+        line.set("none".into());
+        return line;
+    };
+    let names = state.env.with_value(|env| state.settings.with_untracked(|s| env.providers.tool_names(s, vec![kind])));
+    spawn_local(async move {
+        let text = match names.await {
+            Ok(mut names) => match names.pop().unwrap_or_default() {
+                names if names.is_empty() => "none".to_string(),
+                names => names.join(", "),
+            },
+            Err(why) => format!("cannot be listed: {why}"),
+        };
+        let _ = line.try_set(text);
+    });
+    line
 }

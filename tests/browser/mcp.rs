@@ -60,7 +60,7 @@ async fn a_task_calls_a_tool_of_a_real_mcp_server() {
     }
     wait_until("the run to finish", 20_000.0, || text_of(&app.root, "run-status") == "finished").await;
     select_task(&app.root, "T1").await;
-    assert!(text_of(&app.root, "inspector-tools").contains("127_0_0_1__add"));
+    wait_until("the task's tools", 5_000.0, || text_of(&app.root, "inspector-tools").contains("127_0_0_1__add")).await;
     wait_until("the result", 5_000.0, || text_of(&app.root, "inspector-result") == "Tool said: 42").await;
     wait_until("the tool-call log", 5_000.0, || find_all(&app.root, "[data-testid='tool-call-row']").len() == 1).await;
     let row = text_of(&app.root, "tool-calls");

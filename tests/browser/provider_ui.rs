@@ -144,3 +144,29 @@ async fn a_task_gets_only_the_tools_of_its_type_and_the_user_can_change_the_type
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     wait_until("no tools for writing", 2_000.0, || text_of(&app.root, "inspector-tools") == "none").await;
 }
+
+#[wasm_bindgen_test]
+async fn user_tools_are_checked_where_the_tools_are_and_a_broken_list_changes_nothing() {
+    let app = mount_app(&unique_db("user-tools"), CallLog::default(), demo_settings(10, 0.0));
+    plan_goal(&app.root, "Write a briefing on heat pumps").await;
+    select_task(&app.root, "T1").await;
+    wait_until("the research tools", 5_000.0, || text_of(&app.root, "inspector-tools") == "http_get, extract_json")
+        .await;
+    // A broken list is explained, and the tools in force stay.
+    change_value(&app.root, "[data-testid='user-tools-input']", "[{");
+    wait_until("the warning", 5_000.0, || {
+        app.root.text_content().unwrap_or_default().contains("user tools are not a JSON list of tools")
+    })
+    .await;
+    // A good one is taken: a research task gets the new tool after the built-in ones.
+    let weather = r#"[{"name":"weather","description":"Weather","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://api.example/w/{city}","method":"GET"},"for_types":["research"]}]"#;
+    change_value(&app.root, "[data-testid='user-tools-input']", weather);
+    wait_until("the warning gone", 5_000.0, || {
+        !app.root.text_content().unwrap_or_default().contains("user tools are not a JSON list of tools")
+    })
+    .await;
+    select_task(&app.root, "T2").await;
+    select_task(&app.root, "T1").await;
+    wait_until("the user tool", 5_000.0, || text_of(&app.root, "inspector-tools") == "http_get, extract_json, weather")
+        .await;
+}

@@ -86,7 +86,7 @@ async fn an_imported_plan_is_a_preview_until_kept_and_its_first_real_run_asks() 
     wait_until("the preview", 5_000.0, || find(&app.root, "[data-testid='plan-preview']").is_some()).await;
     wait_until("the preview drawn", 5_000.0, || node_statuses(&app.root).len() == 2).await;
     assert!(text_of(&app.root, "preview-summary").starts_with("2 tasks, 1 dependencies"));
-    assert!(text_of(&app.root, "preview-tools").contains("A: http_get"), "{}", text_of(&app.root, "preview-tools"));
+    wait_until("the tools listed", 5_000.0, || text_of(&app.root, "preview-tools").contains("A: http_get")).await;
     assert!(find(&app.root, "[data-testid='run-button']").unwrap().has_attribute("disabled"), "no run before keeping");
     let store = planwright::store::indexed_db::Store::open(&db).await.unwrap();
     assert!(store.workflows().await.unwrap().0.is_empty(), "nothing is saved before keeping");

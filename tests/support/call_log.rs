@@ -59,6 +59,14 @@ impl ProviderSource for LoggedProviders {
     ) -> LocalBoxFuture<'static, Result<Vec<McpToolInfo>, McpError>> {
         self.real.list_mcp_tools(url, token, cancel)
     }
+
+    fn tool_names(
+        &self,
+        settings: &ProviderSettings,
+        kinds: Vec<String>,
+    ) -> LocalBoxFuture<'static, Result<Vec<Vec<String>>, String>> {
+        self.real.tool_names(settings, kinds)
+    }
 }
 
 impl AttemptWatcher for CallLog {

@@ -145,6 +145,21 @@ impl ProviderSource for RemoteProviders {
         .boxed_local()
     }
 
+    fn tool_names(
+        &self,
+        settings: &ProviderSettings,
+        kinds: Vec<String>,
+    ) -> LocalBoxFuture<'static, Result<Vec<Vec<String>>, String>> {
+        let (link, settings) = (self.link.clone(), Box::new(settings.clone()));
+        async move {
+            match link.call(|call| ToWorker::ToolNames { call, settings, kinds }, None, &mut |_| {}).await {
+                CallAnswer::ToolNames(names) => Ok(names),
+                other => Err(other.into_error().message),
+            }
+        }
+        .boxed_local()
+    }
+
     fn prepare(&self) {
         (self.link.start)()
     }

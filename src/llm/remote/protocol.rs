@@ -115,6 +115,15 @@ pub enum ToWorker {
         /// Its bearer token (may be empty).
         token: String,
     },
+    /// Call `call`: the names of the tools a task of each type in `kinds` gets under `settings`.
+    ToolNames {
+        /// The call's number.
+        call: u32,
+        /// The settings (their secrets are not needed).
+        settings: Box<ProviderSettings>,
+        /// The task types.
+        kinds: Vec<String>,
+    },
     /// Call `call` is cancelled (it still ends with an answer).
     Cancel {
         /// The call's number.
@@ -159,6 +168,8 @@ pub enum CallAnswer {
     Connection(String),
     /// An MCP server's tools.
     McpTools(Vec<McpToolInfo>),
+    /// The names of the tools of each task type asked about.
+    ToolNames(Vec<Vec<String>>),
     /// The call failed.
     Failed(TaskError),
     /// Listing an MCP server's tools failed: why (the page reads only the message, and knows

@@ -89,6 +89,17 @@ impl ProviderHost {
                     async move { listed.await.map_or_else(|e| CallAnswer::McpFailed(e.to_string()), CallAnswer::McpTools) }.boxed_local()
                 });
             }
+            ToWorker::ToolNames { call, settings, kinds } => {
+                inner.spawn_call(call, |_, inner| {
+                    let names = inner.source.tool_names(&settings, kinds);
+                    async move {
+                        names
+                            .await
+                            .map_or_else(|why| CallAnswer::Failed(TaskError::permanent(why)), CallAnswer::ToolNames)
+                    }
+                    .boxed_local()
+                });
+            }
             ToWorker::Cancel { call } => {
                 let cancel = inner.state.borrow().calls.get(&call).cloned();
                 if let Some(cancel) = cancel {
