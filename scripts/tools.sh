@@ -79,15 +79,13 @@ ensure_brotli() {
   fi
 }
 
-# The release .wasm's budget, measured as a static host serves it: brotli -q 11.
+# The release .wasm's budget, measured as a static host serves it: brotli -q 11 (README, "Bundle
+# size"). The check fails above it, in every mode.
 BUNDLE_BUDGET_BROTLI=350000
-# This stage's features put the .wasm over that budget (README, "Bundle size"): until they are cut back
-# under it, the check reports the overshoot and fails only above this ceiling, so that the bundle
-# cannot grow further unnoticed. Lower it as bytes come off; remove it once under the budget.
-BUNDLE_CEILING_BROTLI=362000
 
 # Builds the release bundle into dist/ with the stable compiler's stable flags only (release
-# profile in Cargo.toml, Leptos' erase_components cfg in .cargo/config.toml, wasm-opt -Oz).
+# profile in Cargo.toml, Leptos' erase_components cfg in .cargo/config.toml, wasm-opt as
+# index.html asks).
 build_release_bundle() {
   trunk build --release "$@"
 }
@@ -120,11 +118,9 @@ check_bundle_budget() {
     fi
     log "worker: ${worker%%:*}_bg.wasm $(wasm_sizes "$ROOT/dist/${worker%%:*}_bg.wasm") bytes (${worker#*:})"
   done
-  if [ "$br" -gt "$BUNDLE_CEILING_BROTLI" ]; then
-    echo "the .wasm is $br bytes brotli, over its ceiling of $BUNDLE_CEILING_BROTLI (budget $BUNDLE_BUDGET_BROTLI)" >&2
+  if [ "$br" -gt "$BUNDLE_BUDGET_BROTLI" ]; then
+    echo "OVER BUDGET: the .wasm is $br bytes brotli, $((br - BUNDLE_BUDGET_BROTLI)) over its budget of $BUNDLE_BUDGET_BROTLI (README, Bundle size)" >&2
     return 1
   fi
-  if [ "$br" -gt "$BUNDLE_BUDGET_BROTLI" ]; then
-    log "OVER BUDGET: the .wasm is $((br - BUNDLE_BUDGET_BROTLI)) bytes brotli over its budget of $BUNDLE_BUDGET_BROTLI (ceiling $BUNDLE_CEILING_BROTLI; README, Bundle size)"
-  fi
+  log "within budget: $((BUNDLE_BUDGET_BROTLI - br)) bytes brotli to spare"
 }

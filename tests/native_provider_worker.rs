@@ -443,8 +443,12 @@ fn an_mcp_servers_refusal_reaches_the_page_as_its_message_and_a_listing_given_up
 fn the_tools_of_each_task_type_are_named_by_the_worker_and_broken_user_tools_say_why() {
     let rt = SimRuntime::new(14);
     let wire = wire(&rt, &ScriptedTransport::new(Rc::new(rt.clone()), |_| unreachable!()));
-    let mut settings = ProviderSettings::default();
-    settings.user_tools = r#"[{"name":"weather","description":"d","parameters":{"type":"object"},"kind":{"type":"user_http","url":"https://x/{city}","method":"GET"},"for_types":["research"]}]"#.into();
+    let mut settings = ProviderSettings {
+        user_tools: r#"[{"name":"weather","description":"d","parameters":{"type":"object"},
+            "kind":{"type":"user_http","url":"https://x/{city}","method":"GET"},"for_types":["research"]}]"#
+            .into(),
+        ..ProviderSettings::default()
+    };
     let kinds = vec!["research".to_string(), "writing".to_string(), "mystery".to_string()];
     let names = block_on(&rt, wire.page.tool_names(&settings, kinds.clone())).expect("named");
     assert_eq!(names, settings.tool_names(&kinds).unwrap(), "as the settings name them in place");

@@ -17,4 +17,5 @@ pub mod share;
 pub mod state;
 pub mod task_board;
 pub mod time_travel;
+pub mod tool_names;
 pub mod trace_export;

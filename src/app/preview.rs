@@ -4,16 +4,19 @@
 //! provider asks once more.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::actions::{show_plan, start_run, stop_driver};
 use super::state::{AppState, Phase};
+use super::tool_names::look_up_tools;
 use crate::llm::settings::ProviderKind;
 use crate::plan::validate::validate;
 use crate::plan::{Plan, TaskId};
 
 /// Largest plan drawn in a preview; a larger one is summarised (it is drawn once kept).
 pub const PREVIEW_DRAW_TASKS: usize = 500;
+
+/// Each task with a type and the tools it would get, in plan order.
+pub type TaskTools = Vec<(TaskId, Vec<String>)>;
 
 /// A plan waiting for the user to keep or discard it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +27,7 @@ pub struct PlanPreview {
     pub plan: Plan,
     /// Each task with a type and the tools it would get, in plan order (`None` while the provider
     /// worker, which holds the tools, is asked; `Err` if the user tools are broken).
-    pub tools: Option<Result<Vec<(TaskId, Vec<String>)>, String>>,
+    pub tools: Option<Result<TaskTools, String>>,
 }
 
 /// Shows `plan` from `source` as a preview: validated and drawn (unless very large), not saved.
@@ -40,31 +43,6 @@ pub fn preview_plan(state: AppState, source: &'static str, plan: Plan) {
     state.phase.set(Phase::Ready);
     state.preview.set(Some(PlanPreview { source, plan, tools: None }));
     state.info(format!("A plan from {source} is shown as a preview: nothing is saved or run until you keep it."));
-}
-
-/// Asks the provider worker which tools each typed task of `plan` would get, and shows them in its
-/// preview (if it is still shown).
-fn look_up_tools(state: AppState, plan: &Plan) {
-    let typed: Vec<(TaskId, String)> = plan
-        .tasks
-        .iter()
-        .filter_map(|t| {
-            Some((t.id.clone(), t.kind.as_deref()?.trim().to_ascii_lowercase())).filter(|(_, k)| !k.is_empty())
-        })
-        .collect();
-    let kinds: Vec<String> = typed.iter().map(|(_, kind)| kind.clone()).collect();
-    let names = state.env.with_value(|env| state.settings.with_untracked(|s| env.providers.tool_names(s, kinds)));
-    let plan = plan.clone();
-    spawn_local(async move {
-        let tools = names.await.map(|names| {
-            let offered = typed.into_iter().zip(names).map(|((id, _), names)| (id, names));
-            offered.filter(|(_, names)| !names.is_empty()).collect()
-        });
-        let _ = state.preview.try_update(|preview| match preview {
-            Some(preview) if preview.plan == plan => preview.tools = Some(tools),
-            _ => {}
-        });
-    });
 }
 
 /// Keeps the previewed plan: it becomes the current plan and is saved; its first run against a real

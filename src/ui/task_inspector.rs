@@ -1,7 +1,6 @@
 //! Details of the selected task: description, dependencies, status, attempts, error, result.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::reactive::effect;
 use super::result_text::ResultText;
@@ -9,6 +8,7 @@ use crate::app::actions::{control, expand_task};
 use crate::app::editing::{add_dependency, can_edit, delete_task, remove_dependency, set_field};
 use crate::app::history::load_calls;
 use crate::app::state::AppState;
+use crate::app::tool_names::tools_line;
 use crate::decimal::fixed;
 use crate::engine::caption::attempts_line;
 use crate::engine::{task_actions_in_plan, Event, TaskStatus, WhyNot};
@@ -233,26 +233,4 @@ pub fn TaskInspector() -> impl IntoView {
             {calls}
         </aside>
     }
-}
-
-/// The names of the tools a task of type `kind` gets, as the provider worker (which holds the
-/// tools) lists them: `…` until it answers.
-fn tools_line(state: AppState, kind: Option<&str>) -> RwSignal<String> {
-    let line = RwSignal::new("…".to_string());
-    let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
-        line.set("none".into());
-        return line;
-    };
-    let names = state.env.with_value(|env| state.settings.with_untracked(|s| env.providers.tool_names(s, vec![kind])));
-    spawn_local(async move {
-        let text = match names.await {
-            Ok(mut names) => match names.pop().unwrap_or_default() {
-                names if names.is_empty() => "none".to_string(),
-                names => names.join(", "),
-            },
-            Err(why) => format!("cannot be listed: {why}"),
-        };
-        let _ = line.try_set(text);
-    });
-    line
 }
