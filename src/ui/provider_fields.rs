@@ -66,7 +66,7 @@ pub fn ProviderFields() -> impl IntoView {
             prop:value=move || kind().key()
             on:change=move |ev| state.settings.update(|s| s.kind = ProviderKind::from_key(&event_target_value(&ev)))
         >
-            <option value="demo">"Demo (in-page, no network)"</option>
+            <option value="demo">"Demo (in this tab, no network)"</option>
             <option value="openai">"OpenAI-compatible (OpenAI, Ollama, llama.cpp, vLLM, LM Studio, OpenRouter)"</option>
             <option value="anthropic">"Anthropic Messages"</option>
         </select>
