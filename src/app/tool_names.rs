@@ -11,13 +11,8 @@ use crate::plan::{Plan, TaskId};
 /// Asks the provider worker which tools each typed task of `plan` would get, and shows them in its
 /// preview (if it is still shown).
 pub fn look_up_tools(state: AppState, plan: &Plan) {
-    let typed: Vec<(TaskId, String)> = plan
-        .tasks
-        .iter()
-        .filter_map(|t| {
-            Some((t.id.clone(), t.kind.as_deref()?.trim().to_ascii_lowercase())).filter(|(_, k)| !k.is_empty())
-        })
-        .collect();
+    let typed: Vec<(TaskId, String)> =
+        plan.tasks.iter().filter_map(|t| Some((t.id.clone(), t.kind.clone()?))).collect();
     let kinds: Vec<String> = typed.iter().map(|(_, kind)| kind.clone()).collect();
     let names = state.env.with_value(|env| state.settings.with_untracked(|s| env.providers.tool_names(s, kinds)));
     let plan = plan.clone();
@@ -37,7 +32,7 @@ pub fn look_up_tools(state: AppState, plan: &Plan) {
 /// tools) lists them: `…` until it answers.
 pub fn tools_line(state: AppState, kind: Option<&str>) -> RwSignal<String> {
     let line = RwSignal::new("…".to_string());
-    let Some(kind) = kind.map(|k| k.trim().to_ascii_lowercase()).filter(|k| !k.is_empty()) else {
+    let Some(kind) = kind.map(str::to_string) else {
         line.set("none".into());
         return line;
     };

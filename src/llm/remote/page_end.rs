@@ -61,7 +61,6 @@ enum CallEvent {
     Task(Task),
     Delta(String),
     Done(CallAnswer),
-    Failed(String),
 }
 
 /// What a call streams before its answer.
@@ -103,7 +102,7 @@ impl RemoteProviders {
         };
         drop(questions);
         for (_, events) in calls {
-            let _ = events.unbounded_send(CallEvent::Failed(why.clone()));
+            let _ = events.unbounded_send(CallEvent::Done(CallAnswer::Failed(TaskError::permanent(why.clone()))));
         }
     }
 }
@@ -247,10 +246,6 @@ impl PageLink {
                 CallEvent::Done(answer) => {
                     waiting.done = true;
                     return answer;
-                }
-                CallEvent::Failed(why) => {
-                    waiting.done = true;
-                    return CallAnswer::Failed(TaskError::permanent(why));
                 }
             }
         }
